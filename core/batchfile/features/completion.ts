@@ -1,0 +1,180 @@
+// Completion: columns in the header, programs, pipe snippets in the file's bracket style, DIR and FILE suggestions.
+import { posix } from 'node:path';
+import { PROGRAMS, PROGRAM_IDS } from '../../programs/catalog.js';
+import { COLUMN_DESCRIPTIONS, KNOWN_COLUMNS, ROOT_KEYS } from '../columns.js';
+import type { DiskView } from '../disk.js';
+import type { BatchModel, ResolvedJob } from '../model.js';
+import type { PipeBracketStyle, PipeCommand } from '../pipes.js';
+import { PIPE_NAMES, bracketsOf } from '../pipes.js';
+import type { Position, Range } from '../types.js';
+import { lineRange } from '../types.js';
+import { locate } from './locate.js';
+import type { CompletionItem } from './lspTypes.js';
+import { CompletionItemKind, InsertTextFormat } from './lspTypes.js';
+
+export interface CompletionOptions {
+  /** The style to insert when the file does not use one yet (the `batchman.pipeStyle` setting). */
+  readonly pipeStyle: PipeBracketStyle;
+  readonly disk?: DiskView;
+}
+
+const PIPE_DOCS: Record<string, string> = {
+  coords: 'Copies the upstream job\'s final geometry into this job and rewrites its input geometry. The job waits until the upstream job succeeded.',
+  orbitals: 'Copies the upstream ORCA job\'s orbitals (`.gbw`) and adds `MORead` / `%moinp`. ORCA jobs only.',
+};
+
+/** Final-geometry files a program is known to write, offered before the upstream job has run. */
+const EXPECTED_GEOMETRY: Record<string, (basename: string) => string> = {
+  xtb: () => 'xtbopt.xyz',
+  crest: () => 'crest_best.xyz',
+  orca: (basename) => `${basename}.xyz`,
+  gaussian: (basename) => `${basename}.xyz`,
+};
+
+export function complete(model: BatchModel, position: Position, options: CompletionOptions): CompletionItem[] {
+  const location = locate(model, position);
+  const lineText = model.document.lines[position.line]?.text ?? '';
+  switch (location.kind) {
+    case 'root':
+      return location.part === 'key' ? rootKeys(position.line, lineText) : [];
+    case 'header':
+      return headerColumns(model, position, location.column?.name.range);
+    case 'cell':
+      if (location.column === 'program') return programs(location.cell.value.range);
+      if (location.column === 'job_directory') return folders(model, location.cell.value.text, location.cell.value.range, options.disk);
+      return [];
+    case 'pipe': {
+      const { job, command, part } = location;
+      if (!command || part === 'name' || part === 'outside') {
+        const range = command && part === 'name' ? command.name.range : lineRange(position.line, position.character, position.character);
+        return pipeSnippets(model, job, range, options.pipeStyle, command);
+      }
+      if (part === 'dir') return upstreamFolders(model, job, command, options.disk);
+      return upstreamFiles(model, job, command, options.disk);
+    }
+    case 'none':
+      return [];
+  }
+}
+
+function rootKeys(line: number, lineText: string): CompletionItem[] {
+  const equalsAt = lineText.indexOf('=');
+  const range = lineRange(line, 0, equalsAt === -1 ? lineText.length : equalsAt);
+  return ROOT_KEYS.map((key) => ({ label: key, kind: CompletionItemKind.Keyword, detail: 'root folder of the batch', textEdit: { range, newText: key } }));
+}
+
+function headerColumns(model: BatchModel, position: Position, replace: Range | undefined): CompletionItem[] {
+  const present = new Set(model.document.header?.columns.map((column) => column.name.text));
+  const current = model.document.header?.columns.find((column) => column.name.range === replace)?.name.text;
+  const range = replace ?? lineRange(position.line, position.character, position.character);
+  return KNOWN_COLUMNS.filter((name) => !present.has(name) || name === current).map((name, index) => ({
+    label: name,
+    kind: CompletionItemKind.Field,
+    documentation: { kind: 'markdown', value: COLUMN_DESCRIPTIONS[name] },
+    textEdit: { range, newText: name },
+    sortText: String(index).padStart(2, '0'),
+  }));
+}
+
+function programs(range: Range): CompletionItem[] {
+  return PROGRAM_IDS.map((id) => ({
+    label: id,
+    kind: CompletionItemKind.Value,
+    detail: PROGRAMS[id].displayName,
+    documentation: { kind: 'markdown', value: PROGRAMS[id].description },
+    textEdit: { range, newText: id },
+  }));
+}
+
+/** The file's own style wins over the setting, so completion never mixes styles. */
+function fileStyle(model: BatchModel, fallback: PipeBracketStyle): PipeBracketStyle {
+  let brace = 0;
+  let angle = 0;
+  for (const row of model.document.rows) {
+    for (const command of row.pipe.commands) {
+      if (command.style === 'brace') brace++;
+      else if (command.style === 'angle') angle++;
+    }
+  }
+  if (brace === 0 && angle === 0) return fallback;
+  return angle > brace ? 'angle' : 'brace';
+}
+
+function pipeSnippets(model: BatchModel, job: ResolvedJob, range: Range, setting: PipeBracketStyle, current: PipeCommand | undefined): CompletionItem[] {
+  const [open, close] = bracketsOf(fileStyle(model, setting));
+  const used = new Set(job.row.pipe.commands.filter((command) => command !== current).map((command) => command.kind));
+  return PIPE_NAMES.filter((name) => !used.has(name)).map((name) => ({
+    label: name,
+    kind: CompletionItemKind.Snippet,
+    detail: `${name}${open}DIR,FILE${close}`,
+    documentation: { kind: 'markdown', value: PIPE_DOCS[name]! },
+    textEdit: { range, newText: `${name}${open}\${1:../},\${2}${close}` },
+    insertTextFormat: InsertTextFormat.Snippet,
+  }));
+}
+
+function upstreamFolders(model: BatchModel, job: ResolvedJob, command: PipeCommand, disk: DiskView | undefined): CompletionItem[] {
+  const range = command.dir!.range;
+  const seen = new Set<string>();
+  const items: CompletionItem[] = [];
+  for (const other of model.jobs) {
+    if (other.index === job.index) continue;
+    const relative = posix.relative(job.path, other.path) || '.';
+    if (seen.has(relative)) continue;
+    seen.add(relative);
+    items.push({
+      label: relative,
+      kind: CompletionItemKind.Folder,
+      detail: `${other.basename} · ${other.programName}`,
+      textEdit: { range, newText: relative },
+      // Nearby folders first: fewer `..` and shorter paths sort earlier.
+      sortText: `${String(relative.split('/').length).padStart(4, '0')}${relative}`,
+    });
+  }
+  if (disk && model.rootPath) {
+    const typed = command.dir!.text;
+    const base = typed.endsWith('/') ? typed : posix.dirname(typed);
+    const listed = posix.resolve(job.path, base === '.' && !typed.startsWith('.') ? '.' : base);
+    for (const entry of disk.list(listed)) {
+      if (entry.kind !== 'directory') continue;
+      const candidate = posix.relative(job.path, posix.join(listed, entry.name)) || '.';
+      if (seen.has(candidate)) continue;
+      seen.add(candidate);
+      items.push({ label: candidate, kind: CompletionItemKind.Folder, detail: 'folder on disk', textEdit: { range, newText: candidate }, sortText: `9999${candidate}` });
+    }
+  }
+  return items;
+}
+
+function upstreamFiles(model: BatchModel, job: ResolvedJob, command: PipeCommand, disk: DiskView | undefined): CompletionItem[] {
+  const link = job.pipes.find((pipe) => pipe.command === command);
+  if (!link || !command.file) return [];
+  const range = command.file.range;
+  const extension = link.kind === 'coords' ? '.xyz' : '.gbw';
+  const names = new Map<string, string>();
+  const upstream = link.upstream === undefined ? undefined : model.jobs[link.upstream];
+  if (upstream && link.kind === 'coords') {
+    const expected = EXPECTED_GEOMETRY[upstream.programName.toLowerCase()]?.(upstream.basename);
+    if (expected) names.set(expected, `written by ${upstream.basename} (${upstream.programName})`);
+  }
+  if (upstream && link.kind === 'orbitals') names.set(`${upstream.basename}.gbw`, `written by ${upstream.basename}`);
+  if (disk && model.rootPath) {
+    for (const entry of disk.list(link.targetPath)) {
+      if (entry.kind === 'file' && entry.name.endsWith(extension)) names.set(entry.name, 'in the upstream folder');
+    }
+  }
+  return [...names].map(([name, detail]) => ({ label: name, kind: CompletionItemKind.File, detail, textEdit: { range, newText: name } }));
+}
+
+function folders(model: BatchModel, typed: string, range: Range, disk: DiskView | undefined): CompletionItem[] {
+  if (!disk || !model.rootPath) return [];
+  const base = typed.endsWith('/') ? typed : posix.dirname(typed);
+  const listed = posix.resolve(model.rootPath, base);
+  return disk
+    .list(listed)
+    .filter((entry) => entry.kind === 'directory')
+    .map((entry) => {
+      const path = posix.relative(model.rootPath!, posix.join(listed, entry.name));
+      return { label: path, kind: CompletionItemKind.Folder, textEdit: { range, newText: path } };
+    });
+}

@@ -1,0 +1,73 @@
+// Hover: what a program, a column, the root or a pipe means, with the pipe's resolved upstream job and path.
+import { PROGRAMS } from '../../programs/catalog.js';
+import { COLUMN_DESCRIPTIONS, isKnownColumn } from '../columns.js';
+import type { BatchModel, ResolvedJob } from '../model.js';
+import type { Position } from '../types.js';
+import { locate } from './locate.js';
+import type { Hover } from './lspTypes.js';
+
+export function hover(model: BatchModel, position: Position): Hover | undefined {
+  const location = locate(model, position);
+  switch (location.kind) {
+    case 'root': {
+      const root = model.document.root!;
+      const range = location.part === 'key' ? root.key.range : (root.value ?? root.key).range;
+      const where = model.rootPath ? `\`${model.rootPath}\`` : 'unknown until the batchfile is saved';
+      return markdown(`**Root folder** of the batch: ${where}. Job folders are relative to it.`, range);
+    }
+    case 'header': {
+      const column = location.column;
+      if (!column || !isKnownColumn(column.name.text)) return undefined;
+      return markdown(`**${column.name.text}**: ${COLUMN_DESCRIPTIONS[column.name.text]}`, column.name.range);
+    }
+    case 'cell': {
+      const { job, cell, column } = location;
+      if (column === 'program' && job.program) return markdown(`**${job.program.displayName}**: ${PROGRAMS[job.program.id].description}`, cell.value.range);
+      if (column === 'job_basename' && job.basename !== '') return markdown(jobSummary(model, job), cell.value.range);
+      if (column === 'job_directory') return markdown(`Job folder \`${job.path}\``, cell.value.range);
+      return undefined;
+    }
+    case 'pipe': {
+      const { job, command, part } = location;
+      if (!command) return undefined;
+      if (part === 'name') {
+        const text = command.kind === 'coords'
+          ? '**coords**: copies the upstream job\'s final geometry here and rewrites the input geometry; this job waits for it.'
+          : command.kind === 'orbitals'
+            ? '**orbitals**: copies the upstream ORCA job\'s `.gbw` here and adds `MORead` / `%moinp` (ORCA only); this job waits for it.'
+            : undefined;
+        return text ? markdown(text, command.name.range) : undefined;
+      }
+      const link = job.pipes.find((pipe) => pipe.command === command);
+      if (!link) return undefined;
+      const range = (part === 'file' ? command.file : command.dir)?.range ?? command.range;
+      if (link.noTransfer) return markdown('`./`: no transfer and no dependency.', range);
+      const upstream = link.upstream === undefined ? undefined : model.jobs[link.upstream];
+      const lines = [
+        upstream
+          ? `Upstream job **${upstream.basename}** (${upstream.programName}, line ${upstream.row.line + 1})`
+          : 'No job of this batch has this folder.',
+        `Folder: \`${link.targetPath}\``,
+        `File: \`${link.fileName}\`${command.file?.text ? '' : ' (the default for an empty FILE)'}`,
+      ];
+      return markdown(lines.join('\n\n'), range);
+    }
+    case 'none':
+      return undefined;
+  }
+}
+
+function jobSummary(model: BatchModel, job: ResolvedJob): string {
+  const upstream = job.pipes.flatMap((pipe) => (pipe.upstream === undefined ? [] : [`${model.jobs[pipe.upstream]!.basename} (${pipe.kind})`]));
+  const downstream = model.downstream[job.index]!.map((index) => model.jobs[index]!.basename);
+  return [
+    `**${job.basename}** · ${job.program?.displayName ?? job.programName}`,
+    `Folder: \`${job.path}\``,
+    `Takes from: ${upstream.length > 0 ? upstream.join(', ') : 'nothing'}`,
+    `Feeds: ${downstream.length > 0 ? downstream.join(', ') : 'nothing'}`,
+  ].join('\n\n');
+}
+
+function markdown(value: string, range: Hover['range']): Hover {
+  return { contents: { kind: 'markdown', value }, range };
+}

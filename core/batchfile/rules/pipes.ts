@@ -1,0 +1,91 @@
+// Rules on pipes: syntax, names, duplicates, orbitals on non-ORCA jobs, upstream jobs, cycles, bracket style.
+import { posix } from 'node:path';
+import { PIPE_NAMES } from '../pipes.js';
+import type { PipeBracketStyle } from '../pipes.js';
+import { nearestWord } from '../nearest.js';
+import { Severity } from '../types.js';
+import type { Rule } from './context.js';
+
+export const pipeSyntaxRule: Rule = ({ model }, report) => {
+  for (const row of model.document.rows) {
+    for (const problem of row.pipe.problems) report(problem.code, problem.severity, problem.range, problem.message);
+  }
+};
+
+export const pipeNameRule: Rule = ({ model }, report) => {
+  for (const job of model.jobs) {
+    const seen = new Set<string>();
+    for (const command of job.row.pipe.commands) {
+      const name = command.name.text;
+      if (name === '' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
+      if (!command.kind) {
+        const suggestion = nearestWord(name, PIPE_NAMES);
+        report(
+          'pipe-unknown-name',
+          Severity.Error,
+          command.name.range,
+          `Unknown pipe \`${name}\`: expected \`coords\` or \`orbitals\` (CCBatchMan would silently ignore it).${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
+          suggestion ? { suggestion } : undefined,
+        );
+        continue;
+      }
+      if (seen.has(command.kind)) {
+        report('pipe-duplicate-name', Severity.Error, command.range, `This job already has a \`${command.kind}\` pipe; a job takes at most one of each.`);
+      }
+      seen.add(command.kind);
+      if (command.kind === 'orbitals' && job.program && !job.program.acceptsOrbitals) {
+        report('pipe-orbitals-non-orca', Severity.Warning, command.name.range, `Only ORCA jobs read piped orbitals; this job runs ${job.program.displayName}.`);
+      }
+    }
+  }
+};
+
+export const pipeTargetRule: Rule = ({ model, disk }, report) => {
+  for (const job of model.jobs) {
+    for (const pipe of job.pipes) {
+      const dir = pipe.command.dir!;
+      if (pipe.noTransfer) continue;
+      if (pipe.upstream === job.index || pipe.targetPath === job.path) {
+        report('pipe-self', Severity.Error, dir.range, `\`${dir.text}\` is this job's own folder: a job cannot pipe from itself (use \`./\` for no transfer).`);
+        continue;
+      }
+      if (pipe.upstream !== undefined) continue;
+      const shown = model.rootPath ? pipe.targetPath : posix.relative('/', pipe.targetPath) || '.';
+      if (disk && model.rootPath && disk.kind(pipe.targetPath) === 'directory') {
+        report('pipe-upstream-outside-batch', Severity.Warning, dir.range, `\`${dir.text}\` (${shown}) is no job of this batch; the folder exists, so the file is copied but nothing waits for it.`);
+      } else {
+        report('pipe-upstream-missing', Severity.Error, dir.range, `\`${dir.text}\` (${shown}) is no job of this batch${disk && model.rootPath ? ' and no folder on disk' : ''}.`);
+      }
+    }
+  }
+};
+
+export const cycleRule: Rule = ({ model }, report) => {
+  for (const cycle of model.cycles) {
+    const members = new Set(cycle);
+    const names = cycle.map((index) => model.jobs[index]!.basename || `line ${model.jobs[index]!.row.line + 1}`);
+    for (const index of cycle) {
+      const job = model.jobs[index]!;
+      for (const pipe of job.pipes) {
+        if (pipe.upstream === undefined || !members.has(pipe.upstream) || pipe.upstream === index) continue;
+        report('dependency-cycle', Severity.Error, pipe.command.dir!.range, `Dependency cycle: ${names.join(' → ')} → ${names[0]}; none of these jobs could ever start.`);
+      }
+    }
+  }
+};
+
+export const pipeStyleRule: Rule = ({ model }, report) => {
+  const counts: Record<PipeBracketStyle, number> = { brace: 0, angle: 0 };
+  for (const row of model.document.rows) for (const command of row.pipe.commands) if (command.style) counts[command.style]++;
+  if (counts.brace === 0 || counts.angle === 0) return;
+  // The style most of the file uses wins; on a tie, CCBatchMan's braces.
+  const dominant: PipeBracketStyle = counts.angle > counts.brace ? 'angle' : 'brace';
+  const example = dominant === 'brace' ? '{…}' : '<…>';
+  for (const row of model.document.rows) {
+    for (const command of row.pipe.commands) {
+      if (command.style && command.style !== dominant) {
+        report('pipe-mixed-style', Severity.Hint, command.range, `This file mostly writes pipes as NAME${example}; both styles work, one reads better.`, { suggestion: dominant });
+      }
+    }
+  }
+};

@@ -1,0 +1,13 @@
+// The CLI's usage text and its error type for bad usage (exit code 2).
+
+export const USAGE = `Usage: batchman <command> [options]
+
+Commands:
+  validate FILE [--json]      check a batchfile; exit 1 when it has errors
+  help                        show this text
+
+Exit codes: 0 success, 1 the work failed (errors in the file, failed jobs), 2 bad usage.`;
+
+export class UsageError extends Error {}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -1,0 +1,57 @@
+// Per-document cache of the parsed batch and its diagnostics, recomputed only when the version changes.
+import { fileURLToPath } from 'node:url';
+import type { BatchModel, Diagnostic, DiskView } from '../../core/batchfile/index.js';
+import { buildBatchModel, parseBatchfile, validateModel } from '../../core/batchfile/index.js';
+
+export interface AnalysedDocument {
+  readonly uri: string;
+  readonly version: number;
+  readonly model: BatchModel;
+  /** Filled on first use: completion and hover need only the model. */
+  diagnostics?: Diagnostic[];
+}
+
+export interface TextSource {
+  readonly uri: string;
+  readonly version: number;
+  getText(): string;
+}
+
+export class AnalysisCache {
+  private readonly entries = new Map<string, AnalysedDocument>();
+
+  model(document: TextSource): AnalysedDocument {
+    const cached = this.entries.get(document.uri);
+    if (cached && cached.version === document.version) return cached;
+    const model = buildBatchModel(parseBatchfile(document.getText()), filePathOf(document.uri));
+    const entry: AnalysedDocument = { uri: document.uri, version: document.version, model };
+    this.entries.set(document.uri, entry);
+    return entry;
+  }
+
+  diagnostics(document: TextSource, disk: DiskView | undefined): Diagnostic[] {
+    const entry = this.model(document);
+    const diagnostics = entry.diagnostics ?? validateModel(entry.model, disk);
+    entry.diagnostics = diagnostics;
+    return diagnostics;
+  }
+
+  /** Drops cached diagnostics (not models) after the disk changed. */
+  invalidateDiagnostics(): void {
+    for (const entry of this.entries.values()) delete entry.diagnostics;
+  }
+
+  forget(uri: string): void {
+    this.entries.delete(uri);
+  }
+}
+
+/** The file path behind a `file:` URI; other schemes (untitled, remote virtual files) have none. */
+export function filePathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
