@@ -1,5 +1,6 @@
 // The batchfile core's public surface: parse, model, validate and the language features.
 export * from './types.js';
+export * from './codes.js';
 export * from './columns.js';
 export * from './document.js';
 export * from './pipes.js';

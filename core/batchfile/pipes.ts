@@ -1,4 +1,5 @@
 // Parses a pipe cell (`coords{../opt,xtbopt.xyz};orbitals<../g,g.gbw>`) into commands with exact ranges.
+import type { DiagnosticCode } from './codes.js';
 import type { Diagnostic, Range, Span } from './types.js';
 import { Severity, lineRange, spanOf } from './types.js';
 
@@ -47,7 +48,7 @@ export function bracketsOf(style: PipeBracketStyle): [string, string] {
 export function parsePipeCell(line: number, lineText: string, cellStart: number, cellEnd: number): ParsedPipeCell {
   const commands: PipeCommand[] = [];
   const problems: Diagnostic[] = [];
-  const problem = (code: string, message: string, start: number, end: number, severity: Severity = Severity.Error): void => {
+  const problem = (code: DiagnosticCode, message: string, start: number, end: number, severity: Severity = Severity.Error): void => {
     problems.push({ code, message, severity, range: lineRange(line, start, Math.max(end, start)) });
   };
   if (lineText.slice(cellStart, cellEnd).trim() === '') return { commands, problems };
@@ -86,7 +87,7 @@ export function parsePipeCell(line: number, lineText: string, cellStart: number,
   return { commands, problems };
 }
 
-type ProblemSink = (code: string, message: string, start: number, end: number, severity?: Severity) => void;
+type ProblemSink = (code: DiagnosticCode, message: string, start: number, end: number, severity?: Severity) => void;
 
 function parseCommand(
   line: number,

@@ -1,4 +1,5 @@
 // Positions, ranges and diagnostics, shaped like the Language Server Protocol's so adapters pass them through.
+import type { DiagnosticCode } from './codes.js';
 
 /** 0-based line, 0-based UTF-16 column (JavaScript string index), as in LSP. */
 export interface Position {
@@ -24,7 +25,7 @@ export type Severity = (typeof Severity)[keyof typeof Severity];
 export interface Diagnostic {
   readonly range: Range;
   readonly severity: Severity;
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   /** Machine-readable extras for quick fixes (e.g. the suggested replacement). */
   readonly data?: DiagnosticData;

@@ -1,6 +1,7 @@
 // What every validation rule receives: the parsed batch, the disk (optional) and a way to report.
 import type { DiskView } from '../disk.js';
 import type { BatchModel } from '../model.js';
+import type { DiagnosticCode } from '../codes.js';
 import type { Diagnostic, DiagnosticData, Range, Severity } from '../types.js';
 
 export interface RuleContext {
@@ -9,7 +10,7 @@ export interface RuleContext {
   readonly disk?: DiskView;
 }
 
-export type Report = (code: string, severity: Severity, range: Range, message: string, data?: DiagnosticData) => void;
+export type Report = (code: DiagnosticCode, severity: Severity, range: Range, message: string, data?: DiagnosticData) => void;
 
 export type Rule = (context: RuleContext, report: Report) => void;
 

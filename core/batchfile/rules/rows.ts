@@ -78,7 +78,7 @@ const OPTIONAL_FORMATS: Readonly<Record<OptionalColumn, { test: (value: string) 
   cores: { test: (value) => /^[1-9]\d*$/.test(value), expected: 'a positive whole number of cores' },
   memory: { test: (value) => /^[1-9]\d*(\.\d+)?\s*([KMGT]B?)?$/i.test(value), expected: 'memory like `4GB`, `4000M` or `4000` (MB)' },
   walltime: { test: isWalltime, expected: 'a time limit `HH:MM:SS` or `D-HH:MM:SS`' },
-  partition: { test: (value) => /^[A-Za-z0-9_.\-]+$/.test(value), expected: 'a partition name (letters, digits, `_`, `-`, `.`)' },
+  partition: { test: (value) => /^[A-Za-z0-9_.-]+$/.test(value), expected: 'a partition name (letters, digits, `_`, `-`, `.`)' },
 };
 
 export const optionalColumnsRule: Rule = ({ model }, report) => {
