@@ -1,0 +1,25 @@
+// Starts the batchfile language server bundle and connects it to VS Code.
+import * as vscode from 'vscode';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+
+export const LANGUAGE_ID = 'batchfile';
+
+export function createLanguageClient(context: vscode.ExtensionContext, channels: { server: vscode.LogOutputChannel; trace: vscode.LogOutputChannel }): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { language: LANGUAGE_ID, scheme: 'file' },
+      { language: LANGUAGE_ID, scheme: 'untitled' },
+    ],
+    // Disk rules (job folders, input files) go stale when files appear or vanish.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*') },
+    outputChannel: channels.server,
+    traceOutputChannel: channels.trace,
+  };
+  return new LanguageClient('batchman', 'Batchman Language Server', serverOptions, clientOptions);
+}
