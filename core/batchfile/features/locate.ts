@@ -30,7 +30,7 @@ export function locate(model: BatchModel, position: Position): Location {
   }
   const header = document.header;
   if (header && header.line === line) {
-    const column = header.columns.find((c) => character >= c.name.range.start.character - 1 && character <= c.name.range.end.character + 1);
+    const column = header.columns.find((c) => character >= c.name.range.start.character && character <= c.name.range.end.character);
     return column ? { kind: 'header', column } : { kind: 'header' };
   }
   const job = model.jobs[rowIndexAtLine(document, line)];
