@@ -1,0 +1,362 @@
+// The batch ledger `__ledger__.csv`: CCBatchMan's nine `|`-separated columns, then Batchman's, then any others.
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CsvError, parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { isErrno, writeFileAtomicIfChanged } from '../fsAtomic.js';
+import type { JobStatus } from '../status.js';
+import { LedgerCorruptError } from './errors.js';
+import { parseJobIdText, parseStatusText } from './statusText.js';
+
+export const DEFAULT_LEDGER_NAME = '__ledger__.csv';
+
+/** CCBatchMan's columns, in its order; Batchman always writes these first. */
+export const CCBATCHMAN_COLUMNS = [
+  'job_id',
+  'job_basename',
+  'job_directory',
+  'job_status',
+  'program',
+  'coords_from',
+  'xyz_filename',
+  'orbitals_from',
+  'gbw_filename',
+] as const;
+
+/** Columns Batchman appends after CCBatchMan's (pandas reads them as extra columns and keeps them). */
+export const BATCHMAN_COLUMNS = [
+  'submitted_at',
+  'started_at',
+  'ended_at',
+  'exit_code',
+  'cause',
+  'restarts',
+  'slurm_state',
+] as const;
+
+/** Without these a file is not a ledger (older CCBatchMan versions lack the pipe columns). */
+export const REQUIRED_COLUMNS = ['job_id', 'job_basename', 'job_directory', 'job_status', 'program'] as const;
+
+/** `job_id` of a job that has not been submitted. */
+export const NO_JOB_ID = -1;
+
+// Control characters other than tab and line ends, and U+FFFD (what invalid UTF-8 decodes to).
+// eslint-disable-next-line no-control-regex
+const JUNK = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/;
+
+type KnownColumn = (typeof CCBATCHMAN_COLUMNS)[number] | (typeof BATCHMAN_COLUMNS)[number];
+
+/** One job of the ledger. Optional fields are empty cells on disk. */
+export interface LedgerRow {
+  /** SLURM (or local executor) job id; -1 until submitted. */
+  jobId: number;
+  basename: string;
+  /** As written: CCBatchMan stores `root/dir`, Batchman the absolute job folder. */
+  directory: string;
+  status: JobStatus;
+  /** As written in the batchfile (CCBatchMan keeps its case); see `programById`. */
+  program: string;
+  coordsFrom?: string;
+  xyzFilename?: string;
+  orbitalsFrom?: string;
+  gbwFilename?: string;
+  /** ISO 8601 times. */
+  submittedAt?: string;
+  startedAt?: string;
+  endedAt?: string;
+  exitCode?: number;
+  /** Why the job failed: TIMEOUT, `exit code 2`, `SCF not converged`… (see programs/outcome). */
+  cause?: string;
+  /** Attempts after the first. */
+  restarts?: number;
+  /** Last SLURM state seen (RUNNING, COMPLETED, TIMEOUT…). */
+  slurmState?: string;
+  /** Non-empty cells of columns someone else added, by column name; written back unchanged. */
+  extra?: Record<string, string>;
+}
+
+export interface Ledger {
+  rows: LedgerRow[];
+  /** Names of unknown columns, in their order on disk; written after Batchman's own. */
+  extraColumns: string[];
+}
+
+/** The ledger's path: `name` (default `__ledger__.csv`) beside the batchfile. */
+export function ledgerPathFor(batchfilePath: string, name: string = DEFAULT_LEDGER_NAME): string {
+  return join(dirname(batchfilePath), name);
+}
+
+export function emptyLedger(): Ledger {
+  return { rows: [], extraColumns: [] };
+}
+
+/** Reads and parses a ledger; throws LedgerCorruptError when it is not one, ENOENT when missing. */
+export async function readLedger(path: string): Promise<Ledger> {
+  const bytes = await readFile(path);
+  return parseLedger(bytes.toString('utf8'), path);
+}
+
+/** Like readLedger, but undefined when the file does not exist. */
+export async function readLedgerIfExists(path: string): Promise<Ledger | undefined> {
+  try {
+    return await readLedger(path);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+}
+
+/** Writes the ledger atomically, only when its text changed; returns true when it wrote. */
+export async function writeLedger(path: string, ledger: Ledger): Promise<boolean> {
+  return writeFileAtomicIfChanged(path, serializeLedger(ledger));
+}
+
+/** Parses ledger text (Batchman's or CCBatchMan's); `path` only names the file in errors. */
+export function parseLedger(text: string, path = DEFAULT_LEDGER_NAME): Ledger {
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  if (body.trim() === '') throw new LedgerCorruptError(path, 1, 'empty file (no header)');
+  const junk = JUNK.exec(body);
+  if (junk) {
+    throw new LedgerCorruptError(path, lineOf(body, junk.index), 'binary data or invalid UTF-8 (a ledger is text)');
+  }
+
+  const options = { delimiter: '|', relax_column_count: true, relax_quotes: true, skip_empty_lines: true } as const;
+  let records: string[][];
+  try {
+    records = parse(body, options) as string[][];
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines ?? 1;
+      throw new LedgerCorruptError(path, line, error.message);
+    }
+    throw error;
+  }
+  // Line numbers cost a third of the parse time; they are only needed for an error message.
+  let recordLines: number[] | undefined;
+  const lineOfRecord = (index: number): number => {
+    recordLines ??= (parse(body, { ...options, info: true }) as unknown as { info: { lines: number } }[]).map((entry) => entry.info.lines);
+    return recordLines[index] ?? index + 1;
+  };
+
+  const header = records[0]!.map((name) => name.trim());
+  // pandas' `to_csv` without `index=False` adds an unnamed first column of row numbers.
+  const skipIndex = header[0] === '' || header[0] === 'Unnamed: 0' ? 1 : 0;
+  const columns = header.slice(skipIndex);
+  const headerLine = lineOfRecord(0);
+  const seen = new Set<string>();
+  for (const name of columns) {
+    if (name === '') throw new LedgerCorruptError(path, headerLine, 'bad header: a column has no name');
+    if (seen.has(name)) throw new LedgerCorruptError(path, headerLine, `bad header: column "${name}" appears twice`);
+    seen.add(name);
+  }
+  const missing = REQUIRED_COLUMNS.filter((name) => !seen.has(name));
+  if (missing.length > 0) {
+    throw new LedgerCorruptError(path, headerLine, `bad header: missing column(s) ${missing.join(', ')}`);
+  }
+  const known = new Set<string>([...CCBATCHMAN_COLUMNS, ...BATCHMAN_COLUMNS]);
+  const extraColumns = columns.filter((name) => !known.has(name));
+
+  const endsMidLine = !/[\r\n]$/.test(body);
+  const rows: LedgerRow[] = [];
+  for (let index = 1; index < records.length; index++) {
+    const cells = records[index]!.slice(skipIndex);
+    if (cells.length !== columns.length) {
+      const isLast = index === records.length - 1;
+      const reason =
+        isLast && endsMidLine && cells.length < columns.length
+          ? `file ends mid-line (${cells.length} of ${columns.length} columns)`
+          : `expected ${columns.length} columns, found ${cells.length}`;
+      throw new LedgerCorruptError(path, lineOfRecord(index), reason);
+    }
+    const byName = new Map<string, string>();
+    columns.forEach((name, i) => byName.set(name, cells[i]!));
+    rows.push(rowFromCells(byName, extraColumns, (reason) => new LedgerCorruptError(path, lineOfRecord(index), reason)));
+  }
+  return { rows, extraColumns };
+}
+
+/**
+ * The rows that can still be read from a damaged ledger, line by line; lines that do not parse are
+ * skipped. When the header itself is unreadable, Batchman's column order is assumed.
+ */
+export function salvageLedger(text: string): Ledger {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const parseLine = (line: string): string[] | undefined => {
+    try {
+      const records = parse(line, { delimiter: '|', relax_quotes: true, relax_column_count: true }) as string[][];
+      return records.length === 1 ? records[0] : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const firstIndex = lines.findIndex((line) => line.trim() !== '');
+  const headerCells = firstIndex === -1 ? undefined : parseLine(lines[firstIndex]!)?.map((cell) => cell.trim());
+  let columns: string[];
+  let skipIndex = 0;
+  let dataStart = firstIndex + 1;
+  const assumed = !(headerCells && REQUIRED_COLUMNS.every((name) => headerCells.includes(name)));
+  if (!assumed && headerCells) {
+    skipIndex = headerCells[0] === '' || headerCells[0] === 'Unnamed: 0' ? 1 : 0;
+    columns = headerCells.slice(skipIndex);
+  } else {
+    columns = [...CCBATCHMAN_COLUMNS, ...BATCHMAN_COLUMNS];
+    dataStart = Math.max(firstIndex, 0);
+  }
+  const known = new Set<string>([...CCBATCHMAN_COLUMNS, ...BATCHMAN_COLUMNS]);
+  const extraColumns = columns.filter((name) => !known.has(name));
+  const rows: LedgerRow[] = [];
+  for (const line of lines.slice(dataStart)) {
+    if (line.trim() === '' || JUNK.test(line)) continue;
+    const cells = parseLine(line)?.slice(skipIndex);
+    // With the header lost, a row may be CCBatchMan's nine columns as well as Batchman's layout.
+    if (!cells || (cells.length !== columns.length && !(assumed && cells.length === CCBATCHMAN_COLUMNS.length))) continue;
+    const byName = new Map<string, string>();
+    columns.forEach((name, i) => {
+      if (i < cells.length) byName.set(name, cells[i]!);
+    });
+    try {
+      rows.push(rowFromCells(byName, extraColumns, (reason) => new LedgerCorruptError('', 0, reason)));
+    } catch {
+      // unreadable line: skipped
+    }
+  }
+  return { rows, extraColumns };
+}
+
+/** The ledger as text: CCBatchMan's columns, Batchman's, then the unknown ones; `\n` line ends. */
+export function serializeLedger(ledger: Ledger): string {
+  const extraColumns = ledger.extraColumns.filter(
+    (name) => !(CCBATCHMAN_COLUMNS as readonly string[]).includes(name) && !(BATCHMAN_COLUMNS as readonly string[]).includes(name),
+  );
+  const header = [...CCBATCHMAN_COLUMNS, ...BATCHMAN_COLUMNS, ...extraColumns];
+  const lines = ledger.rows.map((row) => [...cellsOf(row), ...extraColumns.map((name) => row.extra?.[name] ?? '')]);
+  return stringify([header, ...lines], { delimiter: '|', record_delimiter: '\n' });
+}
+
+/** A fresh row for a job that has not been submitted. */
+export function newLedgerRow(job: {
+  basename: string;
+  directory: string;
+  program: string;
+  coordsFrom?: string;
+  xyzFilename?: string;
+  orbitalsFrom?: string;
+  gbwFilename?: string;
+}): LedgerRow {
+  return {
+    jobId: NO_JOB_ID,
+    basename: job.basename,
+    directory: job.directory,
+    status: 'not_started',
+    program: job.program,
+    ...definedOnly({
+      coordsFrom: job.coordsFrom,
+      xyzFilename: job.xyzFilename,
+      orbitalsFrom: job.orbitalsFrom,
+      gbwFilename: job.gbwFilename,
+    }),
+  };
+}
+
+/** The row of a job by basename (basenames are unique in a batch). */
+export function findRow(ledger: Ledger, basename: string): LedgerRow | undefined {
+  return ledger.rows.find((row) => row.basename === basename);
+}
+
+function rowFromCells(
+  cells: Map<string, string>,
+  extraColumns: readonly string[],
+  fail: (reason: string) => LedgerCorruptError,
+): LedgerRow {
+  const cell = (name: KnownColumn): string | undefined => {
+    const value = cells.get(name);
+    return value === undefined || isEmptyCell(value) ? undefined : value;
+  };
+  const integer = (name: KnownColumn): number | undefined => {
+    const value = cell(name)?.trim();
+    if (value === undefined) return undefined;
+    const match = /^[+-]?\d+(?:\.0*)?$/.exec(value);
+    if (!match) throw fail(`${name} "${value}" is not an integer`);
+    return Math.trunc(Number(value));
+  };
+
+  const jobIdText = cells.get('job_id') ?? '';
+  const jobId = parseJobIdText(jobIdText);
+  if (jobId === undefined) throw fail(`job_id "${jobIdText}" is not a job id`);
+  const statusText = cells.get('job_status') ?? '';
+  const status = parseStatusText(statusText);
+  if (status === undefined) {
+    throw fail(
+      `unknown job_status "${statusText}" (expected not_started, pending, running, succeeded, failed, broken_dependency or cancelled)`,
+    );
+  }
+  const basename = cells.get('job_basename') ?? '';
+  if (isEmptyCell(basename)) throw fail('job_basename is empty');
+
+  // Unknown cells are kept verbatim; empty ones are simply absent.
+  const extra: Record<string, string> = {};
+  for (const name of extraColumns) {
+    const value = cells.get(name) ?? '';
+    if (value !== '') extra[name] = value;
+  }
+
+  return {
+    jobId,
+    basename,
+    directory: cell('job_directory') ?? '',
+    status,
+    program: cell('program') ?? '',
+    ...definedOnly({
+      coordsFrom: cell('coords_from'),
+      xyzFilename: cell('xyz_filename'),
+      orbitalsFrom: cell('orbitals_from'),
+      gbwFilename: cell('gbw_filename'),
+      submittedAt: cell('submitted_at'),
+      startedAt: cell('started_at'),
+      endedAt: cell('ended_at'),
+      exitCode: integer('exit_code'),
+      cause: cell('cause'),
+      restarts: integer('restarts'),
+      slurmState: cell('slurm_state'),
+    }),
+    ...(Object.keys(extra).length > 0 ? { extra } : {}),
+  };
+}
+
+function cellsOf(row: LedgerRow): string[] {
+  const text = (value: string | number | undefined): string => (value === undefined ? '' : String(value));
+  return [
+    String(row.jobId < 0 ? NO_JOB_ID : row.jobId),
+    row.basename,
+    row.directory,
+    row.status,
+    row.program,
+    text(row.coordsFrom),
+    text(row.xyzFilename),
+    text(row.orbitalsFrom),
+    text(row.gbwFilename),
+    text(row.submittedAt),
+    text(row.startedAt),
+    text(row.endedAt),
+    text(row.exitCode),
+    text(row.cause),
+    text(row.restarts),
+    text(row.slurmState),
+  ];
+}
+
+// pandas writes missing values as empty cells, and `nan` when a NaN was turned into a string.
+function isEmptyCell(value: string): boolean {
+  const trimmed = value.trim();
+  return trimmed === '' || trimmed === 'nan' || trimmed === 'NaN';
+}
+
+function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}

@@ -1,0 +1,221 @@
+// Rebuilds a ledger from the job folders (run_info.json, slurm-*.out, program output) when it is lost or corrupt.
+import { constants } from 'node:fs';
+import { copyFile, readFile } from 'node:fs/promises';
+import { isErrno } from '../fsAtomic.js';
+import { programById } from '../programs/catalog.js';
+import { listSlurmOutputIds } from '../programs/files.js';
+import { readOutcome } from '../programs/outcome.js';
+import type { JobStatus } from '../status.js';
+import { LedgerCorruptError, RunInfoCorruptError } from './errors.js';
+import { NO_JOB_ID, parseLedger, salvageLedger, writeLedger } from './ledger.js';
+import type { Ledger, LedgerRow } from './ledger.js';
+import { readRunInfo } from './runInfo.js';
+import type { RunInfo } from './runInfo.js';
+
+/** A job of the batch, as plain data (what the batchfile says). */
+export interface RebuildJob {
+  basename: string;
+  /** Absolute job folder. */
+  directory: string;
+  program: string;
+  coordsFrom?: string;
+  xyzFilename?: string;
+  orbitalsFrom?: string;
+  gbwFilename?: string;
+}
+
+export interface RebuildOptions {
+  ledgerPath: string;
+  jobs: readonly RebuildJob[];
+  /** Clock for the name of the kept-aside file. */
+  now?: () => Date;
+  /** Job folders read at once. */
+  concurrency?: number;
+}
+
+export interface RecoveredJob {
+  basename: string;
+  jobId: number;
+  status: JobStatus;
+  cause?: string;
+  /** Where the id and status came from: `ledger`, `run_info.json`, `slurm-12.out`, `output`… */
+  sources: string[];
+}
+
+export interface RebuildResult {
+  ledger: Ledger;
+  /** Where the unreadable ledger was copied before being replaced. */
+  keptAsidePath?: string;
+  /** Why the old ledger could not be read, when it could not. */
+  corruption?: LedgerCorruptError;
+  recovered: RecoveredJob[];
+  /** Rows of the old ledger for jobs not in the batch; kept, after the batch's jobs. */
+  orphanRows: number;
+  /** False when the ledger on disk was already exactly this. */
+  written: boolean;
+}
+
+/**
+ * Rebuilds the ledger from the job folders: each job's id and status come from what the old ledger
+ * still says (rows salvaged line by line when it is corrupt), run_info.json, the newest slurm-{id}.out
+ * and the program's output; what the output proves (succeeded, failed) wins. A corrupt ledger is
+ * copied to `<ledger>.corrupt-<time>` first, so nothing is lost, and the result is written atomically.
+ */
+export async function rebuildLedger(options: RebuildOptions): Promise<RebuildResult> {
+  const { ledgerPath, jobs } = options;
+  let previous: Ledger | undefined;
+  let corruption: LedgerCorruptError | undefined;
+  let keptAsidePath: string | undefined;
+  let text: string | undefined;
+  try {
+    text = (await readFile(ledgerPath)).toString('utf8');
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw error;
+  }
+  if (text !== undefined) {
+    try {
+      previous = parseLedger(text, ledgerPath);
+    } catch (error) {
+      if (!(error instanceof LedgerCorruptError)) throw error;
+      corruption = error;
+      previous = salvageLedger(text);
+      keptAsidePath = await keepAside(ledgerPath, (options.now ?? (() => new Date()))());
+    }
+  }
+
+  const oldRows = new Map((previous?.rows ?? []).map((row) => [row.basename, row]));
+  const recovered = await mapLimit(jobs, options.concurrency ?? 16, (job) => recoverJob(job, oldRows.get(job.basename)));
+  const inBatch = new Set(jobs.map((job) => job.basename));
+  const orphans = (previous?.rows ?? []).filter((row) => !inBatch.has(row.basename));
+  const extraColumns = previous?.extraColumns ?? [];
+  const ledger: Ledger = { rows: [...recovered.map((entry) => entry.row), ...orphans], extraColumns };
+  const written = await writeLedger(ledgerPath, ledger);
+  return {
+    ledger,
+    ...(keptAsidePath === undefined ? {} : { keptAsidePath }),
+    ...(corruption === undefined ? {} : { corruption }),
+    recovered: recovered.map((entry) => entry.report),
+    orphanRows: orphans.length,
+    written,
+  };
+}
+
+async function recoverJob(job: RebuildJob, old: LedgerRow | undefined): Promise<{ row: LedgerRow; report: RecoveredJob }> {
+  const sources: string[] = [];
+  let runInfo: RunInfo | undefined;
+  try {
+    runInfo = await readRunInfo(job.directory);
+  } catch (error) {
+    if (!(error instanceof RunInfoCorruptError)) throw error;
+    sources.push('run_info.json unreadable');
+  }
+  const slurmIds = await listSlurmOutputIds(job.directory);
+
+  // SLURM ids grow, so the largest known id is the latest attempt.
+  const candidates: [number, string][] = [];
+  if (old && old.jobId !== NO_JOB_ID) candidates.push([old.jobId, 'ledger']);
+  if (runInfo && runInfo.jobId !== NO_JOB_ID) candidates.push([runInfo.jobId, 'run_info.json']);
+  const newestSlurm = slurmIds.at(-1);
+  if (newestSlurm !== undefined) candidates.push([newestSlurm, `slurm-${newestSlurm}.out`]);
+  const best = candidates.reduce<[number, string] | undefined>((max, entry) => (max === undefined || entry[0] > max[0] ? entry : max), undefined);
+  const jobId = best?.[0] ?? NO_JOB_ID;
+  if (best) sources.push(`job id from ${best[1]}`);
+
+  // run_info.json's exit code and SLURM state only speak for the attempt it describes.
+  const sameAttempt = runInfo !== undefined && (runInfo.jobId === jobId || runInfo.jobId === NO_JOB_ID);
+  let status: JobStatus;
+  let cause: string | undefined;
+  if (programById(job.program)) {
+    const outcome = await readOutcome({
+      program: job.program,
+      jobDirectory: job.directory,
+      basename: job.basename,
+      ...(jobId === NO_JOB_ID ? {} : { jobId }),
+      ...(sameAttempt && runInfo?.exitCode !== undefined ? { exitCode: runInfo.exitCode } : {}),
+      ...(sameAttempt && runInfo?.slurmState !== undefined ? { slurmEndState: runInfo.slurmState } : {}),
+    });
+    const recordedFinal = old?.status ?? runInfo?.status;
+    if (outcome.status !== 'succeeded' && (recordedFinal === 'cancelled' || recordedFinal === 'broken_dependency')) {
+      // A user's cancel or a failed upstream job is a status the output cannot tell.
+      ({ status, cause } = recordedStatus(old, runInfo, jobId, outcome.status === 'unfinished', sources));
+    } else if (outcome.status === 'succeeded' || outcome.status === 'failed') {
+      status = outcome.status;
+      cause = outcome.cause;
+      sources.push(`status from ${outcome.evidence ?? 'output'}`);
+    } else {
+      ({ status, cause } = recordedStatus(old, runInfo, jobId, outcome.status === 'unfinished', sources));
+    }
+  } else {
+    sources.push(`unknown program "${job.program}"`);
+    ({ status, cause } = recordedStatus(old, runInfo, jobId, false, sources));
+  }
+
+  const row: LedgerRow = {
+    ...(old ?? {}),
+    jobId,
+    basename: job.basename,
+    directory: job.directory,
+    status,
+    program: job.program,
+    coordsFrom: job.coordsFrom,
+    xyzFilename: job.xyzFilename,
+    orbitalsFrom: job.orbitalsFrom,
+    gbwFilename: job.gbwFilename,
+    submittedAt: old?.submittedAt ?? runInfo?.submittedAt,
+    startedAt: old?.startedAt ?? runInfo?.startedAt,
+    endedAt: old?.endedAt ?? runInfo?.endedAt,
+    exitCode: old?.exitCode ?? runInfo?.exitCode,
+    restarts: old?.restarts ?? runInfo?.restarts,
+    slurmState: old?.slurmState ?? runInfo?.slurmState,
+    cause,
+  };
+  for (const key of Object.keys(row) as (keyof LedgerRow)[]) if (row[key] === undefined) delete row[key];
+  return { row, report: { basename: job.basename, jobId, status, ...(cause === undefined ? {} : { cause }), sources } };
+}
+
+// When the output proves nothing, what was recorded stands; the poller corrects live jobs later.
+function recordedStatus(
+  old: LedgerRow | undefined,
+  runInfo: RunInfo | undefined,
+  jobId: number,
+  hasOutput: boolean,
+  sources: string[],
+): { status: JobStatus; cause?: string } {
+  if (old && !(old.status === 'not_started' && jobId !== NO_JOB_ID)) {
+    sources.push('status from ledger');
+    return { status: old.status, ...(old.cause === undefined ? {} : { cause: old.cause }) };
+  }
+  if (runInfo && !(runInfo.status === 'not_started' && jobId !== NO_JOB_ID)) {
+    sources.push('status from run_info.json');
+    return { status: runInfo.status, ...(runInfo.cause === undefined ? {} : { cause: runInfo.cause }) };
+  }
+  if (jobId === NO_JOB_ID) return { status: 'not_started' };
+  sources.push(hasOutput ? 'status: output exists, not finished' : 'status: submitted, no output yet');
+  return { status: hasOutput ? 'running' : 'pending' };
+}
+
+async function keepAside(path: string, now: Date): Promise<string> {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  for (let attempt = 0; ; attempt++) {
+    const aside = `${path}.corrupt-${stamp}${attempt === 0 ? '' : `-${attempt}`}`;
+    try {
+      await copyFile(path, aside, constants.COPYFILE_EXCL);
+      return aside;
+    } catch (error) {
+      if (!isErrno(error, 'EEXIST')) throw error;
+    }
+  }
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
