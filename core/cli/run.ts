@@ -1,12 +1,14 @@
 // Dispatches `batchman <command>` to its handler and turns errors into exit codes.
 import type { CliOutput } from './output.js';
 import { EXIT, USAGE, UsageError } from './usage.js';
+import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
 type Command = (args: readonly string[], output: CliOutput) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   validate: validateCommand,
+  status: statusCommand,
 };
 
 export async function runCli(argv: readonly string[], output: CliOutput): Promise<number> {

@@ -4,6 +4,9 @@ export const USAGE = `Usage: batchman <command> [options]
 
 Commands:
   validate FILE [--json]      check a batchfile; exit 1 when it has errors
+  status FILE [--json] [--watch] [-l LEDGER]
+                              every job's status from disk plus one squeue (and one sacct);
+                              exit 1 when a job failed or is blocked by a failure
   help                        show this text
 
 Exit codes: 0 success, 1 the work failed (errors in the file, failed jobs), 2 bad usage.`;

@@ -1,0 +1,35 @@
+// Reads and validates the batchfile a CLI command was given; errors in it stop the command, printed as `validate` does.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { BatchModel, Diagnostic } from '../batchfile/index.js';
+import { Severity, createNodeDiskView, validateBatchfile } from '../batchfile/index.js';
+import type { CliOutput } from './output.js';
+import { UsageError } from './usage.js';
+import { formatDiagnostic } from './validate.js';
+
+export interface LoadedBatchfile {
+  readonly file: string;
+  readonly path: string;
+  readonly model: BatchModel;
+  readonly diagnostics: Diagnostic[];
+}
+
+export async function loadBatchfile(file: string): Promise<LoadedBatchfile> {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const { model, diagnostics } = validateBatchfile(text, { batchfilePath: path, disk: createNodeDiskView() });
+  return { file, path, model, diagnostics };
+}
+
+/** Prints the errors (not warnings) and says whether there were any. */
+export function reportErrors(loaded: LoadedBatchfile, output: CliOutput): boolean {
+  const errors = loaded.diagnostics.filter((d) => d.severity === Severity.Error);
+  for (const error of errors) output.err(formatDiagnostic(loaded.file, error));
+  if (errors.length > 0) output.err(`${loaded.file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; fix them first (batchman validate ${loaded.file}).`);
+  return errors.length > 0;
+}

@@ -1,0 +1,192 @@
+// Rebuilds the truth about every job of a batch: disk evidence, then ONE squeue and at most ONE sacct.
+import type { BatchModel } from '../batchfile/index.js';
+import { rebuildLedger } from '../ledger/rebuild.js';
+import type { RecoveredJob } from '../ledger/rebuild.js';
+import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
+import type { LedgerRow } from '../ledger/ledger.js';
+import { readOutcome } from '../programs/outcome.js';
+import type { Scheduler } from '../slurm/scheduler.js';
+import type { QueueEntry } from '../slurm/squeue.js';
+import { slurmStateMeaning } from '../slurm/states.js';
+import type { AccountingRecord } from '../slurm/sacct.js';
+import { isFinal } from '../status.js';
+import type { JobStatus } from '../status.js';
+import { ledgerJobs } from './batchJobs.js';
+import { propagateBrokenDependencies } from './dependencies.js';
+import { summarise } from './summary.js';
+import type { StatusSummary } from './summary.js';
+
+export interface JobTruth {
+  basename: string;
+  directory: string;
+  program: string;
+  status: JobStatus;
+  /** Scheduler id, or null before submission. */
+  jobId: string | null;
+  slurmState: string | null;
+  reason: string | null;
+  elapsed: string | null;
+  exitCode: number | null;
+  cause: string | null;
+  lastEvent: { status: JobStatus; at: string } | null;
+}
+
+export interface BatchTruth {
+  ledgerPath: string;
+  jobs: JobTruth[];
+  summary: StatusSummary;
+  /** Set when squeue or sacct could not be asked: the last known statuses were kept. */
+  stale?: string;
+  /** Set when the ledger was unreadable and rebuilt; the old file was kept at this path. */
+  recoveredLedger?: { reason: string; keptAsidePath?: string };
+  scheduler: { squeueCalls: number; sacctCalls: number };
+}
+
+export interface TruthOptions {
+  model: BatchModel;
+  ledgerPath: string;
+  /** Absent where no scheduler is reachable: the truth then comes from disk alone. */
+  scheduler?: Pick<Scheduler, 'queue' | 'accounting'>;
+  now?: () => Date;
+}
+
+export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth> {
+  const now = options.now ?? (() => new Date());
+  const jobs = ledgerJobs(options.model);
+  const rebuilt = await rebuildLedger({ ledgerPath: options.ledgerPath, jobs, now });
+  const ledger = rebuilt.ledger;
+  const rows = new Map(ledger.rows.map((row) => [row.basename, row]));
+  const recovered = new Map(rebuilt.recovered.map((entry) => [entry.basename, entry]));
+  const live = new Map<string, LiveState>();
+  const calls = { squeueCalls: 0, sacctCalls: 0 };
+  let stale: string | undefined;
+
+  const active = jobs.flatMap((job) => {
+    const row = rows.get(job.basename)!;
+    return row.jobId !== NO_JOB_ID && !isFinal(row.status) ? [row] : [];
+  });
+  if (options.scheduler && active.length > 0) {
+    try {
+      stale = await askScheduler(options.scheduler, active, live, calls);
+    } catch (error) {
+      stale = `squeue failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  const at = now().toISOString();
+  await Promise.all(
+    jobs.map(async (job) => {
+      const row = rows.get(job.basename)!;
+      const state = live.get(String(row.jobId));
+      if (!state) return;
+      const next = await decide(job, row, state);
+      applyTransition(row, next, state, at);
+    }),
+  );
+  propagateBrokenDependencies(options.model, rows, at);
+  await writeLedger(options.ledgerPath, ledger);
+
+  const truths = jobs.map((job) => toTruth(rows.get(job.basename)!, live.get(String(rows.get(job.basename)!.jobId)), recovered.get(job.basename)));
+  return {
+    ledgerPath: options.ledgerPath,
+    jobs: truths,
+    summary: summarise(truths.map((truth) => truth.status)),
+    ...(stale ? { stale } : {}),
+    ...(rebuilt.corruption ? { recoveredLedger: { reason: rebuilt.corruption.message, ...(rebuilt.keptAsidePath ? { keptAsidePath: rebuilt.keptAsidePath } : {}) } } : {}),
+    scheduler: calls,
+  };
+}
+
+/** What SLURM says of one job right now. */
+interface LiveState {
+  entry?: QueueEntry;
+  accounting?: AccountingRecord;
+  /** Neither squeue nor sacct knows the job (purged, or accounting off). */
+  unknown?: boolean;
+}
+
+/** ONE squeue for all active jobs; ONE sacct for those that left it. Returns a stale reason when sacct failed. */
+async function askScheduler(
+  scheduler: Pick<Scheduler, 'queue' | 'accounting'>,
+  active: readonly LedgerRow[],
+  live: Map<string, LiveState>,
+  calls: { squeueCalls: number; sacctCalls: number },
+): Promise<string | undefined> {
+  calls.squeueCalls++;
+  const snapshot = await scheduler.queue();
+  const byId = new Map(snapshot.entries.map((entry) => [entry.id, entry]));
+  const gone: string[] = [];
+  for (const row of active) {
+    const id = String(row.jobId);
+    const entry = byId.get(id);
+    if (entry) live.set(id, { entry });
+    else gone.push(id);
+  }
+  if (gone.length === 0) return undefined;
+  try {
+    calls.sacctCalls++;
+    const result = await scheduler.accounting(gone);
+    for (const id of gone) {
+      const record = result.records.get(id);
+      live.set(id, record ? { accounting: record } : { unknown: true });
+    }
+    return undefined;
+  } catch (error) {
+    for (const id of gone) live.set(id, { unknown: true });
+    return `sacct failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+interface Decision {
+  status: JobStatus;
+  cause?: string;
+  exitCode?: number;
+}
+
+async function decide(job: { basename: string; directory: string; program: string }, row: LedgerRow, state: LiveState): Promise<Decision> {
+  const raw = state.entry?.state ?? state.accounting?.state;
+  const query = { program: job.program, jobDirectory: job.directory, basename: job.basename, jobId: row.jobId };
+  if (raw === undefined) {
+    // Not in squeue and unknown to sacct: only the program's own output may decide; never guess a failure.
+    const outcome = await readOutcome(query);
+    if (outcome.status === 'succeeded' || outcome.status === 'failed') return { status: outcome.status, ...(outcome.cause ? { cause: outcome.cause } : {}) };
+    return { status: row.status };
+  }
+  const meaning = slurmStateMeaning(raw);
+  if (!meaning.final) return { status: meaning.status };
+  const exitCode = state.accounting?.exitCode;
+  if (meaning.status === 'cancelled') return { status: 'cancelled', cause: meaning.cause ?? 'CANCELLED', ...(exitCode !== undefined ? { exitCode } : {}) };
+  const outcome = await readOutcome({ ...query, slurmEndState: raw, ...(exitCode !== undefined ? { exitCode } : {}) });
+  const status: JobStatus = outcome.status === 'succeeded' ? 'succeeded' : 'failed';
+  return { status, ...(outcome.cause ? { cause: outcome.cause } : {}), ...(exitCode !== undefined ? { exitCode } : {}) };
+}
+
+function applyTransition(row: LedgerRow, next: Decision, state: LiveState, at: string): void {
+  const slurmState = state.entry?.state ?? state.accounting?.state;
+  if (slurmState !== undefined) row.slurmState = slurmState;
+  if (next.exitCode !== undefined) row.exitCode = next.exitCode;
+  if (next.status === row.status) return;
+  row.status = next.status;
+  if (next.cause !== undefined) row.cause = next.cause;
+  else delete row.cause;
+  if (next.status === 'running') row.startedAt ??= at;
+  if (isFinal(next.status)) row.endedAt ??= at;
+}
+
+function toTruth(row: LedgerRow, state: LiveState | undefined, recovered: RecoveredJob | undefined): JobTruth {
+  const eventAt = isFinal(row.status) ? row.endedAt : row.status === 'running' ? row.startedAt : row.submittedAt;
+  return {
+    basename: row.basename,
+    directory: row.directory,
+    program: row.program,
+    status: row.status,
+    jobId: row.jobId === NO_JOB_ID ? null : String(row.jobId),
+    slurmState: state?.entry?.state ?? state?.accounting?.state ?? row.slurmState ?? null,
+    reason: state?.entry?.reason ?? (state?.unknown ? 'not in squeue; no accounting record' : null),
+    elapsed: state?.entry?.elapsed ?? state?.accounting?.elapsed ?? null,
+    exitCode: row.exitCode ?? null,
+    cause: row.cause ?? recovered?.cause ?? null,
+    lastEvent: eventAt ? { status: row.status, at: eventAt } : null,
+  };
+}
+
