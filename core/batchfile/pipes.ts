@@ -49,7 +49,9 @@ export function parsePipeCell(line: number, lineText: string, cellStart: number,
   const commands: PipeCommand[] = [];
   const problems: Diagnostic[] = [];
   const problem = (code: DiagnosticCode, message: string, start: number, end: number, severity: Severity = Severity.Error): void => {
-    problems.push({ code, message, severity, range: lineRange(line, start, Math.max(end, start)) });
+    // Ranges widened to one character (a missing `,` at the end of the line) must still end inside the line.
+    const clampedStart = Math.min(start, lineText.length);
+    problems.push({ code, message, severity, range: lineRange(line, clampedStart, Math.min(Math.max(end, clampedStart), lineText.length)) });
   };
   if (lineText.slice(cellStart, cellEnd).trim() === '') return { commands, problems };
 

@@ -39,6 +39,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   const pending = new Map<string, unknown>();
   const settingsByUri = new Map<string, Promise<ServerSettings>>();
   let canPullConfiguration = false;
+  let canRegisterConfiguration = false;
 
   const settingsFor = (uri: string): Promise<ServerSettings> => {
     if (!canPullConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
@@ -66,6 +67,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     if (previous !== undefined) runtime.clearTimeout(previous);
     pending.delete(document.uri);
     const delay = immediately ? 0 : (await settingsFor(document.uri)).debounceMs;
+    // Another change may have scheduled a timer while settings were awaited: only the latest one may run.
+    const overtaken = pending.get(document.uri);
+    if (overtaken !== undefined) runtime.clearTimeout(overtaken);
+    pending.delete(document.uri);
     if (delay === 0) return publish(document);
     pending.set(
       document.uri,
@@ -84,6 +89,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
   connection.onInitialize((params): InitializeResult => {
     canPullConfiguration = params.capabilities.workspace?.configuration === true;
+    canRegisterConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -101,7 +107,12 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   });
 
   connection.onInitialized(() => {
-    if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'batchman' });
+    // A refused registration must not become an unhandled rejection: that would end the server.
+    if (canPullConfiguration && canRegisterConfiguration) {
+      connection.client.register(DidChangeConfigurationNotification.type, { section: 'batchman' }).catch((error: unknown) => {
+        connection.console.warn(`could not register for configuration changes: ${String(error)}`);
+      });
+    }
   });
 
   connection.onDidChangeConfiguration(() => {
@@ -114,10 +125,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     revalidateAll();
   });
 
-  documents.onDidOpen(({ document }) => void schedule(document, true));
+  // didOpen fires onDidOpen then onDidChangeContent for the same version; the open handler publishes it at once.
+  const justOpened = new Set<string>();
+  documents.onDidOpen(({ document }) => {
+    justOpened.add(document.uri);
+    void schedule(document, true);
+  });
   documents.onDidChangeContent(({ document }) => {
-    // didOpen also fires onDidChangeContent; the open handler already published that version.
-    if (pending.has(document.uri) || cache.model(document).diagnostics === undefined) void schedule(document, false);
+    if (justOpened.delete(document.uri)) return;
+    void schedule(document, false);
   });
   documents.onDidClose(({ document }) => {
     const previous = pending.get(document.uri);

@@ -21,7 +21,8 @@ export function formatDocument(document: BatchfileDocument): TextEdit[] {
     const text = values
       .map((value, index) => (index === values.length - 1 ? value : value.padEnd(widths[index]!)))
       .join(SEPARATOR)
-      .trimEnd();
+      // Only the padding the join added: trimEnd() would also eat Unicode blanks (NBSP, BOM) that are data.
+      .replace(/ +$/, '');
     const current = document.lines[line]!.text;
     if (text !== current) edits.push({ range: lineRange(line, 0, current.length), newText: text });
   };

@@ -1,0 +1,146 @@
+// A lean LSP client for the benchmarks: spawns the built server over stdio, times diagnostics and requests.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import {
+  CompletionRequest,
+  ConfigurationRequest,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializeRequest,
+  InitializedNotification,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  createProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import type {
+  CompletionItem,
+  CompletionList,
+  Position,
+  ProtocolConnection,
+  PublishDiagnosticsParams,
+  TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
+
+const WAIT_MS = 60_000;
+
+export class BenchSession {
+  private readonly waiters: { uri: string; version: number | undefined; resolve: (params: PublishDiagnosticsParams) => void }[] = [];
+  private readonly exited: Promise<number | null>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly connection: ProtocolConnection,
+    settings: unknown,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      for (let i = this.waiters.length - 1; i >= 0; i--) {
+        const waiter = this.waiters[i]!;
+        if (waiter.uri !== params.uri || (waiter.version !== undefined && waiter.version !== params.version)) continue;
+        this.waiters.splice(i, 1);
+        waiter.resolve(params);
+      }
+    });
+    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'batchman' ? settings : null)));
+    connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.listen();
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  static async start(serverPath: string, settings: unknown): Promise<BenchSession> {
+    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const session = new BenchSession(child, connection, settings);
+    await withTimeout(
+      connection.sendRequest(InitializeRequest.type, {
+        processId: process.pid,
+        rootUri: null,
+        workspaceFolders: null,
+        capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      }),
+      'initialize',
+    );
+    await connection.sendNotification(InitializedNotification.type, {});
+    return session;
+  }
+
+  nextDiagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
+    return withTimeout(new Promise((resolve) => this.waiters.push({ uri, version, resolve })), `diagnostics ${uri} v${version}`);
+  }
+
+  /** Milliseconds from sending didOpen to receiving that version's diagnostics. */
+  async timeOpen(uri: string, text: string, version = 1): Promise<{ ms: number; diagnostics: PublishDiagnosticsParams }> {
+    const next = this.nextDiagnostics(uri, version);
+    const started = performance.now();
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'batchfile', version, text } });
+    const diagnostics = await next;
+    return { ms: performance.now() - started, diagnostics };
+  }
+
+  async timeChange(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<{ ms: number; diagnostics: PublishDiagnosticsParams }> {
+    const next = this.nextDiagnostics(uri, version);
+    const started = performance.now();
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    const diagnostics = await next;
+    return { ms: performance.now() - started, diagnostics };
+  }
+
+  async close(uri: string): Promise<void> {
+    const cleared = this.nextDiagnostics(uri);
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    await cleared;
+  }
+
+  async timeCompletion(uri: string, position: Position): Promise<{ ms: number; items: CompletionItem[] }> {
+    const started = performance.now();
+    const result: CompletionItem[] | CompletionList | null = await withTimeout(this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }), 'completion');
+    const ms = performance.now() - started;
+    return { ms, items: result === null ? [] : Array.isArray(result) ? result : result.items };
+  }
+
+  /** Resident and peak memory of the server process, in MB, from /proc (Linux only). */
+  memoryMb(): { rss: number; peak: number } | undefined {
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
+      return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    await withTimeout(this.connection.sendRequest(ShutdownRequest.type), 'shutdown');
+    await this.connection.sendNotification(ExitNotification.type);
+    await withTimeout(this.exited, 'exit');
+    this.connection.dispose();
+  }
+
+  kill(): void {
+    this.connection.dispose();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+}
+
+async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what}: no answer within ${WAIT_MS} ms`)), WAIT_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,184 @@
+// The real language server over stdio: initialize, diagnostics on open/change (debounced, superseded), settings, close, shutdown.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { LspTestClient, ensureBuilt, messageText, rangeOf, shortRange } from '../support/lspClient.js';
+import { BROKEN_BATCHFILE, BROKEN_EXPECTED, createFixture } from './fixture.js';
+import type { Fixture } from './fixture.js';
+
+function summary(diagnostics: readonly Diagnostic[]): { code: string; severity: number; range: string }[] {
+  return diagnostics.map((d) => ({ code: String(d.code), severity: d.severity ?? 0, range: shortRange(d.range) }));
+}
+
+function codes(params: PublishDiagnosticsParams): string[] {
+  return params.diagnostics.map((d) => String(d.code));
+}
+
+let fixture: Fixture;
+const clients: LspTestClient[] = [];
+
+async function start(...args: Parameters<typeof LspTestClient.start>): Promise<LspTestClient> {
+  const client = await LspTestClient.start(...args);
+  clients.push(client);
+  return client;
+}
+
+before(async () => {
+  await ensureBuilt();
+  fixture = await createFixture();
+});
+
+after(async () => {
+  for (const client of clients) client.kill();
+  await fixture.remove();
+});
+
+describe('initialize and shutdown', () => {
+  it('advertises incremental sync and every feature the server implements', async () => {
+    const client = await start();
+    const capabilities = client.initializeResult!.capabilities;
+    assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
+    assert.deepEqual(capabilities.completionProvider?.triggerCharacters, ['|', ';', '{', '<', ',', '/']);
+    assert.equal(capabilities.hoverProvider, true);
+    assert.equal(capabilities.definitionProvider, true);
+    assert.equal(capabilities.referencesProvider, true);
+    assert.equal(capabilities.documentSymbolProvider, true);
+    assert.equal(capabilities.documentFormattingProvider, true);
+    assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite'] });
+    assert.deepEqual(capabilities.documentLinkProvider, { resolveProvider: false });
+    assert.equal(client.initializeResult!.serverInfo?.name, 'batchman-language-server');
+    assert.equal(await client.shutdown(), 0);
+  });
+
+  it('asks for the batchman section only when the client supports workspace/configuration', async () => {
+    const without = await start();
+    await without.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    assert.equal(without.configurationRequests.length, 0);
+
+    const withConfig = await start({ configuration: true });
+    await withConfig.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    assert.ok(withConfig.configurationRequests.length >= 1);
+    assert.deepEqual(withConfig.configurationRequests[0], { items: [{ scopeUri: fixture.uri, section: 'batchman' }] });
+    assert.equal(await without.shutdown(), 0);
+    assert.equal(await withConfig.shutdown(), 0);
+  });
+});
+
+describe('diagnostics', () => {
+  it('publishes the exact diagnostics of a broken batchfile on open, disk rules included', async () => {
+    const client = await start();
+    const published = await client.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    assert.equal(published.version, 1);
+    assert.deepEqual(summary(published.diagnostics), BROKEN_EXPECTED);
+    for (const diagnostic of published.diagnostics) assert.equal(diagnostic.source, 'batchman');
+    const unknown = published.diagnostics.find((d) => d.code === 'program-unknown')!;
+    assert.match(messageText(unknown.message), /Did you mean `xtb`\?/);
+    await client.shutdown();
+  });
+
+  it('publishes the didOpen version at once, whatever the debounce', async () => {
+    const client = await start({ configuration: true, settings: { diagnostics: { debounceMs: 5_000 } }, timeoutMs: 20_000 });
+    const started = performance.now();
+    await client.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    assert.ok(performance.now() - started < 5_000, 'the open version waited for the debounce');
+    await client.shutdown();
+  });
+
+  it('publishes the didOpen version once, not again when the debounce runs out', async () => {
+    const client = await start({ configuration: true, settings: { diagnostics: { debounceMs: 50 } } });
+    await client.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    // A second document edited after that open is the clock: its debounced publication comes after any
+    // debounced re-publication of the first document would have.
+    const other = fixture.uriOf('batchfile-other.csv');
+    await client.openAndWait(other, BROKEN_BATCHFILE);
+    await client.changeAndWait(other, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#' }]);
+    assert.deepEqual(client.published.filter((p) => p.uri === fixture.uri).map((p) => p.version), [1]);
+    await client.shutdown();
+  });
+
+  it('answers a ranged edit with fresh diagnostics for the new version', async () => {
+    const client = await start({ configuration: true, settings: { diagnostics: { debounceMs: 20 } } });
+    await client.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    // Delete the second `b` of `xtbb`: the program becomes valid.
+    const xtbb = rangeOf(BROKEN_BATCHFILE, 'xtbb');
+    const range = { start: { line: xtbb.start.line, character: xtbb.end.character - 1 }, end: xtbb.end };
+    const published = await client.changeAndWait(fixture.uri, 2, [{ range, text: '' }]);
+    assert.equal(published.version, 2);
+    assert.deepEqual(summary(published.diagnostics), BROKEN_EXPECTED.filter((d) => d.code !== 'program-unknown'));
+
+    // Insert text before other diagnostics on the same line: their ranges move with it.
+    const published3 = await client.changeAndWait(fixture.uri, 3, [{ range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, text: 'x' }]);
+    const missing = published3.diagnostics.find((d) => d.code === 'pipe-upstream-missing')!;
+    assert.equal(shortRange(missing.range), '9:30-40');
+    await client.shutdown();
+  });
+
+  it('publishes only the latest of several quick changes', async () => {
+    const client = await start({ configuration: true, settings: { diagnostics: { debounceMs: 300 } } });
+    await client.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    const line = rangeOf(BROKEN_BATCHFILE, 'ghost|').start.line;
+    const lastArrived = client.nextDiagnostics(fixture.uri, 5);
+    // Type `abc` and a `|` at the start of the ghost row, one keystroke per version.
+    let character = 0;
+    for (const [version, text] of [[2, 'a'], [3, 'b'], [4, 'c'], [5, '|']] as const) {
+      await client.change(fixture.uri, version, [{ range: { start: { line, character }, end: { line, character } }, text }]);
+      character++;
+    }
+    const published = await lastArrived;
+    assert.ok(codes(published).includes('row-field-count'), `v5 has 5 fields: ${codes(published).join(', ')}`);
+    // One more change proves nothing else was queued for v2–v5: publications arrive in order.
+    await client.changeAndWait(fixture.uri, 6, [{ range: { start: { line, character: 0 }, end: { line, character: 4 } }, text: '' }]);
+    const versions = client.published.filter((p) => p.uri === fixture.uri).map((p) => p.version);
+    assert.deepEqual(versions, [1, 5, 6]);
+    assert.deepEqual(summary(client.published.at(-1)!.diagnostics), BROKEN_EXPECTED);
+    await client.shutdown();
+  });
+
+  it('re-validates open documents when the settings change (checkDisk off drops the disk rules)', async () => {
+    const client = await start({ configuration: true, settings: { diagnostics: { debounceMs: 0, checkDisk: true } } });
+    await client.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    const next = client.nextDiagnostics(fixture.uri, 1);
+    await client.changeSettings({ diagnostics: { debounceMs: 0, checkDisk: false } });
+    const published = await next;
+    const diskCodes = new Set(['input-missing', 'job-folder-missing']);
+    assert.deepEqual(
+      summary(published.diagnostics).filter((d) => d.code !== 'pipe-upstream-missing'),
+      BROKEN_EXPECTED.filter((d) => !diskCodes.has(d.code) && d.code !== 'pipe-upstream-missing'),
+    );
+    // Without the disk, a pipe to a folder outside the batch is still an error, just worded without the disk.
+    assert.ok(published.diagnostics.some((d) => d.code === 'pipe-upstream-missing' && !/on disk/.test(messageText(d.message))));
+    await client.shutdown();
+  });
+
+  it('clears the diagnostics of a closed document', async () => {
+    const client = await start();
+    await client.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    const cleared = client.nextDiagnostics(fixture.uri);
+    await client.close(fixture.uri);
+    const published = await cleared;
+    assert.deepEqual(published.diagnostics, []);
+    // The server forgot the document: features answer as for an unknown document.
+    assert.equal(await client.hover(fixture.uri, { line: 3, character: 1 }), null);
+    assert.equal(await client.shutdown(), 0);
+  });
+
+  it('validates unsaved documents without touching the disk', async () => {
+    const client = await start();
+    const untitled = 'untitled:Untitled-1';
+    const published = await client.openAndWait(untitled, BROKEN_BATCHFILE);
+    const got = codes(published);
+    assert.ok(!got.includes('input-missing') && !got.includes('job-folder-missing'), got.join(', '));
+    assert.ok(got.includes('program-unknown') && got.includes('dependency-cycle'));
+    await client.shutdown();
+  });
+
+  it('survives a client that supports configuration but refuses the registration', async () => {
+    const client = await start({ configuration: true, refuseRegistrations: true });
+    const published = await client.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    assert.deepEqual(summary(published.diagnostics), BROKEN_EXPECTED);
+    assert.equal(client.registrationRequests.length, 1);
+    // Still serving after the refusal came back.
+    assert.notEqual(await client.hover(fixture.uri, rangeOf(BROKEN_BATCHFILE, 'orca').start), null);
+    assert.equal(await client.shutdown(), 0);
+  });
+});
