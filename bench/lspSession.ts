@@ -1,5 +1,6 @@
 // A lean LSP client for the benchmarks: spawns the built server over stdio, times diagnostics and requests.
 import { spawn } from 'node:child_process';
+import { SERVER_NODE_FLAGS } from '../core/protocol/serverProcess.js';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
@@ -57,7 +58,7 @@ export class BenchSession {
   }
 
   static async start(serverPath: string, settings: unknown): Promise<BenchSession> {
-    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const session = new BenchSession(child, connection, settings);
     await withTimeout(

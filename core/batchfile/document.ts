@@ -8,6 +8,9 @@ export interface Cell {
   readonly index: number;
   /** The whole cell between separators, blanks included. */
   readonly raw: Span;
+  /** `raw.start` and `raw.end` without building the span. */
+  readonly rawStart: number;
+  readonly rawEnd: number;
   /** The cell without surrounding blanks: what the value is. */
   readonly value: Span;
 }
@@ -78,7 +81,7 @@ export function rowIndexAtLine(document: BatchfileDocument, line: number): numbe
 /** The cell of `row` that holds `character`, separators counting as the cell before them. */
 export function cellAtCharacter(row: JobRow, character: number): Cell | undefined {
   for (const cell of row.cells) {
-    if (character >= cell.raw.range.start.character && character <= cell.raw.range.end.character) return cell;
+    if (character >= cell.rawStart && character <= cell.rawEnd) return cell;
   }
   return undefined;
 }

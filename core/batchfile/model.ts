@@ -1,9 +1,9 @@
 // The batch behind a parsed batchfile: jobs with resolved folders, pipes linked to upstream jobs, cycles.
 import { posix } from 'node:path';
 import { programById } from '../programs/catalog.js';
+import { resolveFrom } from './paths.js';
 import type { ProgramInfo } from '../programs/catalog.js';
 import type { BatchfileDocument, JobRow } from './document.js';
-import { valueOf } from './document.js';
 import type { PipeCommand, PipeName } from './pipes.js';
 
 export interface PipeLink {
@@ -47,6 +47,7 @@ export interface BatchModel {
 
 /** Resolution base when the root is unknown: keeps relative paths comparable without inventing a folder. */
 const UNKNOWN_ROOT = '/';
+const NO_DOWNSTREAM: number[] = [];
 
 export function resolveRootPath(document: BatchfileDocument, batchfilePath?: string): string | undefined {
   const value = document.root?.value?.text;
@@ -60,39 +61,58 @@ export function buildBatchModel(document: BatchfileDocument, batchfilePath?: str
   const base = rootPath ?? UNKNOWN_ROOT;
   const jobsByPath = new Map<string, number[]>();
   const jobsByBasename = new Map<string, number[]>();
+  const header = document.header;
+  const column = (name: string): number => header?.indexOf.get(name) ?? -1;
+  const [basenameAt, directoryAt, programAt] = [column('job_basename'), column('job_directory'), column('program')];
+  const rows = document.rows;
 
-  const partial = document.rows.map((row, index) => {
-    const directory = valueOf(document, row, 'job_directory');
-    const path = posix.resolve(base, directory === '' ? '.' : directory);
-    const basename = valueOf(document, row, 'job_basename');
+  // First pass: every job's folder, so pipes can be linked in the second.
+  const paths = new Array<string>(rows.length);
+  for (let index = 0; index < rows.length; index++) {
+    const cells = rows[index]!.cells;
+    const directory = cells[directoryAt]?.value.text ?? '';
+    const path = directory === '' ? base : resolveFrom(base, directory);
+    paths[index] = path;
     pushTo(jobsByPath, path, index);
+    const basename = cells[basenameAt]?.value.text ?? '';
     if (basename !== '') pushTo(jobsByBasename, basename, index);
-    const programName = valueOf(document, row, 'program');
-    const program = programById(programName);
-    return { index, row, basename, directory, programName, path, ...(program ? { program } : {}) };
-  });
+  }
 
-  const downstream: number[][] = partial.map(() => []);
-  const jobs: ResolvedJob[] = partial.map((job) => {
+  // Most jobs feed nobody: they share one empty list until a first downstream job appears.
+  const downstream: number[][] = new Array<number[]>(rows.length).fill(NO_DOWNSTREAM);
+  const jobs = new Array<ResolvedJob>(rows.length);
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!;
+    const path = paths[index]!;
     const pipes: PipeLink[] = [];
-    for (const command of job.row.pipe.commands) {
+    for (const command of row.pipe.commands) {
       if (!command.kind || !command.dir || command.dir.text === '') continue;
       const dirText = command.dir.text;
       const noTransfer = dirText === '.' || dirText === './';
-      const targetPath = posix.resolve(job.path, dirText);
-      const candidates = noTransfer ? undefined : jobsByPath.get(targetPath);
-      const upstream = candidates?.[0];
-      if (upstream !== undefined && upstream !== job.index && !downstream[upstream]!.includes(job.index)) {
-        downstream[upstream]!.push(job.index);
+      const targetPath = resolveFrom(path, dirText);
+      const upstream = noTransfer ? undefined : jobsByPath.get(targetPath)?.[0];
+      if (upstream !== undefined && upstream !== index) {
+        const list = downstream[upstream]!;
+        if (list === NO_DOWNSTREAM) downstream[upstream] = [index];
+        else if (!list.includes(index)) list.push(index);
       }
-      const extension = command.kind === 'coords' ? '.xyz' : '.gbw';
-      const fileName = command.file?.text || `${posix.basename(targetPath)}${extension}`;
-      pipes.push({ command, kind: command.kind, noTransfer, targetPath, fileName, ...(upstream !== undefined ? { upstream } : {}) });
+      const fileName = command.file?.text || `${posix.basename(targetPath)}${command.kind === 'coords' ? '.xyz' : '.gbw'}`;
+      pipes.push({ command, kind: command.kind, noTransfer, targetPath, fileName, upstream });
     }
-    return { ...job, pipes };
-  });
+    const programName = row.cells[programAt]?.value.text ?? '';
+    jobs[index] = {
+      index,
+      row,
+      basename: row.cells[basenameAt]?.value.text ?? '',
+      directory: row.cells[directoryAt]?.value.text ?? '',
+      programName,
+      program: programById(programName),
+      path,
+      pipes,
+    };
+  }
 
-  return { document, ...(rootPath ? { rootPath } : {}), jobs, jobsByPath, jobsByBasename, downstream, cycles: findCycles(jobs) };
+  return { document, rootPath, jobs, jobsByPath, jobsByBasename, downstream, cycles: findCycles(jobs) };
 }
 
 /** Tarjan's strongly connected components, iterative so a 10,000-job chain cannot overflow the stack. */

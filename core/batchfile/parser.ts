@@ -1,8 +1,38 @@
 // The lossless, error-tolerant batchfile parser: text in, ranged document out; it never throws.
 import type { BatchfileDocument, Cell, Header, HeaderColumn, JobRow, RootLine } from './document.js';
 import { isIgnorableLine, splitLines } from './lines.js';
-import { parsePipeCell } from './pipes.js';
+import { EMPTY_PIPE_CELL, parsePipeCell } from './pipes.js';
+import type { ParsedPipeCell } from './pipes.js';
+import type { Range, Span } from './types.js';
 import { lineRange, spanOf } from './types.js';
+
+/** A cell keeps its value span; the raw span (blanks included) is built only when asked for. */
+class CellNode implements Cell {
+  constructor(
+    readonly index: number,
+    readonly value: Span,
+    readonly rawStart: number,
+    readonly rawEnd: number,
+    private readonly lineText: string,
+  ) {}
+
+  get raw(): Span {
+    return spanOf(this.value.line, this.lineText, this.rawStart, this.rawEnd);
+  }
+}
+
+class JobRowNode implements JobRow {
+  constructor(
+    readonly line: number,
+    private readonly length: number,
+    readonly cells: readonly Cell[],
+    readonly pipe: ParsedPipeCell,
+  ) {}
+
+  get range(): Range {
+    return lineRange(this.line, 0, this.length);
+  }
+}
 
 export function parseBatchfile(text: string): BatchfileDocument {
   const lines = splitLines(text);
@@ -69,7 +99,7 @@ function splitCells(line: number, text: string): Cell[] {
       let valueEnd = i;
       while (valueStart < valueEnd && (text[valueStart] === ' ' || text[valueStart] === '\t')) valueStart++;
       while (valueEnd > valueStart && (text[valueEnd - 1] === ' ' || text[valueEnd - 1] === '\t')) valueEnd--;
-      cells.push({ index: cells.length, raw: spanOf(line, text, start, i), value: spanOf(line, text, valueStart, valueEnd) });
+      cells.push(new CellNode(cells.length, spanOf(line, text, valueStart, valueEnd), start, i, text));
       start = i + 1;
     }
   }
@@ -90,7 +120,7 @@ function parseRow(line: number, text: string, header: Header | undefined): JobRo
   const pipeIndex = header?.indexOf.get('pipe');
   const pipeCell = pipeIndex === undefined ? undefined : cells[pipeIndex];
   const pipe = pipeCell
-    ? parsePipeCell(line, text, pipeCell.raw.range.start.character, pipeCell.raw.range.end.character)
-    : { commands: [], problems: [] };
-  return { line, range: lineRange(line, 0, text.length), cells, pipe };
+    ? parsePipeCell(line, text, pipeCell.rawStart, pipeCell.rawEnd)
+    : EMPTY_PIPE_CELL;
+  return new JobRowNode(line, text.length, cells, pipe);
 }

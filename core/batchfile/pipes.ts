@@ -28,12 +28,45 @@ export interface PipeCommand {
   readonly style?: PipeBracketStyle;
 }
 
+/** Mutable while parseCommand fills it in; everyone else sees the readonly PipeCommand. */
+class PipeCommandNode implements PipeCommand {
+  separatorAfter: number | undefined = undefined;
+  separatorBefore: number | undefined = undefined;
+  kind: PipeName | undefined = undefined;
+  open: Span | undefined = undefined;
+  dir: Span | undefined = undefined;
+  comma: Span | undefined = undefined;
+  file: Span | undefined = undefined;
+  close: Span | undefined = undefined;
+  style: PipeBracketStyle | undefined = undefined;
+
+  constructor(
+    readonly name: Span,
+    private readonly line: number,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly slotStart: number,
+    private readonly slotEnd: number,
+  ) {}
+
+  get range(): Range {
+    return lineRange(this.line, this.start, this.end);
+  }
+
+  get slot(): Range {
+    return lineRange(this.line, this.slotStart, this.slotEnd);
+  }
+}
+
 export interface ParsedPipeCell {
   readonly commands: PipeCommand[];
   readonly problems: Diagnostic[];
 }
 
 const CLOSING: Record<string, string> = { '{': '}', '<': '>' };
+
+/** Shared by every row without pipes (most rows): nothing to allocate. */
+export const EMPTY_PIPE_CELL: ParsedPipeCell = Object.freeze({ commands: Object.freeze([]) as unknown as PipeCommand[], problems: Object.freeze([]) as unknown as Diagnostic[] });
 
 export function pipeKind(name: string): PipeName | undefined {
   const lower = name.toLowerCase();
@@ -46,6 +79,7 @@ export function bracketsOf(style: PipeBracketStyle): [string, string] {
 
 /** Parses the cell `lineText[cellStart, cellEnd)` on `line`. Never throws. */
 export function parsePipeCell(line: number, lineText: string, cellStart: number, cellEnd: number): ParsedPipeCell {
+  if (isBlankRange(lineText, cellStart, cellEnd)) return EMPTY_PIPE_CELL;
   const commands: PipeCommand[] = [];
   const problems: Diagnostic[] = [];
   const problem = (code: DiagnosticCode, message: string, start: number, end: number, severity: Severity = Severity.Error): void => {
@@ -53,7 +87,6 @@ export function parsePipeCell(line: number, lineText: string, cellStart: number,
     const clampedStart = Math.min(start, lineText.length);
     problems.push({ code, message, severity, range: lineRange(line, clampedStart, Math.min(Math.max(end, clampedStart), lineText.length)) });
   };
-  if (lineText.slice(cellStart, cellEnd).trim() === '') return { commands, problems };
 
   // Slots between `;` separators; brackets never contain `;`, so this also recovers from a missing `}`.
   const slots: { start: number; end: number }[] = [];
@@ -118,14 +151,10 @@ function parseCommand(
     problem('pipe-stray-text', `Unexpected text before the pipe command: \`${text.slice(start, nameStart).trim()}\`.`, start, nameStart);
   }
   const name = spanOf(line, text, nameStart, nameTextEnd);
-  const base = {
-    range: lineRange(line, start, end),
-    slot: lineRange(line, slot.start, slot.end),
-    ...(separatorAfter !== undefined ? { separatorAfter } : {}),
-    ...(separatorBefore !== undefined ? { separatorBefore } : {}),
-    name,
-    ...(pipeKind(name.text) ? { kind: pipeKind(name.text) } : {}),
-  };
+  const command = new PipeCommandNode(name, line, start, end, slot.start, slot.end);
+  command.separatorAfter = separatorAfter;
+  command.separatorBefore = separatorBefore;
+  command.kind = pipeKind(name.text);
   if (name.text === '') {
     problem('pipe-missing-name', 'The pipe command has no name: expected `coords` or `orbitals` before the bracket.', start, openAt === -1 ? end : openAt + 1);
   } else if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name.text)) {
@@ -133,7 +162,7 @@ function parseCommand(
   }
   if (openAt === -1) {
     problem('pipe-missing-bracket', `Expected \`{\` or \`<\` after \`${name.text}\`: a pipe is NAME{DIR,FILE} or NAME<DIR,FILE>.`, start, end);
-    return base;
+    return command;
   }
 
   const openChar = text[openAt] as '{' | '<';
@@ -185,15 +214,13 @@ function parseCommand(
   if (dir.text === '') {
     problem('pipe-empty-dir', 'The pipe\'s folder is empty: give the upstream job\'s folder relative to this job (e.g. `../opt`), or `./` for none.', openAt, (comma ? commaAt : contentEnd) + (comma ? 1 : 0));
   }
-  return {
-    ...base,
-    open,
-    dir,
-    ...(comma ? { comma } : {}),
-    ...(file ? { file } : {}),
-    ...(close ? { close } : {}),
-    style,
-  };
+  command.open = open;
+  command.dir = dir;
+  command.comma = comma;
+  command.file = file;
+  command.close = close;
+  command.style = style;
+  return command;
 }
 
 function trimmedSpan(line: number, text: string, start: number, end: number): Span {
@@ -202,6 +229,11 @@ function trimmedSpan(line: number, text: string, start: number, end: number): Sp
   while (s < e && isBlank(text[s])) s++;
   while (e > s && isBlank(text[e - 1])) e--;
   return spanOf(line, text, s, e);
+}
+
+function isBlankRange(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isBlank(text[i])) return false;
+  return true;
 }
 
 function isBlank(char: string | undefined): boolean {

@@ -15,6 +15,11 @@ export interface Range {
 /** A piece of one line: its text and where it stands. */
 export interface Span {
   readonly text: string;
+  readonly line: number;
+  /** First character (UTF-16 index in the line). */
+  readonly start: number;
+  /** One past the last character. */
+  readonly end: number;
   readonly range: Range;
 }
 
@@ -44,8 +49,25 @@ export function lineRange(line: number, start: number, end: number): Range {
   return { start: { line, character: start }, end: { line, character: end } };
 }
 
+/**
+ * Spans keep four plain fields and build their LSP range on demand: a 10,000-row file holds
+ * hundreds of thousands of spans, and three objects less each keeps parsing fast and the heap small.
+ */
+class LineSpan implements Span {
+  constructor(
+    readonly text: string,
+    readonly line: number,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get range(): Range {
+    return lineRange(this.line, this.start, this.end);
+  }
+}
+
 export function spanOf(line: number, lineText: string, start: number, end: number): Span {
-  return { text: lineText.slice(start, end), range: lineRange(line, start, end) };
+  return new LineSpan(lineText.slice(start, end), line, start, end);
 }
 
 export function containsPosition(range: Range, position: Position): boolean {

@@ -6,7 +6,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CachedDiskView, DiskView } from '../../core/batchfile/index.js';
 import {
   codeActions,
-  complete,
+  completeList,
   createNodeDiskView,
   definition,
   documentLinks,
@@ -154,7 +154,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     if (!document) return [];
     const settings = await settingsFor(document.uri);
     const disk = diskFor(document.uri, settings);
-    return complete(cache.model(document).model, position, { pipeStyle: settings.pipeStyle, ...(disk ? { disk } : {}) });
+    return completeList(cache.model(document).model, position, { pipeStyle: settings.pipeStyle, ...(disk ? { disk } : {}) });
   });
 
   connection.onHover(({ textDocument, position }) =>

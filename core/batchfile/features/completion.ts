@@ -3,11 +3,13 @@ import { posix } from 'node:path';
 import { PROGRAMS, PROGRAM_IDS } from '../../programs/catalog.js';
 import { COLUMN_DESCRIPTIONS, KNOWN_COLUMNS, ROOT_KEYS } from '../columns.js';
 import type { DiskView } from '../disk.js';
+import type { HeaderColumn } from '../document.js';
 import type { BatchModel, ResolvedJob } from '../model.js';
 import type { PipeBracketStyle, PipeCommand } from '../pipes.js';
 import { PIPE_NAMES, bracketsOf } from '../pipes.js';
 import type { Position, Range } from '../types.js';
 import { lineRange } from '../types.js';
+import { relativeTo, resolveFrom } from '../paths.js';
 import { locate } from './locate.js';
 import type { CompletionItem } from './lspTypes.js';
 import { CompletionItemKind, InsertTextFormat } from './lspTypes.js';
@@ -31,14 +33,29 @@ const EXPECTED_GEOMETRY: Record<string, (basename: string) => string> = {
   gaussian: (basename) => `${basename}.xyz`,
 };
 
+export interface CompletionResult {
+  readonly items: CompletionItem[];
+  /** More would match: the client should ask again as the user types. */
+  readonly isIncomplete: boolean;
+}
+
 export function complete(model: BatchModel, position: Position, options: CompletionOptions): CompletionItem[] {
+  return completeList(model, position, options).items;
+}
+
+export function completeList(model: BatchModel, position: Position, options: CompletionOptions): CompletionResult {
+  const result = completeAt(model, position, options);
+  return Array.isArray(result) ? { items: result, isIncomplete: false } : result;
+}
+
+function completeAt(model: BatchModel, position: Position, options: CompletionOptions): CompletionItem[] | CompletionResult {
   const location = locate(model, position);
   const lineText = model.document.lines[position.line]?.text ?? '';
   switch (location.kind) {
     case 'root':
       return location.part === 'key' ? rootKeys(position.line, lineText) : [];
     case 'header':
-      return headerColumns(model, position, location.column?.name.range);
+      return headerColumns(model, position, location.column);
     case 'cell':
       if (location.column === 'program') return programs(location.cell.value.range);
       if (location.column === 'job_directory') return folders(model, location.cell.value.text, location.cell.value.range, options.disk);
@@ -49,7 +66,7 @@ export function complete(model: BatchModel, position: Position, options: Complet
         const range = command && part === 'name' ? command.name.range : lineRange(position.line, position.character, position.character);
         return pipeSnippets(model, job, range, options.pipeStyle, command);
       }
-      if (part === 'dir') return upstreamFolders(model, job, command, options.disk);
+      if (part === 'dir') return upstreamFolders(model, job, command, position, options.disk);
       return upstreamFiles(model, job, command, options.disk);
     }
     case 'none':
@@ -63,10 +80,10 @@ function rootKeys(line: number, lineText: string): CompletionItem[] {
   return ROOT_KEYS.map((key) => ({ label: key, kind: CompletionItemKind.Keyword, detail: 'root folder of the batch', textEdit: { range, newText: key } }));
 }
 
-function headerColumns(model: BatchModel, position: Position, replace: Range | undefined): CompletionItem[] {
+function headerColumns(model: BatchModel, position: Position, under: HeaderColumn | undefined): CompletionItem[] {
   const present = new Set(model.document.header?.columns.map((column) => column.name.text));
-  const current = model.document.header?.columns.find((column) => column.name.range === replace)?.name.text;
-  const range = replace ?? lineRange(position.line, position.character, position.character);
+  const current = under?.name.text;
+  const range = under?.name.range ?? lineRange(position.line, position.character, position.character);
   return KNOWN_COLUMNS.filter((name) => !present.has(name) || name === current).map((name, index) => ({
     label: name,
     kind: CompletionItemKind.Field,
@@ -113,37 +130,41 @@ function pipeSnippets(model: BatchModel, job: ResolvedJob, range: Range, setting
   }));
 }
 
-function upstreamFolders(model: BatchModel, job: ResolvedJob, command: PipeCommand, disk: DiskView | undefined): CompletionItem[] {
-  const range = command.dir!.range;
-  const seen = new Set<string>();
-  const items: CompletionItem[] = [];
+/** Enough nearby folders to pick from; the client asks again as the user types (the list is incomplete). */
+export const MAX_FOLDER_ITEMS = 100;
+
+function upstreamFolders(model: BatchModel, job: ResolvedJob, command: PipeCommand, position: Position, disk: DiskView | undefined): CompletionResult {
+  const dir = command.dir!;
+  const range = dir.range;
+  const typed = dir.text.slice(0, Math.max(0, position.character - dir.start));
+  const candidates = new Map<string, ResolvedJob | undefined>();
   for (const other of model.jobs) {
     if (other.index === job.index) continue;
-    const relative = posix.relative(job.path, other.path) || '.';
-    if (seen.has(relative)) continue;
-    seen.add(relative);
-    items.push({
-      label: relative,
-      kind: CompletionItemKind.Folder,
-      detail: `${other.basename} · ${other.programName}`,
-      textEdit: { range, newText: relative },
-      // Nearby folders first: fewer `..` and shorter paths sort earlier.
-      sortText: `${String(relative.split('/').length).padStart(4, '0')}${relative}`,
-    });
+    const relative = relativeTo(job.path, other.path);
+    if (relative.startsWith(typed) && !candidates.has(relative)) candidates.set(relative, other);
   }
   if (disk && model.rootPath) {
-    const typed = command.dir!.text;
     const base = typed.endsWith('/') ? typed : posix.dirname(typed);
-    const listed = posix.resolve(job.path, base === '.' && !typed.startsWith('.') ? '.' : base);
+    const listed = resolveFrom(job.path, base);
     for (const entry of disk.list(listed)) {
       if (entry.kind !== 'directory') continue;
-      const candidate = posix.relative(job.path, posix.join(listed, entry.name)) || '.';
-      if (seen.has(candidate)) continue;
-      seen.add(candidate);
-      items.push({ label: candidate, kind: CompletionItemKind.Folder, detail: 'folder on disk', textEdit: { range, newText: candidate }, sortText: `9999${candidate}` });
+      const relative = relativeTo(job.path, resolveFrom(listed, entry.name));
+      if (relative !== '.' && relative.startsWith(typed) && !candidates.has(relative)) candidates.set(relative, undefined);
     }
   }
-  return items;
+  // Nearby folders first: fewer `..` and shorter paths sort earlier.
+  const ranked = [...candidates.keys()].map((relative) => ({ relative, depth: relative.split('/').length })).sort((a, b) => a.depth - b.depth || (a.relative < b.relative ? -1 : 1));
+  const items = ranked.slice(0, MAX_FOLDER_ITEMS).map(({ relative }, rank): CompletionItem => {
+    const other = candidates.get(relative);
+    return {
+      label: relative,
+      kind: CompletionItemKind.Folder,
+      detail: other ? `${other.basename} · ${other.programName}` : 'folder on disk',
+      textEdit: { range, newText: relative },
+      sortText: String(rank).padStart(4, '0'),
+    };
+  });
+  return { items, isIncomplete: ranked.length > MAX_FOLDER_ITEMS };
 }
 
 function upstreamFiles(model: BatchModel, job: ResolvedJob, command: PipeCommand, disk: DiskView | undefined): CompletionItem[] {

@@ -25,12 +25,12 @@ export function locate(model: BatchModel, position: Position): Location {
   const { line, character } = position;
   const root = document.root;
   if (root && root.line === line) {
-    const equalsAt = root.equals?.range.start.character ?? Infinity;
+    const equalsAt = root.equals?.start ?? Infinity;
     return { kind: 'root', part: character <= equalsAt ? 'key' : 'value' };
   }
   const header = document.header;
   if (header && header.line === line) {
-    const column = header.columns.find((c) => character >= c.name.range.start.character && character <= c.name.range.end.character);
+    const column = header.columns.find((c) => character >= c.name.start && character <= c.name.end);
     return column ? { kind: 'header', column } : { kind: 'header' };
   }
   const job = model.jobs[rowIndexAtLine(document, line)];
@@ -46,10 +46,10 @@ export function locate(model: BatchModel, position: Position): Location {
 }
 
 function pipePartAt(command: PipeCommand, character: number): PipePart {
-  const open = command.open?.range.start.character;
+  const open = command.open?.start;
   if (open === undefined || character <= open) return 'name';
-  const comma = command.comma?.range.start.character;
-  const close = command.close?.range.start.character ?? Infinity;
+  const comma = command.comma?.start;
+  const close = command.close?.start ?? Infinity;
   if (character > close) return 'outside';
   if (comma === undefined || character <= comma) return 'dir';
   return 'file';

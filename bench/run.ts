@@ -1,0 +1,21 @@
+// `npm run bench`: every benchmark in turn, each printing its figures; the SLURM ones need a cluster.
+import { availableParallelism } from 'node:os';
+import { runLspBench } from './lsp.js';
+import { runParseBench } from './parse.js';
+import { runSlurmPollBench } from './slurmPoll.js';
+
+const BENCHES: readonly [string, () => Promise<void>][] = [
+  ['batchfile parse + validate', () => runParseBench()],
+  ['language server', () => runLspBench()],
+  ['SLURM poll', () => runSlurmPollBench()],
+  // The ledger bench is a script: importing it runs it.
+  ['ledger', async () => void (await import('./ledgerBench.js'))],
+];
+
+console.log(`batchman benchmarks on ${availableParallelism()} cores, node ${process.version}`);
+const only = process.argv.slice(2);
+for (const [name, run] of BENCHES) {
+  if (only.length > 0 && !only.some((word) => name.includes(word))) continue;
+  console.log(`\n## ${name}`);
+  await run();
+}
