@@ -4,6 +4,7 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { isErrno } from '../fsAtomic.js';
 import { programById } from '../programs/catalog.js';
 import { listSlurmOutputIds } from '../programs/files.js';
+import { CAUSES } from '../programs/markers.js';
 import { readOutcome } from '../programs/outcome.js';
 import type { JobStatus } from '../status.js';
 import { LedgerCorruptError, RunInfoCorruptError } from './errors.js';
@@ -139,7 +140,8 @@ async function recoverJob(job: RebuildJob, old: LedgerRow | undefined): Promise<
       // A user's cancel or a failed upstream job is a status the output cannot tell.
       ({ status, cause } = recordedStatus(old, runInfo, jobId, outcome.status === 'unfinished', sources));
     } else if (outcome.status === 'succeeded' || outcome.status === 'failed') {
-      status = outcome.status;
+      // SLURM's own "CANCELLED AT" (scancel) is a cancel, not a failure of the job.
+      status = outcome.status === 'failed' && outcome.cause === CAUSES.cancelled ? 'cancelled' : outcome.status;
       cause = outcome.cause;
       sources.push(`status from ${outcome.evidence ?? 'output'}`);
     } else {

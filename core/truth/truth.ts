@@ -105,7 +105,7 @@ interface LiveState {
   unknown?: boolean;
 }
 
-/** ONE squeue for all active jobs; ONE sacct for those that left it. Returns a stale reason when sacct failed. */
+/** ONE squeue for all active jobs; ONE sacct for those that ended. Returns a stale reason when sacct failed. */
 async function askScheduler(
   scheduler: Pick<Scheduler, 'queue' | 'accounting'>,
   active: readonly LedgerRow[],
@@ -115,26 +115,36 @@ async function askScheduler(
   calls.squeueCalls++;
   const snapshot = await scheduler.queue();
   const byId = new Map(snapshot.entries.map((entry) => [entry.id, entry]));
-  const gone: string[] = [];
+  // Ended jobs (gone from squeue, or still listed with an end state) are asked of sacct together:
+  // squeue shows no exit codes.
+  const ended: string[] = [];
   for (const row of active) {
     const id = String(row.jobId);
     const entry = byId.get(id);
     if (entry) live.set(id, { entry });
-    else gone.push(id);
+    if (!entry || slurmStateMeaning(entry.state).final) ended.push(id);
   }
-  if (gone.length === 0) return undefined;
+  if (ended.length === 0) return undefined;
   try {
     calls.sacctCalls++;
-    const result = await scheduler.accounting(gone);
-    for (const id of gone) {
+    const result = await scheduler.accounting(ended);
+    for (const id of ended) {
       const record = result.records.get(id);
-      live.set(id, record ? { accounting: record } : { unknown: true });
+      const entry = live.get(id)?.entry;
+      live.set(id, { ...(entry ? { entry } : {}), ...(record ? { accounting: record } : {}), ...(!entry && !record ? { unknown: true } : {}) });
     }
     return undefined;
   } catch (error) {
-    for (const id of gone) live.set(id, { unknown: true });
+    for (const id of ended) if (!live.has(id)) live.set(id, { unknown: true });
     return `sacct failed: ${error instanceof Error ? error.message : String(error)}`;
   }
+}
+
+/** sacct's state when it says the job ended (it has the exit code); else squeue's, which is fresher. */
+function stateOf(state: LiveState): string | undefined {
+  const accounted = state.accounting?.state;
+  if (accounted !== undefined && slurmStateMeaning(accounted).final) return accounted;
+  return state.entry?.state ?? accounted;
 }
 
 interface Decision {
@@ -144,7 +154,7 @@ interface Decision {
 }
 
 async function decide(job: { basename: string; directory: string; program: string }, row: LedgerRow, state: LiveState): Promise<Decision> {
-  const raw = state.entry?.state ?? state.accounting?.state;
+  const raw = stateOf(state);
   const query = { program: job.program, jobDirectory: job.directory, basename: job.basename, jobId: row.jobId };
   if (raw === undefined) {
     // Not in squeue and unknown to sacct: only the program's own output may decide; never guess a failure.
@@ -162,7 +172,7 @@ async function decide(job: { basename: string; directory: string; program: strin
 }
 
 function applyTransition(row: LedgerRow, next: Decision, state: LiveState, at: string): void {
-  const slurmState = state.entry?.state ?? state.accounting?.state;
+  const slurmState = stateOf(state);
   if (slurmState !== undefined) row.slurmState = slurmState;
   if (next.exitCode !== undefined) row.exitCode = next.exitCode;
   if (next.status === row.status) return;
@@ -181,7 +191,7 @@ function toTruth(row: LedgerRow, state: LiveState | undefined, recovered: Recove
     program: row.program,
     status: row.status,
     jobId: row.jobId === NO_JOB_ID ? null : String(row.jobId),
-    slurmState: state?.entry?.state ?? state?.accounting?.state ?? row.slurmState ?? null,
+    slurmState: (state && stateOf(state)) ?? row.slurmState ?? null,
     reason: state?.entry?.reason ?? (state?.unknown ? 'not in squeue; no accounting record' : null),
     elapsed: state?.entry?.elapsed ?? state?.accounting?.elapsed ?? null,
     exitCode: row.exitCode ?? null,
