@@ -3,11 +3,13 @@ import { availableParallelism } from 'node:os';
 import { runLspBench } from './lsp.js';
 import { runParseBench } from './parse.js';
 import { runSlurmPollBench } from './slurmPoll.js';
+import { runStatusSlurmBench } from './statusSlurm.js';
 
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchfile parse + validate', () => runParseBench()],
   ['language server', () => runLspBench()],
   ['SLURM poll', () => runSlurmPollBench()],
+  ['SLURM status, 1,000 jobs', () => runStatusSlurmBench()],
   // The ledger bench is a script: importing it runs it.
   ['ledger', async () => void (await import('./ledgerBench.js'))],
 ];
