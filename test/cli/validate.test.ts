@@ -12,8 +12,8 @@ const run = (...args: string[]) => execa(BIN, args, { reject: false, cwd: REPO_R
 
 describe('batchman validate', () => {
   let broken: string;
-  before(() => {
-    ensureBuilt();
+  before(async () => {
+    await ensureBuilt();
     const dir = mkdtempSync(join(tmpdir(), 'batchman-validate-'));
     broken = join(dir, 'batchfile.csv');
     writeFileSync(broken, 'root_directory=.\njob_basename|job_directory|program|pipe\nopt|opt|xtbb|\nfreq|freq|xtb|coords{../opt,xtbopt.xyz\n');

@@ -36,7 +36,7 @@ describe('batchman status on a real SLURM batch', { skip: cluster.skip ?? false 
   const job = (json: StatusJson, name: string) => json.jobs.find((j) => j.basename === name)!;
 
   before(async () => {
-    ensureBuilt();
+    await ensureBuilt();
     dir = await tempDirFor(undefined, 'batchman-status-');
     wrapDir = await sharedDir();
     squeue = await countingWrapper(wrapDir, 'squeue');

@@ -1,10 +1,7 @@
 // A small LSP test client: spawns the built language server over stdio and speaks the real protocol to it.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
 import {
   CodeActionRequest,
   CompletionRequest,
@@ -53,9 +50,9 @@ import type {
   TextEdit,
 } from 'vscode-languageserver-protocol/node';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const SERVER_BUNDLE = join(REPO_ROOT, 'dist', 'server.js');
-export const CLI_BUNDLE = join(REPO_ROOT, 'dist', 'cli.js');
+export { CLI_BUNDLE, REPO_ROOT, SERVER_BUNDLE, ensureBuilt } from './build.js';
+export { applyEdits } from './textEdits.js';
+import { SERVER_BUNDLE } from './build.js';
 
 /** The `batchman` section as the client would return it from `workspace/configuration`. */
 export interface BatchmanSettings {
@@ -71,28 +68,6 @@ export interface StartOptions {
   readonly refuseRegistrations?: boolean;
   /** Milliseconds any single wait (a request, a diagnostics publication) may take before the test fails. */
   readonly timeoutMs?: number;
-}
-
-const SOURCE_DIRS = ['core', 'server/src'];
-
-/** Builds dist/ with the project's own esbuild script when the server or CLI bundle is missing or older than a source. */
-export async function ensureBuilt(): Promise<void> {
-  const bundles = [SERVER_BUNDLE, CLI_BUNDLE];
-  if (bundles.every(existsSync)) {
-    const built = Math.min(...bundles.map((bundle) => statSync(bundle).mtimeMs));
-    const sources = [join(REPO_ROOT, 'esbuild.mjs'), ...SOURCE_DIRS.flatMap((dir) => tsFiles(join(REPO_ROOT, dir)))];
-    if (sources.every((source) => statSync(source).mtimeMs <= built)) return;
-  }
-  await execa(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, timeout: 120_000 });
-}
-
-function tsFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : tsFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
 }
 
 interface DiagnosticsWaiter {
@@ -295,20 +270,6 @@ export class LspTestClient {
 }
 
 /** Applies LSP text edits (non-overlapping, any order) to `text`. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const starts = lineStarts(text);
-  const offsetOf = (position: Position): number => {
-    const lineStart = starts[position.line];
-    if (lineStart === undefined) return text.length;
-    const lineEnd = position.line + 1 < starts.length ? starts[position.line + 1]! : text.length;
-    return Math.min(lineStart + position.character, lineEnd);
-  };
-  const sorted = [...edits].sort((a, b) => offsetOf(b.range.start) - offsetOf(a.range.start));
-  let result = text;
-  for (const edit of sorted) result = result.slice(0, offsetOf(edit.range.start)) + edit.newText + result.slice(offsetOf(edit.range.end));
-  return result;
-}
-
 /** The edits as incremental `didChange` events: last in the document first, so earlier positions stay valid. */
 export function editsAsChanges(text: string, edits: readonly TextEdit[]): TextDocumentContentChangeEvent[] {
   const starts = lineStarts(text);
