@@ -5,7 +5,6 @@ import type { BatchModel, Diagnostic } from '../batchfile/index.js';
 import { Severity, createNodeDiskView, validateBatchfile } from '../batchfile/index.js';
 import type { CliOutput } from './output.js';
 import { UsageError } from './usage.js';
-import { formatDiagnostic } from './validate.js';
 
 export interface LoadedBatchfile {
   readonly file: string;
@@ -18,7 +17,8 @@ export async function loadBatchfile(file: string): Promise<LoadedBatchfile> {
   const path = resolve(file);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Editors hide a UTF-8 byte order mark; so does the CLI, or the two would disagree on line 1.
+    text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
@@ -32,4 +32,12 @@ export function reportErrors(loaded: LoadedBatchfile, output: CliOutput): boolea
   for (const error of errors) output.err(formatDiagnostic(loaded.file, error));
   if (errors.length > 0) output.err(`${loaded.file}: ${errors.length} error${errors.length === 1 ? '' : 's'}; fix them first (batchman validate ${loaded.file}).`);
   return errors.length > 0;
+}
+
+const SEVERITY_NAMES: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };
+
+/** `file:line:col: severity: message [code]`, 1-based like compilers print. */
+export function formatDiagnostic(file: string, diagnostic: Diagnostic): string {
+  const { line, character } = diagnostic.range.start;
+  return `${file}:${line + 1}:${character + 1}: ${SEVERITY_NAMES[diagnostic.severity]}: ${diagnostic.message} [${diagnostic.code}]`;
 }

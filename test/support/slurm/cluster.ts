@@ -1,8 +1,8 @@
 // Helpers for tests against the real single-node SLURM cluster: availability, users, wrappers, waits.
-import { accessSync, constants } from 'node:fs';
 import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findOnPath } from '../../../core/slurm/detect.js';
 import { execa } from 'execa';
 import { execaRunner } from '../../../core/slurm/commandRunner.js';
 import type { CommandRunner } from '../../../core/slurm/commandRunner.js';
@@ -11,19 +11,7 @@ export const TEST_USER = 'batchuser';
 const START_SCRIPT = fileURLToPath(new URL('./start-local-slurm.sh', import.meta.url));
 
 /** The absolute path of a command on PATH, or undefined. */
-export function which(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
+export const which = (command: string): string | undefined => findOnPath(command);
 
 async function clusterAnswers(): Promise<boolean> {
   if (!which('sinfo')) return false;
