@@ -3,8 +3,7 @@ import type { BatchModel } from '../batchfile/index.js';
 import { rebuildLedger } from '../ledger/rebuild.js';
 import type { RecoveredJob } from '../ledger/rebuild.js';
 import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
-import type { LedgerRow } from '../ledger/ledger.js';
-import { readOutcome } from '../programs/outcome.js';
+import type { Ledger, LedgerRow } from '../ledger/ledger.js';
 import type { Scheduler } from '../slurm/scheduler.js';
 import type { QueueEntry } from '../slurm/squeue.js';
 import { slurmStateMeaning } from '../slurm/states.js';
@@ -13,6 +12,8 @@ import { isFinal } from '../status.js';
 import type { JobStatus } from '../status.js';
 import { ledgerJobs } from './batchJobs.js';
 import { propagateBrokenDependencies } from './dependencies.js';
+import { decideStatus } from './decide.js';
+import type { Decision } from './decide.js';
 import { summarise } from './summary.js';
 import type { StatusSummary } from './summary.js';
 
@@ -33,6 +34,8 @@ export interface JobTruth {
 
 export interface BatchTruth {
   ledgerPath: string;
+  /** The ledger as written: the runner keeps working on these rows. */
+  ledger: Ledger;
   jobs: JobTruth[];
   summary: StatusSummary;
   /** Set when squeue or sacct could not be asked: the last known statuses were kept. */
@@ -79,8 +82,9 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
       const row = rows.get(job.basename)!;
       const state = live.get(String(row.jobId));
       if (!state) return;
-      const next = await decide(job, row, state);
-      applyTransition(row, next, state, at);
+      const raw = stateOf(state);
+      const next = await decideStatus(job, row, { ...(raw !== undefined ? { state: raw } : {}), ...(state.accounting?.exitCode !== undefined ? { exitCode: state.accounting.exitCode } : {}) });
+      recordTransition(row, next, raw, at);
     }),
   );
   propagateBrokenDependencies(options.model, rows, at);
@@ -89,6 +93,7 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
   const truths = jobs.map((job) => toTruth(rows.get(job.basename)!, live.get(String(rows.get(job.basename)!.jobId)), recovered.get(job.basename)));
   return {
     ledgerPath: options.ledgerPath,
+    ledger,
     jobs: truths,
     summary: summarise(truths.map((truth) => truth.status)),
     ...(stale ? { stale } : {}),
@@ -147,32 +152,8 @@ function stateOf(state: LiveState): string | undefined {
   return state.entry?.state ?? accounted;
 }
 
-interface Decision {
-  status: JobStatus;
-  cause?: string;
-  exitCode?: number;
-}
-
-async function decide(job: { basename: string; directory: string; program: string }, row: LedgerRow, state: LiveState): Promise<Decision> {
-  const raw = stateOf(state);
-  const query = { program: job.program, jobDirectory: job.directory, basename: job.basename, jobId: row.jobId };
-  if (raw === undefined) {
-    // Not in squeue and unknown to sacct: only the program's own output may decide; never guess a failure.
-    const outcome = await readOutcome(query);
-    if (outcome.status === 'succeeded' || outcome.status === 'failed') return { status: outcome.status, ...(outcome.cause ? { cause: outcome.cause } : {}) };
-    return { status: row.status };
-  }
-  const meaning = slurmStateMeaning(raw);
-  if (!meaning.final) return { status: meaning.status };
-  const exitCode = state.accounting?.exitCode;
-  if (meaning.status === 'cancelled') return { status: 'cancelled', cause: meaning.cause ?? 'CANCELLED', ...(exitCode !== undefined ? { exitCode } : {}) };
-  const outcome = await readOutcome({ ...query, slurmEndState: raw, ...(exitCode !== undefined ? { exitCode } : {}) });
-  const status: JobStatus = outcome.status === 'succeeded' ? 'succeeded' : 'failed';
-  return { status, ...(outcome.cause ? { cause: outcome.cause } : {}), ...(exitCode !== undefined ? { exitCode } : {}) };
-}
-
-function applyTransition(row: LedgerRow, next: Decision, state: LiveState, at: string): void {
-  const slurmState = stateOf(state);
+/** Writes a decided status into a ledger row, stamping when it started or ended. */
+export function recordTransition(row: LedgerRow, next: Decision, slurmState: string | undefined, at: string): void {
   if (slurmState !== undefined) row.slurmState = slurmState;
   if (next.exitCode !== undefined) row.exitCode = next.exitCode;
   if (next.status === row.status) return;

@@ -1,0 +1,287 @@
+// The batch runner's loop: poll, decide, submit what is ready within the throttle, write the ledger,
+// sleep until the poller's next answer. Crash-safe: every step can be redone from the truth on disk.
+import { realpathSync } from 'node:fs';
+import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
+import { writeLedger } from '../ledger/ledger.js';
+import type { Ledger, LedgerRow } from '../ledger/ledger.js';
+import { systemClock } from '../slurm/clock.js';
+import type { Clock } from '../slurm/clock.js';
+import { Poller } from '../slurm/poller.js';
+import type { JobChange } from '../slurm/poller.js';
+import type { Scheduler } from '../slurm/scheduler.js';
+import { SchedulerError } from '../slurm/scheduler.js';
+import type { QueueEntry } from '../slurm/squeue.js';
+import { isFinal } from '../status.js';
+import { runnableJobs } from '../truth/batchJobs.js';
+import { decideStatus } from '../truth/decide.js';
+import { propagateBrokenDependencies } from '../truth/dependencies.js';
+import { summarise } from '../truth/summary.js';
+import type { StatusSummary } from '../truth/summary.js';
+import { readBatchTruth, recordTransition } from '../truth/truth.js';
+import { activeCount, readyJobs } from './readiness.js';
+import { findSubmitted, readSubmitIntent, recordSubmission, writeSubmitIntent } from './submitIntent.js';
+
+export interface PreparedSubmission {
+  readonly scriptPath: string;
+  /** sbatch options (an argv array, never a shell string). */
+  readonly extraArgs: readonly string[];
+}
+
+/** What the loop asks of the rest of Batchman; injected so the loop is testable on its own. */
+export interface RunnerHooks {
+  /** Pipes, submit script, options. A failure here fails the job with that cause instead of submitting it. */
+  prepare(job: ResolvedJob, row: LedgerRow): Promise<PreparedSubmission | { readonly failedCause: string }>;
+  /** After a job failed (copy its output to fail_output/…). */
+  onJobFailed?(job: ResolvedJob, row: LedgerRow): Promise<void>;
+  /** With -r: archive and reset the job for another attempt; true when it will run again. */
+  restart?(job: ResolvedJob, row: LedgerRow): Promise<boolean>;
+  /** Every pass: refresh the heartbeat, say whether a cancel was asked for. */
+  heartbeat?(summary: StatusSummary): Promise<void>;
+  cancelRequested?(): Promise<boolean>;
+}
+
+export interface RunnerUpdate {
+  readonly rows: readonly LedgerRow[];
+  readonly summary: StatusSummary;
+  /** Why the scheduler could not be asked, while it cannot. */
+  readonly stale?: string;
+}
+
+export interface RunnerOptions {
+  readonly batchId: string;
+  readonly model: BatchModel;
+  readonly ledgerPath: string;
+  readonly scheduler: Scheduler;
+  readonly maxActive: number;
+  readonly hooks: RunnerHooks;
+  readonly clock?: Clock;
+  /** The poller's floor (5 s for SLURM; local state files are cheap to read more often). */
+  readonly pollFloorMs?: number;
+  /** Longest sleep between passes, for heartbeats and cancel requests. */
+  readonly heartbeatMs?: number;
+  /** A job that neither the queue, the accounting nor its output knows for this long is failed. */
+  readonly lostAfterMs?: number;
+  readonly onUpdate?: (update: RunnerUpdate) => void;
+}
+
+export interface RunnerResult {
+  readonly summary: StatusSummary;
+  readonly cancelled: boolean;
+  readonly submitted: number;
+}
+
+export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
+  const { model, scheduler, hooks } = options;
+  const clock = options.clock ?? systemClock;
+  const now = () => new Date(clock.now()).toISOString();
+  const jobs = runnableJobs(model);
+  const jobByName = new Map(jobs.map((job) => [job.basename, job]));
+
+  // The truth first: ledger checked against every job folder, plus one poll.
+  const truth = await readBatchTruth({ model, ledgerPath: options.ledgerPath, scheduler, now: () => new Date(clock.now()) });
+  const ledger: Ledger = truth.ledger;
+  const rows = new Map(ledger.rows.filter((row) => jobByName.has(row.basename)).map((row) => [row.basename, row]));
+  await adoptInterruptedSubmissions(jobs, rows, scheduler, now());
+
+  const poller = new Poller({ scheduler, clock, ...(options.pollFloorMs !== undefined ? { floorMs: options.pollFloorMs } : {}) });
+  const jobById = new Map<string, ResolvedJob>();
+  const pending: JobChange[] = [];
+  const unknownSince = new Map<string, number>();
+  let stale: string | undefined = truth.stale;
+  let wake: (() => void) | undefined;
+  const wakeUp = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const watchActive = () => {
+    const ids: string[] = [];
+    for (const row of rows.values()) {
+      if (row.status !== 'pending' && row.status !== 'running') continue;
+      const id = String(row.jobId);
+      ids.push(id);
+      jobById.set(id, jobByName.get(row.basename)!);
+    }
+    if (ids.length > 0) poller.watch(options.batchId, ids);
+  };
+  const subscriptions = [
+    poller.onDidChangeJobs((event) => {
+      pending.push(...event.changes);
+      wakeUp();
+    }),
+    poller.onDidChangeHealth((event) => {
+      stale = event.ok ? undefined : `${event.command}: ${event.reason ?? 'failed'}`;
+      wakeUp();
+    }),
+  ];
+  watchActive();
+
+  let submitted = 0;
+  let cancelled = false;
+  try {
+    for (;;) {
+      const at = now();
+      await applyChanges(pending.splice(0), { jobById, rows, hooks, unknownSince, clock, lostAfterMs: options.lostAfterMs ?? 10 * 60_000, at });
+      propagateBrokenDependencies(model, rows, at);
+
+      if (!cancelled && (await hooks.cancelRequested?.())) {
+        cancelled = true;
+        await cancelEverything(rows, scheduler, at);
+        poller.nudge();
+      }
+      if (!cancelled) {
+        const ids = await submitReady({ model, jobs, rows, scheduler, hooks, maxActive: options.maxActive, at });
+        submitted += ids.length;
+        if (ids.length > 0) {
+          watchActive();
+          poller.nudge();
+        }
+      }
+
+      await writeLedger(options.ledgerPath, ledger);
+      const summary = summarise([...rows.values()].map((row) => row.status));
+      await hooks.heartbeat?.(summary);
+      options.onUpdate?.({ rows: [...rows.values()], summary, ...(stale ? { stale } : {}) });
+      if ([...rows.values()].every((row) => isFinal(row.status))) return { summary, cancelled, submitted };
+
+      // Sleep until the poller has news, or until the next heartbeat is due: never a busy loop.
+      await new Promise<void>((resolve) => {
+        if (pending.length > 0) return resolve();
+        const timer = clock.setTimeout(() => {
+          wake = undefined;
+          resolve();
+        }, options.heartbeatMs ?? 15_000);
+        wake = () => {
+          clock.clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    for (const subscription of subscriptions) subscription.dispose();
+    poller.dispose();
+  }
+}
+
+interface ChangeContext {
+  readonly jobById: ReadonlyMap<string, ResolvedJob>;
+  readonly rows: ReadonlyMap<string, LedgerRow>;
+  readonly hooks: RunnerHooks;
+  readonly unknownSince: Map<string, number>;
+  readonly clock: Clock;
+  readonly lostAfterMs: number;
+  readonly at: string;
+}
+
+async function applyChanges(changes: readonly JobChange[], context: ChangeContext): Promise<void> {
+  for (const change of changes) {
+    const job = context.jobById.get(change.jobId);
+    const row = job ? context.rows.get(job.basename) : undefined;
+    // A change for an older attempt of a restarted job is history, not news.
+    if (!job || !row || String(row.jobId) !== change.jobId || isFinal(row.status)) continue;
+    const observation = change.current;
+    let view: { state?: string; exitCode?: number } = {};
+    if (observation.status === 'unknown') {
+      const since = context.unknownSince.get(change.jobId) ?? context.clock.now();
+      context.unknownSince.set(change.jobId, since);
+      if (context.clock.now() - since >= context.lostAfterMs) {
+        recordTransition(row, { status: 'failed', cause: 'the scheduler lost the job (not in squeue, no accounting, no output verdict)' }, undefined, context.at);
+        await afterFailure(job, row, context.hooks);
+        continue;
+      }
+    } else {
+      context.unknownSince.delete(change.jobId);
+      view = { ...(observation.slurmState !== undefined ? { state: observation.slurmState } : {}), ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}) };
+    }
+    const decision = await decideStatus({ basename: job.basename, directory: job.path, program: job.programName }, row, view);
+    recordTransition(row, decision, view.state, context.at);
+    if (decision.status === 'failed') await afterFailure(job, row, context.hooks);
+  }
+}
+
+async function afterFailure(job: ResolvedJob, row: LedgerRow, hooks: RunnerHooks): Promise<void> {
+  await hooks.onJobFailed?.(job, row);
+  await hooks.restart?.(job, row);
+}
+
+interface SubmitContext {
+  readonly model: BatchModel;
+  readonly jobs: readonly ResolvedJob[];
+  readonly rows: Map<string, LedgerRow>;
+  readonly scheduler: Scheduler;
+  readonly hooks: RunnerHooks;
+  readonly maxActive: number;
+  readonly at: string;
+}
+
+/** Submits ready jobs up to the throttle; returns the new job ids. */
+async function submitReady(context: SubmitContext): Promise<string[]> {
+  const { rows, scheduler, hooks, at } = context;
+  let slots = context.maxActive - activeCount(rows.values());
+  const ids: string[] = [];
+  for (const job of readyJobs(context.model, context.jobs, rows)) {
+    if (slots <= 0) break;
+    const row = rows.get(job.basename)!;
+    const prepared = await hooks.prepare(job, row);
+    if ('failedCause' in prepared) {
+      recordTransition(row, { status: 'failed', cause: prepared.failedCause }, undefined, at);
+      await afterFailure(job, row, hooks);
+      continue;
+    }
+    await writeSubmitIntent(job.path, job.basename, job.programName, at);
+    let jobId: string;
+    try {
+      ({ jobId } = await scheduler.submit(prepared.scriptPath, { cwd: job.path, jobName: job.basename, extraArgs: prepared.extraArgs }));
+    } catch (error) {
+      if (error instanceof SchedulerError && error.kind === 'failed') {
+        // sbatch refused the job (bad partition, over a limit): that is this job's failure, not the batch's.
+        recordTransition(row, { status: 'failed', cause: `submission refused: ${error.message}` }, undefined, at);
+        await afterFailure(job, row, hooks);
+        continue;
+      }
+      // Timed out or garbled: the job may exist. The intent stays; the next start adopts or resubmits it.
+      throw error;
+    }
+    row.jobId = Number(jobId);
+    row.submittedAt = at;
+    for (const key of ['startedAt', 'endedAt', 'exitCode', 'cause', 'slurmState'] as const) delete row[key];
+    row.status = 'pending';
+    await recordSubmission(job.path, job.basename, job.programName, row.jobId, at, row.restarts ?? 0);
+    ids.push(jobId);
+    slots--;
+  }
+  return ids;
+}
+
+/** Jobs whose submission was interrupted (intent written, ledger not): find them in the queue, or submit again. */
+async function adoptInterruptedSubmissions(jobs: readonly ResolvedJob[], rows: Map<string, LedgerRow>, scheduler: Scheduler, at: string): Promise<void> {
+  let entries: QueueEntry[] | undefined;
+  for (const job of jobs) {
+    const row = rows.get(job.basename);
+    if (!row || row.status !== 'not_started') continue;
+    if ((await readSubmitIntent(job.path)) === undefined) continue;
+    entries ??= (await scheduler.queue()).entries;
+    const found = findSubmitted(entries, job.path) ?? findSubmitted(entries, realPath(job.path));
+    if (found) {
+      row.jobId = Number(found.id);
+      row.status = 'pending';
+      row.submittedAt = at;
+      await recordSubmission(job.path, job.basename, job.programName, row.jobId, at, row.restarts ?? 0);
+    }
+  }
+}
+
+async function cancelEverything(rows: Map<string, LedgerRow>, scheduler: Scheduler, at: string): Promise<void> {
+  const active = [...rows.values()].filter((row) => row.status === 'pending' || row.status === 'running');
+  if (active.length > 0) await scheduler.cancel(active.map((row) => String(row.jobId)));
+  for (const row of rows.values()) {
+    if (row.status === 'not_started') recordTransition(row, { status: 'cancelled', cause: 'batch cancelled' }, undefined, at);
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
