@@ -1,23 +1,24 @@
-// Reads the newest batch record of a batchfile (`.batchman/batches/*.json` under the root), if any.
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+// Batch records as the CLI shows them: read from disk, newest first, with `lost` derived from dead runners.
+import type { BatchRecord, BatchRecordWarning, EffectiveBatchStatus } from '../runner/records.js';
+import { effectiveStatus, readBatchRecords } from '../runner/records.js';
 
-export async function latestBatchRecord(rootPath: string, batchfilePath: string): Promise<Record<string, unknown> | null> {
-  const dir = join(rootPath, '.batchman', 'batches');
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
-  } catch {
-    return null;
-  }
-  // Names start with the launch time in ms, so the last one that names this batchfile is the newest.
-  for (const name of names.reverse()) {
-    try {
-      const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown>;
-      if (record.batchfile === undefined || record.batchfile === batchfilePath) return record;
-    } catch {
-      // a record being written or damaged: skip it, an older one may do
-    }
-  }
-  return null;
+/** A record as on disk, except `status`, which says `lost` when the runner died without closing it. */
+export type DisplayedBatchRecord = Omit<BatchRecord, 'status'> & { status: EffectiveBatchStatus };
+
+export interface DisplayedBatchRecords {
+  records: DisplayedBatchRecord[];
+  warnings: BatchRecordWarning[];
+}
+
+export async function batchRecordsForDisplay(rootPath: string, batchfilePath: string, now: number = Date.now()): Promise<DisplayedBatchRecords> {
+  const { records, warnings } = await readBatchRecords(rootPath, batchfilePath);
+  return {
+    records: records.map(({ path: _path, ...record }) => ({ ...record, status: effectiveStatus(record, now) })),
+    warnings,
+  };
+}
+
+/** The newest record of a batchfile (for `status --json`), or null. */
+export async function latestBatchRecord(rootPath: string, batchfilePath: string): Promise<DisplayedBatchRecord | null> {
+  return (await batchRecordsForDisplay(rootPath, batchfilePath)).records[0] ?? null;
 }

@@ -1,6 +1,7 @@
 // Dispatches `batchman <command>` to its handler and turns errors into exit codes.
 import type { CliOutput } from './output.js';
 import { EXIT, USAGE, UsageError } from './usage.js';
+import { historyCommand } from './history.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
@@ -9,6 +10,7 @@ type Command = (args: readonly string[], output: CliOutput) => Promise<number>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   validate: validateCommand,
   status: statusCommand,
+  history: historyCommand,
 };
 
 export async function runCli(argv: readonly string[], output: CliOutput): Promise<number> {

@@ -7,6 +7,8 @@ Commands:
   status FILE [--json] [--watch] [-l LEDGER]
                               every job's status from disk plus one squeue (and one sacct);
                               exit 1 when a job failed or is blocked by a failure
+  history FILE [--json]       every launch of the batchfile, newest first: name, status (lost when
+                              its runner died), times, job counts, message, tags, git commit
   help                        show this text
 
 Exit codes: 0 success, 1 the work failed (errors in the file, failed jobs), 2 bad usage.`;
