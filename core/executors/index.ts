@@ -1,0 +1,13 @@
+// The executors: the embedded local one (detached processes with SLURM's states) and the choice between it and SLURM.
+export { createScheduler, resolveExecutorKind } from './chooseExecutor.js';
+export type { CreateSchedulerOptions, ExecutorChoice } from './chooseExecutor.js';
+export { LOCAL_STATE_ENV, LocalScheduler, defaultLocalStateDir } from './localScheduler.js';
+export type { LocalFs, LocalSchedulerOptions } from './localScheduler.js';
+export { deriveJobState } from './localJobState.js';
+export type { DerivedJobState, LocalJobSpec, LocalJobState } from './localJobState.js';
+export { parseJobListing } from './localJobFiles.js';
+export type { JobListing, LocalJobFacts } from './localJobFiles.js';
+export { formatElapsed, formatSacctTime } from './localTime.js';
+export { WRAPPER_SCRIPT, installWrapper, wrapperFileName } from './localWrapper.js';
+export { localJobOptions, scriptDirectives } from './sbatchOptions.js';
+export type { LocalJobOptions } from './sbatchOptions.js';

@@ -1,0 +1,101 @@
+// A local job's SLURM-like state, derived from its files and whether its processes still exist.
+import type { LocalJobFacts } from './localJobFiles.js';
+
+/** The spec written at submit (`<id>.json`); immutable afterwards. */
+export interface LocalJobSpec {
+  version: 1;
+  id: number;
+  name: string;
+  cwd: string;
+  /** Absolute path of the submitted script. */
+  script: string;
+  submittedAt: number;
+  /** 0 = no limit. */
+  timeLimitSeconds: number;
+  /** The machine's boot id at submit (Linux), so a reboot is told apart from a live reused pid. */
+  bootId: string | null;
+  submitter: { pid: number; host: string };
+}
+
+/** The long states the local executor reports, all of them SLURM's (core/slurm/states.ts knows them). */
+export type LocalJobState =
+  | 'PENDING'
+  | 'RUNNING'
+  | 'COMPLETING'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'TIMEOUT'
+  | 'NODE_FAIL';
+
+export interface DerivedJobState {
+  state: LocalJobState;
+  /** squeue-like reason: None, NonZeroExitCode, TimeLimit, NodeDown, JobLaunchFailure. */
+  reason: string;
+  final: boolean;
+  startMs: number | undefined;
+  endMs: number | undefined;
+  /** The job script's exit status as bash reported it (128+N when killed by signal N). */
+  exitStatus: number | undefined;
+  /** The job is gone without an end record: the caller records `<id>.lost.<now>` so it stays final. */
+  markLost: boolean;
+}
+
+export interface DeriveContext {
+  now: number;
+  /** How long a submitted job may have no run file before it counts as never started. */
+  startGraceMs: number;
+  /** Whether the wrapper's or the job's process group still exists (only asked when it matters). */
+  alive: (run: NonNullable<LocalJobFacts['run']>, spec: LocalJobSpec | undefined) => boolean;
+}
+
+/**
+ * The order matters: an end record is the truth; a `lost` mark is final; otherwise the processes
+ * are asked. A job killed with its wrapper (cancel's SIGKILL, reboot) has no end record and is
+ * CANCELLED when a cancel was asked, else NODE_FAIL, never "running forever".
+ */
+export function deriveJobState(facts: LocalJobFacts, spec: LocalJobSpec | undefined, context: DeriveContext): DerivedJobState {
+  const startMs = facts.run?.startMs;
+  if (facts.end) {
+    const status = facts.end.status;
+    let state: LocalJobState;
+    let reason = 'None';
+    if (facts.cancel) state = 'CANCELLED';
+    else if (facts.timeout) {
+      state = 'TIMEOUT';
+      reason = 'TimeLimit';
+    } else if (status === 0) state = 'COMPLETED';
+    else {
+      state = 'FAILED';
+      reason = 'NonZeroExitCode';
+    }
+    return { state, reason, final: true, startMs, endMs: facts.end.endMs, exitStatus: status, markLost: false };
+  }
+  if (facts.lost) return ended(facts, facts.lost.atMs, false);
+  if (facts.run) {
+    if (context.alive(facts.run, spec)) {
+      // a cancel or a time limit is being carried out: still running until the processes are gone
+      const state = facts.cancel || facts.timeout ? 'COMPLETING' : 'RUNNING';
+      return { state, reason: 'None', final: false, startMs, endMs: undefined, exitStatus: undefined, markLost: false };
+    }
+    return ended(facts, context.now, true);
+  }
+  const submittedAt = spec?.submittedAt ?? 0;
+  if (context.now - submittedAt < context.startGraceMs) {
+    return { state: 'PENDING', reason: 'None', final: false, startMs: undefined, endMs: undefined, exitStatus: undefined, markLost: false };
+  }
+  return ended(facts, context.now, true);
+}
+
+function ended(facts: LocalJobFacts, endMs: number, markLost: boolean): DerivedJobState {
+  let state: LocalJobState = 'NODE_FAIL';
+  let reason = facts.run ? 'NodeDown' : 'JobLaunchFailure';
+  if (facts.cancel) {
+    state = 'CANCELLED';
+    reason = 'None';
+  } else if (facts.timeout) {
+    state = 'TIMEOUT';
+    reason = 'TimeLimit';
+  }
+  return { state, reason, final: true, startMs: facts.run?.startMs, endMs, exitStatus: undefined, markLost };
+}
