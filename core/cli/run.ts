@@ -2,6 +2,7 @@
 import type { CliOutput } from './output.js';
 import { EXIT, USAGE, UsageError } from './usage.js';
 import { historyCommand } from './history.js';
+import { runCommand } from './runCommand.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
@@ -10,6 +11,7 @@ type Command = (args: readonly string[], output: CliOutput) => Promise<number>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   validate: validateCommand,
   status: statusCommand,
+  run: runCommand,
   history: historyCommand,
 };
 

@@ -1,12 +1,12 @@
 // `batchman status FILE [--json] [--watch]`: the truth about every job, from disk plus one poll.
 import { parseArgs } from 'node:util';
 import { ledgerPathFor } from '../ledger/ledger.js';
-import { slurmAvailable } from '../slurm/detect.js';
-import { SlurmScheduler } from '../slurm/slurmScheduler.js';
+import { liveRunner } from '../runner/lock.js';
 import { isFinal } from '../status.js';
 import { readBatchTruth } from '../truth/truth.js';
 import type { BatchTruth } from '../truth/truth.js';
 import { latestBatchRecord } from './records.js';
+import { schedulerForBatch } from './schedulerFor.js';
 import { loadBatchfile, reportErrors } from './batchfileInput.js';
 import type { CliOutput } from './output.js';
 import { renderTruthTable } from './table.js';
@@ -25,8 +25,13 @@ export async function statusCommand(args: readonly string[], output: CliOutput):
   const loaded = await loadBatchfile(positionals[0]!);
   if (reportErrors(loaded, output)) return EXIT.failed;
   const ledgerPath = ledgerPathFor(loaded.path, values.ledger);
-  const scheduler = slurmAvailable() ? new SlurmScheduler() : undefined;
-  const read = () => readBatchTruth({ model: loaded.model, ledgerPath, ...(scheduler ? { scheduler } : {}) });
+  const rootPath = loaded.model.rootPath;
+  const scheduler = rootPath ? await schedulerForBatch(rootPath, loaded.path) : undefined;
+  // A live runner owns the ledger; status then reports the truth without writing it.
+  const read = async () => {
+    const runner = rootPath ? await liveRunner(rootPath, loaded.path) : null;
+    return readBatchTruth({ model: loaded.model, ledgerPath, ...(scheduler ? { scheduler } : {}), write: runner === null });
+  };
 
   let truth = await read();
   if (!values.watch) {

@@ -1,9 +1,17 @@
 // Renders the jobs of a batch as a plain-text table for terminals.
-import type { BatchTruth } from '../truth/truth.js';
+import type { BatchTruth, JobTruth } from '../truth/truth.js';
+
+/** What the table shows: a status's truth, or the runner's rows as it goes. */
+export interface TableInput {
+  readonly jobs: readonly Pick<JobTruth, 'basename' | 'status' | 'jobId' | 'slurmState' | 'elapsed' | 'cause' | 'reason'>[];
+  readonly summary: BatchTruth['summary'];
+  readonly stale?: string;
+  readonly recoveredLedger?: BatchTruth['recoveredLedger'];
+}
 
 const COLUMNS = ['JOB', 'STATUS', 'ID', 'SLURM', 'ELAPSED', 'CAUSE / REASON'] as const;
 
-export function renderTruthTable(file: string, truth: BatchTruth): string {
+export function renderTruthTable(file: string, truth: TableInput): string {
   const rows = truth.jobs.map((job) => [
     job.basename,
     job.status,

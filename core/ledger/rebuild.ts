@@ -32,6 +32,8 @@ export interface RebuildOptions {
   now?: () => Date;
   /** Job folders read at once. */
   concurrency?: number;
+  /** False while a live runner owns the ledger: read and report, write nothing. */
+  write?: boolean;
 }
 
 export interface RecoveredJob {
@@ -80,7 +82,7 @@ export async function rebuildLedger(options: RebuildOptions): Promise<RebuildRes
       if (!(error instanceof LedgerCorruptError)) throw error;
       corruption = error;
       previous = salvageLedger(text);
-      keptAsidePath = await keepAside(ledgerPath, (options.now ?? (() => new Date()))());
+      if (options.write !== false) keptAsidePath = await keepAside(ledgerPath, (options.now ?? (() => new Date()))());
     }
   }
 
@@ -90,7 +92,7 @@ export async function rebuildLedger(options: RebuildOptions): Promise<RebuildRes
   const orphans = (previous?.rows ?? []).filter((row) => !inBatch.has(row.basename));
   const extraColumns = previous?.extraColumns ?? [];
   const ledger: Ledger = { rows: [...recovered.map((entry) => entry.row), ...orphans], extraColumns };
-  const written = await writeLedger(ledgerPath, ledger);
+  const written = options.write === false ? false : await writeLedger(ledgerPath, ledger);
   return {
     ledger,
     ...(keptAsidePath === undefined ? {} : { keptAsidePath }),

@@ -232,6 +232,12 @@ interface LockFileContent {
   info: LockInfo | null;
 }
 
+/** The runner that holds a batch's lock and is alive, or null: others then follow the ledger, not SLURM. */
+export async function liveRunner(rootPath: string, batchfilePath: string, now: number = Date.now(), options: LivenessOptions = {}): Promise<LockInfo | null> {
+  const content = await readLockFile(lockPathFor(rootPath, batchfilePath));
+  return content?.info && isRunnerAlive(content.info, now, options) ? content.info : null;
+}
+
 async function readLockFile(path: string): Promise<LockFileContent | null> {
   let raw: string;
   try {

@@ -18,6 +18,7 @@ import { propagateBrokenDependencies } from '../truth/dependencies.js';
 import { summarise } from '../truth/summary.js';
 import type { StatusSummary } from '../truth/summary.js';
 import { readBatchTruth, recordTransition } from '../truth/truth.js';
+import type { CancelRequest } from './cancelRequest.js';
 import { activeCount, readyJobs } from './readiness.js';
 import { findSubmitted, readSubmitIntent, recordSubmission, writeSubmitIntent } from './submitIntent.js';
 
@@ -35,9 +36,10 @@ export interface RunnerHooks {
   onJobFailed?(job: ResolvedJob, row: LedgerRow): Promise<void>;
   /** With -r: archive and reset the job for another attempt; true when it will run again. */
   restart?(job: ResolvedJob, row: LedgerRow): Promise<boolean>;
-  /** Every pass: refresh the heartbeat, say whether a cancel was asked for. */
+  /** Every pass: refresh the heartbeat. */
   heartbeat?(summary: StatusSummary): Promise<void>;
-  cancelRequested?(): Promise<boolean>;
+  /** Every pass: what a user asked to cancel since the last pass (the hook forgets it once read). */
+  takeCancelRequest?(): Promise<CancelRequest | undefined>;
 }
 
 export interface RunnerUpdate {
@@ -117,15 +119,20 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
 
   let submitted = 0;
   let cancelled = false;
+  // The clock's timers do not hold the process open (a poller must not keep an editor alive);
+  // a runner must stay alive until its batch is done.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     for (;;) {
       const at = now();
       await applyChanges(pending.splice(0), { jobById, rows, hooks, unknownSince, clock, lostAfterMs: options.lostAfterMs ?? 10 * 60_000, at });
       propagateBrokenDependencies(model, rows, at);
 
-      if (!cancelled && (await hooks.cancelRequested?.())) {
-        cancelled = true;
-        await cancelEverything(rows, scheduler, at);
+      const request = await hooks.takeCancelRequest?.();
+      if (request) {
+        cancelled ||= request.all;
+        await cancelJobs(rows, scheduler, at, request.all ? undefined : request.jobs);
+        propagateBrokenDependencies(model, rows, at);
         poller.nudge();
       }
       if (!cancelled) {
@@ -157,6 +164,7 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
       });
     }
   } finally {
+    clearInterval(keepAlive);
     for (const subscription of subscriptions) subscription.dispose();
     poller.dispose();
   }
@@ -270,11 +278,13 @@ async function adoptInterruptedSubmissions(jobs: readonly ResolvedJob[], rows: M
   }
 }
 
-async function cancelEverything(rows: Map<string, LedgerRow>, scheduler: Scheduler, at: string): Promise<void> {
-  const active = [...rows.values()].filter((row) => row.status === 'pending' || row.status === 'running');
+/** Cancels the named jobs (all when `only` is absent) in ONE scheduler call; unsubmitted ones just become cancelled. */
+export async function cancelJobs(rows: ReadonlyMap<string, LedgerRow>, scheduler: Pick<Scheduler, 'cancel'>, at: string, only?: ReadonlySet<string>): Promise<void> {
+  const chosen = [...rows.values()].filter((row) => only === undefined || only.has(row.basename));
+  const active = chosen.filter((row) => row.status === 'pending' || row.status === 'running');
   if (active.length > 0) await scheduler.cancel(active.map((row) => String(row.jobId)));
-  for (const row of rows.values()) {
-    if (row.status === 'not_started') recordTransition(row, { status: 'cancelled', cause: 'batch cancelled' }, undefined, at);
+  for (const row of chosen) {
+    if (row.status === 'not_started') recordTransition(row, { status: 'cancelled', cause: only ? 'cancelled by the user' : 'batch cancelled' }, undefined, at);
   }
 }
 

@@ -2,7 +2,7 @@
 import type { BatchModel } from '../batchfile/index.js';
 import { rebuildLedger } from '../ledger/rebuild.js';
 import type { RecoveredJob } from '../ledger/rebuild.js';
-import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
+import { NO_JOB_ID, readLedgerIfExists, writeLedger } from '../ledger/ledger.js';
 import type { Ledger, LedgerRow } from '../ledger/ledger.js';
 import type { Scheduler } from '../slurm/scheduler.js';
 import type { QueueEntry } from '../slurm/squeue.js';
@@ -51,12 +51,15 @@ export interface TruthOptions {
   /** Absent where no scheduler is reachable: the truth then comes from disk alone. */
   scheduler?: Pick<Scheduler, 'queue' | 'accounting'>;
   now?: () => Date;
+  /** False while a live runner owns the ledger: the truth is reported, not written. */
+  write?: boolean;
 }
 
 export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth> {
   const now = options.now ?? (() => new Date());
   const jobs = ledgerJobs(options.model);
-  const rebuilt = await rebuildLedger({ ledgerPath: options.ledgerPath, jobs, now });
+  const before = await previousStatuses(options.ledgerPath);
+  const rebuilt = await rebuildLedger({ ledgerPath: options.ledgerPath, jobs, now, ...(options.write === false ? { write: false } : {}) });
   const ledger = rebuilt.ledger;
   const rows = new Map(ledger.rows.map((row) => [row.basename, row]));
   const recovered = new Map(rebuilt.recovered.map((entry) => [entry.basename, entry]));
@@ -64,9 +67,14 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
   const calls = { squeueCalls: 0, sacctCalls: 0 };
   let stale: string | undefined;
 
+  // Jobs the disk just settled (slurm-{id}.out says TIME LIMIT, the output has its marker) are asked
+  // too, in the same calls: SLURM's end state and exit code belong in the ledger and may overrule.
+  const settledNow = new Set(
+    jobs.filter((job) => isFinal(rows.get(job.basename)!.status) && !isFinal(before.get(job.basename) ?? 'not_started')).map((job) => job.basename),
+  );
   const active = jobs.flatMap((job) => {
     const row = rows.get(job.basename)!;
-    return row.jobId !== NO_JOB_ID && !isFinal(row.status) ? [row] : [];
+    return row.jobId !== NO_JOB_ID && (!isFinal(row.status) || settledNow.has(job.basename)) ? [row] : [];
   });
   if (options.scheduler && active.length > 0) {
     try {
@@ -83,12 +91,17 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
       const state = live.get(String(row.jobId));
       if (!state) return;
       const raw = stateOf(state);
-      const next = await decideStatus(job, row, { ...(raw !== undefined ? { state: raw } : {}), ...(state.accounting?.exitCode !== undefined ? { exitCode: state.accounting.exitCode } : {}) });
+      let next = await decideStatus(job, row, { ...(raw !== undefined ? { state: raw } : {}), ...(state.accounting?.exitCode !== undefined ? { exitCode: state.accounting.exitCode } : {}) });
+      if (settledNow.has(job.basename)) {
+        // What the disk proved stands until SLURM says the job ended; then both decide, as for any job.
+        if (!isFinal(next.status)) next = { status: row.status, ...(next.exitCode !== undefined ? { exitCode: next.exitCode } : {}) };
+        row.endedAt ??= at;
+      }
       recordTransition(row, next, raw, at);
     }),
   );
   propagateBrokenDependencies(options.model, rows, at);
-  await writeLedger(options.ledgerPath, ledger);
+  if (options.write !== false) await writeLedger(options.ledgerPath, ledger);
 
   const truths = jobs.map((job) => toTruth(rows.get(job.basename)!, live.get(String(rows.get(job.basename)!.jobId)), recovered.get(job.basename)));
   return {
@@ -100,6 +113,16 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
     ...(rebuilt.corruption ? { recoveredLedger: { reason: rebuilt.corruption.message, ...(rebuilt.keptAsidePath ? { keptAsidePath: rebuilt.keptAsidePath } : {}) } } : {}),
     scheduler: calls,
   };
+}
+
+/** The statuses the ledger held before this read; empty when there was none or it was unreadable. */
+async function previousStatuses(ledgerPath: string): Promise<Map<string, JobStatus>> {
+  try {
+    const ledger = await readLedgerIfExists(ledgerPath);
+    return new Map((ledger?.rows ?? []).map((row) => [row.basename, row.status]));
+  } catch {
+    return new Map();
+  }
 }
 
 /** What SLURM says of one job right now. */

@@ -1,12 +1,12 @@
-// `batchman status` against the real cluster: a CCBatchMan-style batch with a stale ledger, read back
-// with exactly one squeue and at most one sacct, every status, cause and exit code right.
+// `batchman status` against the real cluster, as root and as a normal user: a CCBatchMan-style batch with
+// a stale ledger, read back with exactly one squeue and at most one sacct, every status, cause and exit code right.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { REPO_ROOT, ensureBuilt } from '../support/build.js';
-import { countingWrapper, prepareCluster, removeTempDirs, sharedDir, tempDirFor, waitFor, writeScript } from '../support/slurm/cluster.js';
+import { CLI_BUNDLE, REPO_ROOT, ensureBuilt } from '../support/build.js';
+import { TEST_USER, countingWrapper, idsOf, prepareCluster, removeTempDirs, sharedDir, tempDirFor, waitFor, which, writeScript } from '../support/slurm/cluster.js';
 
 const cluster = await prepareCluster();
 after(removeTempDirs);
@@ -16,104 +16,164 @@ interface StatusJson {
   jobs: { basename: string; status: string; jobId: string | null; slurmState: string | null; exitCode: number | null; cause: string | null; lastEvent: { status: string; at: string } | null }[];
 }
 
-describe('batchman status on a real SLURM batch', { skip: cluster.skip ?? false }, () => {
-  let dir: string;
-  let batchfile: string;
-  const ids: Record<string, string> = {};
-  let squeue: Awaited<ReturnType<typeof countingWrapper>>;
-  let sacct: Awaited<ReturnType<typeof countingWrapper>>;
-  let wrapDir: string;
+function skipFor(user: string): false | string {
+  if (cluster.skip) return cluster.skip;
+  if (user !== 'root' && !cluster.testUser) return `the test user ${TEST_USER} does not exist (run as root; the start script creates it)`;
+  return false;
+}
 
-  const status = async (): Promise<{ json: StatusJson; exitCode: number | undefined }> => {
-    const result = await execa(join(REPO_ROOT, 'bin/batchman'), ['status', batchfile, '--json'], {
-      reject: false,
-      timeout: 60_000,
-      env: { PATH: `${wrapDir}${delimiter}${process.env.PATH ?? ''}` },
-    });
-    assert.ok(result.stdout.startsWith('{'), `status printed JSON (stderr: ${result.stderr})`);
-    return { json: JSON.parse(result.stdout) as StatusJson, exitCode: result.exitCode };
-  };
-  const job = (json: StatusJson, name: string) => json.jobs.find((j) => j.basename === name)!;
+/** Runs a command as `user` (root runs it directly), the way that user would in a terminal. */
+function runAs(user: string, file: string, args: readonly string[], env: Record<string, string> = {}) {
+  const assignments = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+  return user === 'root'
+    ? execa(file, [...args], { reject: false, timeout: 60_000, env })
+    : execa('runuser', ['-u', user, '--', 'env', ...assignments, file, ...args], { reject: false, timeout: 60_000 });
+}
 
-  before(async () => {
-    await ensureBuilt();
-    dir = await tempDirFor(undefined, 'batchman-status-');
-    wrapDir = await sharedDir();
-    squeue = await countingWrapper(wrapDir, 'squeue');
-    sacct = await countingWrapper(wrapDir, 'sacct');
-    const bodies: Record<string, string> = {
-      ok: 'echo fine',
-      fail: 'echo broken >&2; exit 3',
-      slow: 'sleep 600',
-      after: 'cat fail.xyz',
-      idle: 'true',
+/**
+ * The user's PATH: the counting wrappers first, then node and SLURM's commands (root's own PATH holds
+ * folders under /root that a normal user cannot search).
+ */
+function userPath(wrapDir: string): string {
+  const dirs = [wrapDir, dirname(process.execPath), dirname(which('sbatch') ?? '/usr/bin/sbatch'), '/usr/local/bin', '/usr/bin', '/bin'];
+  return [...new Set(dirs)].join(delimiter);
+}
+
+/** `bin/batchman` when `user` may read and run it (as users do); else the bundle through node, saying why. */
+async function batchmanFor(user: string): Promise<{ file: string; args: string[] }> {
+  const bin = join(REPO_ROOT, 'bin/batchman');
+  const probe = await runAs(user, 'test', ['-x', bin, '-a', '-r', bin, '-a', '-r', CLI_BUNDLE]);
+  if (probe.exitCode === 0) return { file: bin, args: [] };
+  // Not readable by that user: run the bundle (it has no dependencies) from a copy anyone may read.
+  const copyDir = await sharedDir('batchman-cli-');
+  await writeFile(join(copyDir, 'cli.js'), await readFile(CLI_BUNDLE), { mode: 0o644 });
+  await writeFile(join(copyDir, 'package.json'), '{"type":"commonjs"}\n', { mode: 0o644 });
+  return { file: process.execPath, args: [join(copyDir, 'cli.js')] };
+}
+
+async function ownBy(user: string, path: string): Promise<void> {
+  if (user === 'root') return;
+  const { uid, gid } = await idsOf(user);
+  await chown(path, uid, gid);
+}
+
+for (const user of ['root', TEST_USER]) {
+  describe(`batchman status on a real SLURM batch, run as ${user}`, { skip: skipFor(user) }, () => {
+    let dir: string;
+    let batchfile: string;
+    const ids: Record<string, string> = {};
+    let squeue: Awaited<ReturnType<typeof countingWrapper>>;
+    let sacct: Awaited<ReturnType<typeof countingWrapper>>;
+    let wrapDir: string;
+    let batchman: { file: string; args: string[] };
+
+    const status = async (): Promise<{ json: StatusJson; exitCode: number | undefined }> => {
+      const result = await runAs(user, batchman.file, [...batchman.args, 'status', batchfile, '--json'], { PATH: userPath(wrapDir) });
+      assert.ok(result.stdout.startsWith('{'), `status printed JSON (exit ${result.exitCode}, stderr: ${result.stderr})`);
+      return { json: JSON.parse(result.stdout) as StatusJson, exitCode: result.exitCode };
     };
-    for (const [name, body] of Object.entries(bodies)) {
-      await mkdir(join(dir, name));
-      await writeScript(join(dir, name), `${name}.sh`, `#!/bin/bash\n${body}\n`);
-    }
-    batchfile = join(dir, 'batchfile.csv');
-    await writeFile(
-      batchfile,
-      `root_directory=${dir}\njob_basename|job_directory|program|pipe\nok|ok|shell|\nfail|fail|shell|\nslow|slow|shell|\nafter|after|shell|coords{../fail,}\nidle|idle|shell|\n`,
-    );
-    for (const name of ['ok', 'fail', 'slow']) {
-      const submitted = await execa('sbatch', ['--parsable', `--chdir=${join(dir, name)}`, `--job-name=${name}`, '--output=slurm-%j.out', join(dir, name, `${name}.sh`)]);
-      ids[name] = submitted.stdout.trim().split(';')[0]!;
-    }
-    // The ledger CCBatchMan left behind: every submitted job still "pending", ids as pandas floats.
-    await writeFile(
-      join(dir, '__ledger__.csv'),
-      [
-        'job_id|job_basename|job_directory|job_status|program|coords_from|xyz_filename|orbitals_from|gbw_filename',
-        `${ids.ok}.0|ok|${dir}/ok|pending|shell||||`,
-        `${ids.fail}.0|fail|${dir}/fail|pending|shell||||`,
-        `${ids.slow}.0|slow|${dir}/slow|pending|shell||||`,
-        `-1.0|after|${dir}/after|not_started|shell|../fail|fail.xyz||`,
-        `-1.0|idle|${dir}/idle|not_started|shell||||`,
-      ].join('\n') + '\n',
-    );
-    await waitFor('ok and fail to end and slow to run', async () => {
-      const { stdout } = await execa('squeue', ['--me', '-h', '-t', 'all', '-o', '%i %T']);
-      const states = new Map(stdout.split('\n').map((line) => line.trim().split(' ') as [string, string]));
-      return states.get(ids.ok!) === 'COMPLETED' && states.get(ids.fail!) === 'FAILED' && states.get(ids.slow!) === 'RUNNING';
+    const job = (json: StatusJson, name: string) => json.jobs.find((j) => j.basename === name)!;
+    const statesOf = async (): Promise<Map<string, string>> => {
+      const { stdout } = await execa('squeue', ['-h', '-t', 'all', '-j', Object.values(ids).join(','), '-o', '%i %T'], { timeout: 15_000 });
+      return new Map(stdout.split('\n').map((line) => line.trim().split(' ') as [string, string]));
+    };
+
+    before(async () => {
+      await ensureBuilt();
+      batchman = await batchmanFor(user);
+      dir = await tempDirFor(user, 'batchman-status-');
+      wrapDir = await sharedDir();
+      squeue = await countingWrapper(wrapDir, 'squeue');
+      sacct = await countingWrapper(wrapDir, 'sacct');
+      const bodies: Record<string, string> = {
+        ok: 'echo "fine as $(id -un)"',
+        fail: 'echo broken >&2; exit 3',
+        slow: 'sleep 600',
+        after: 'cat fail.xyz',
+        idle: 'true',
+      };
+      for (const [name, body] of Object.entries(bodies)) {
+        await mkdir(join(dir, name));
+        await ownBy(user, join(dir, name));
+        await writeScript(join(dir, name), `${name}.sh`, body, user);
+      }
+      batchfile = join(dir, 'batchfile.csv');
+      await writeFile(
+        batchfile,
+        `root_directory=${dir}\njob_basename|job_directory|program|pipe\nok|ok|shell|\nfail|fail|shell|\nslow|slow|shell|\nafter|after|shell|coords{../fail,}\nidle|idle|shell|\n`,
+      );
+      await ownBy(user, batchfile);
+      for (const name of ['ok', 'fail', 'slow']) {
+        const submitted = await runAs(user, 'sbatch', ['--parsable', `--chdir=${join(dir, name)}`, `--job-name=${name}`, '--output=slurm-%j.out', join(dir, name, `${name}.sh`)]);
+        assert.equal(submitted.exitCode, 0, `sbatch as ${user}: ${submitted.stderr}`);
+        ids[name] = submitted.stdout.trim().split(';')[0]!;
+      }
+      // The ledger CCBatchMan left behind: every submitted job still "pending", ids as pandas floats.
+      await writeFile(
+        join(dir, '__ledger__.csv'),
+        [
+          'job_id|job_basename|job_directory|job_status|program|coords_from|xyz_filename|orbitals_from|gbw_filename',
+          `${ids.ok}.0|ok|${dir}/ok|pending|shell||||`,
+          `${ids.fail}.0|fail|${dir}/fail|pending|shell||||`,
+          `${ids.slow}.0|slow|${dir}/slow|pending|shell||||`,
+          `-1.0|after|${dir}/after|not_started|shell|../fail|fail.xyz||`,
+          `-1.0|idle|${dir}/idle|not_started|shell||||`,
+        ].join('\n') + '\n',
+      );
+      await ownBy(user, join(dir, '__ledger__.csv'));
+      await waitFor(
+        'ok and fail to end and slow to run',
+        async () => {
+          const states = await statesOf();
+          return states.get(ids.ok!) === 'COMPLETED' && states.get(ids.fail!) === 'FAILED' && states.get(ids.slow!) === 'RUNNING';
+        },
+        { timeoutMs: 90_000, intervalMs: 300 },
+      );
+    });
+
+    after(async () => {
+      if (Object.keys(ids).length > 0) await execa('scancel', Object.values(ids), { reject: false, timeout: 15_000 });
+    });
+
+    test('reads every job right with one squeue and at most one sacct', async () => {
+      const [squeueBefore, sacctBefore] = [await squeue.count(), await sacct.count()];
+      const { json, exitCode } = await status();
+      assert.equal((await squeue.count()) - squeueBefore, 1, 'exactly one squeue');
+      assert.ok((await sacct.count()) - sacctBefore <= 1, 'at most one sacct');
+      assert.equal(exitCode, 1, 'a failed job makes status exit 1');
+
+      assert.deepEqual(
+        { status: job(json, 'ok').status, exitCode: job(json, 'ok').exitCode, jobId: job(json, 'ok').jobId },
+        { status: 'succeeded', exitCode: 0, jobId: ids.ok },
+      );
+      assert.deepEqual(
+        { status: job(json, 'fail').status, exitCode: job(json, 'fail').exitCode, cause: job(json, 'fail').cause, slurmState: job(json, 'fail').slurmState },
+        { status: 'failed', exitCode: 3, cause: 'exit code 3', slurmState: 'FAILED' },
+      );
+      assert.deepEqual({ status: job(json, 'slow').status, slurmState: job(json, 'slow').slurmState }, { status: 'running', slurmState: 'RUNNING' });
+      assert.equal(job(json, 'after').status, 'broken_dependency');
+      assert.equal(job(json, 'idle').status, 'not_started');
+      assert.deepEqual(json.summary, { total: 5, succeeded: 1, failed: 1, running: 1, pending: 0, not_started: 1, broken_dependency: 1, cancelled: 0 });
+      assert.equal(job(json, 'fail').lastEvent?.status, 'failed');
+      assert.match(await readFile(join(dir, 'ok', `slurm-${ids.ok}.out`), 'utf8'), new RegExp(`fine as ${user}`), 'the job ran as the user');
+
+      const ledgerPath = join(dir, '__ledger__.csv');
+      const ledger = await readFile(ledgerPath, 'utf8');
+      assert.match(ledger, new RegExp(`^${ids.fail}\\|fail\\|[^\\n]*\\|failed\\|`, 'm'), 'the ledger now says failed');
+      assert.match(ledger, /\|after\|[^\n]*\|broken_dependency\|/);
+      if (user !== 'root') {
+        // status ran as the user: the rewritten ledger is theirs, as their own files would be
+        assert.equal((await stat(ledgerPath)).uid, (await idsOf(user)).uid, 'the ledger was rewritten by the user');
+      }
+    });
+
+    test('a cancelled job reads as cancelled', async () => {
+      const cancelled = await runAs(user, 'scancel', [ids.slow!]);
+      assert.equal(cancelled.exitCode, 0, cancelled.stderr);
+      await waitFor('slow to be cancelled', async () => (await statesOf()).get(ids.slow!) === 'CANCELLED');
+      const { json } = await status();
+      assert.equal(job(json, 'slow').status, 'cancelled');
+      assert.equal(job(json, 'slow').cause, 'CANCELLED');
     });
   });
-
-  test('reads every job right with one squeue and at most one sacct', async () => {
-    const [squeueBefore, sacctBefore] = [await squeue.count(), await sacct.count()];
-    const { json, exitCode } = await status();
-    assert.equal((await squeue.count()) - squeueBefore, 1, 'exactly one squeue');
-    assert.ok((await sacct.count()) - sacctBefore <= 1, 'at most one sacct');
-    assert.equal(exitCode, 1, 'a failed job makes status exit 1');
-
-    assert.deepEqual(
-      { status: job(json, 'ok').status, exitCode: job(json, 'ok').exitCode, jobId: job(json, 'ok').jobId },
-      { status: 'succeeded', exitCode: 0, jobId: ids.ok },
-    );
-    assert.deepEqual(
-      { status: job(json, 'fail').status, exitCode: job(json, 'fail').exitCode, cause: job(json, 'fail').cause, slurmState: job(json, 'fail').slurmState },
-      { status: 'failed', exitCode: 3, cause: 'exit code 3', slurmState: 'FAILED' },
-    );
-    assert.deepEqual({ status: job(json, 'slow').status, slurmState: job(json, 'slow').slurmState }, { status: 'running', slurmState: 'RUNNING' });
-    assert.equal(job(json, 'after').status, 'broken_dependency');
-    assert.equal(job(json, 'idle').status, 'not_started');
-    assert.deepEqual(json.summary, { total: 5, succeeded: 1, failed: 1, running: 1, pending: 0, not_started: 1, broken_dependency: 1, cancelled: 0 });
-    assert.equal(job(json, 'fail').lastEvent?.status, 'failed');
-
-    const ledger = await readFile(join(dir, '__ledger__.csv'), 'utf8');
-    assert.match(ledger, new RegExp(`^${ids.fail}\\|fail\\|[^\\n]*\\|failed\\|`, 'm'), 'the ledger now says failed');
-    assert.match(ledger, /\|after\|[^\n]*\|broken_dependency\|/);
-  });
-
-  test('a cancelled job reads as cancelled', async () => {
-    await execa('scancel', [ids.slow!]);
-    await waitFor('slow to be cancelled', async () => {
-      const { stdout } = await execa('squeue', ['-h', '-t', 'all', '-j', ids.slow!, '-o', '%T']);
-      return stdout.trim() === 'CANCELLED';
-    });
-    const { json } = await status();
-    assert.equal(job(json, 'slow').status, 'cancelled');
-    assert.equal(job(json, 'slow').cause, 'CANCELLED');
-  });
-});
+}

@@ -1,0 +1,58 @@
+// Parses `batchman run` options: what was asked (kept verbatim for the record) and what it means.
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { ExecutorChoice } from '../executors/chooseExecutor.js';
+import { UsageError } from './usage.js';
+
+export interface RunOptions {
+  readonly file: string;
+  readonly jobs: number | 'auto';
+  readonly restartFailed: boolean;
+  readonly executor: ExecutorChoice;
+  readonly name?: string;
+  readonly message?: string;
+  readonly tags: string[];
+  readonly detach: boolean;
+  readonly ledger?: string;
+}
+
+export function parseRunOptions(args: readonly string[]): RunOptions {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      jobs: { type: 'string', short: 'j', default: 'auto' },
+      restart: { type: 'boolean', short: 'r', default: false },
+      executor: { type: 'string', default: 'auto' },
+      name: { type: 'string' },
+      message: { type: 'string' },
+      tag: { type: 'string', multiple: true, default: [] },
+      detach: { type: 'boolean', default: false },
+      ledger: { type: 'string', short: 'l' },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE');
+  const jobs = values.jobs === 'auto' ? 'auto' : Number(values.jobs);
+  if (jobs !== 'auto' && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`-j takes a whole number ≥ 1 or "auto", not "${values.jobs}"`);
+  if (!['slurm', 'local', 'auto'].includes(values.executor)) throw new UsageError(`--executor is slurm, local or auto, not "${values.executor}"`);
+  return {
+    file: positionals[0]!,
+    jobs,
+    restartFailed: values.restart,
+    executor: values.executor as ExecutorChoice,
+    ...(values.name !== undefined ? { name: values.name } : {}),
+    ...(values.message !== undefined ? { message: values.message } : {}),
+    tags: values.tag,
+    detach: values.detach,
+    ...(values.ledger !== undefined ? { ledger: values.ledger } : {}),
+  };
+}
+
+/**
+ * `-j auto`: on SLURM the scheduler queues and the cluster decides, so a generous cap that keeps the
+ * queue polite; locally, one job per core.
+ */
+export function resolveMaxActive(jobs: number | 'auto', executor: 'slurm' | 'local'): number {
+  if (jobs !== 'auto') return jobs;
+  return executor === 'slurm' ? 200 : Math.max(1, availableParallelism());
+}

@@ -1,0 +1,90 @@
+// The runner's hooks as Batchman fills them: pipes and submit scripts before a job runs, failure
+// output and restarts (-r) after it failed.
+import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
+import type { LedgerRow } from '../ledger/ledger.js';
+import { newRunInfo, readRunInfo, writeRunInfo } from '../ledger/runInfo.js';
+import { applyPipes } from '../programs/pipeTransfer.js';
+import type { BatchSettings } from './batchSettings.js';
+import { copyFailureOutput } from './failures.js';
+import { applyRestartGeometry, archiveAttempt, planRestart } from './restart.js';
+import type { RunnerHooks } from './runner.js';
+import { SubmitScriptError, prepareSubmitScript } from './submitScript.js';
+
+export interface JobHookOptions {
+  readonly model: BatchModel;
+  readonly rootPath: string;
+  readonly settings: BatchSettings;
+  readonly restartFailed: boolean;
+}
+
+/** run_info.json keys that carry a restart plan to the next attempt, across a runner crash too. */
+const WALLTIME_KEY = 'restart_walltime';
+const MEMORY_KEY = 'restart_memory';
+
+export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prepare' | 'onJobFailed' | 'restart'> {
+  const { model, rootPath, settings } = options;
+  return {
+    async prepare(job, row) {
+      const piped = await applyPipes(model, job);
+      if (!piped.ok) return { failedCause: piped.cause };
+      const info = await readRunInfo(job.path).catch(() => undefined);
+      const walltime = info?.extra?.[WALLTIME_KEY];
+      const memory = info?.extra?.[MEMORY_KEY];
+      try {
+        const prepared = await prepareSubmitScript(model, job, settings, {
+          restarts: row.restarts ?? 0,
+          ...(typeof walltime === 'string' ? { walltime } : {}),
+          ...(typeof memory === 'string' ? { memory } : {}),
+        });
+        return { scriptPath: prepared.scriptPath, extraArgs: prepared.sbatchArgs };
+      } catch (error) {
+        if (error instanceof SubmitScriptError) return { failedCause: error.message };
+        throw error;
+      }
+    },
+
+    async onJobFailed(job, row) {
+      await copyFailureOutput(rootPath, job, row.jobId >= 0 ? row.jobId : undefined);
+    },
+
+    async restart(job, row) {
+      if (!options.restartFailed || row.status !== 'failed' || !row.cause) return false;
+      const previous = await readRunInfo(job.path).catch(() => undefined);
+      const plan = planRestart({
+        cause: row.cause,
+        attempt: row.restarts ?? 0,
+        maxRestarts: settings.maxRestarts,
+        program: job.programName,
+        ...optionalString('walltime', previous?.extra?.[WALLTIME_KEY] ?? rowValue(model, job, 'walltime')),
+        ...optionalString('memory', previous?.extra?.[MEMORY_KEY] ?? rowValue(model, job, 'memory')),
+      });
+      if (!plan.restart) return false;
+      const history = await archiveAttempt(job.path, { basename: job.basename, ...(job.program ? { program: job.program } : {}), pipes: job.pipes });
+      if (plan.fromLastGeometry && job.program) await applyRestartGeometry({ basename: job.basename, path: job.path, program: job.program }, history);
+      const restarts = (row.restarts ?? 0) + 1;
+      const extra: Record<string, unknown> = { restarted_from: history, restart_reason: plan.reason };
+      if (plan.walltime) extra[WALLTIME_KEY] = plan.walltime;
+      if (plan.memory) extra[MEMORY_KEY] = plan.memory;
+      await writeRunInfo(job.path, { ...newRunInfo(job.path, job.basename, job.programName), restarts, restart: true, extra });
+      resetForRestart(row, restarts);
+      return true;
+    },
+  };
+}
+
+function resetForRestart(row: LedgerRow, restarts: number): void {
+  for (const key of ['startedAt', 'endedAt', 'exitCode', 'cause', 'slurmState', 'submittedAt'] as const) delete row[key];
+  row.jobId = -1;
+  row.status = 'not_started';
+  row.restarts = restarts;
+}
+
+function rowValue(model: BatchModel, job: ResolvedJob, column: 'walltime' | 'memory'): string | undefined {
+  const index = model.document.header?.indexOf.get(column);
+  const value = index === undefined ? undefined : job.row.cells[index]?.value.text;
+  return value === '' ? undefined : value;
+}
+
+function optionalString<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
+  return typeof value === 'string' ? ({ [key]: value } as Record<K, string>) : {};
+}
