@@ -2,7 +2,9 @@
 import type { CliOutput } from './output.js';
 import { EXIT, USAGE, UsageError } from './usage.js';
 import { historyCommand } from './history.js';
+import { cancelCommand } from './cancel.js';
 import { runCommand } from './runCommand.js';
+import { waitCommand } from './wait.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
@@ -12,6 +14,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   validate: validateCommand,
   status: statusCommand,
   run: runCommand,
+  wait: waitCommand,
+  cancel: cancelCommand,
   history: historyCommand,
 };
 

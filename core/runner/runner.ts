@@ -125,16 +125,15 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
   try {
     for (;;) {
       const at = now();
-      await applyChanges(pending.splice(0), { jobById, rows, hooks, unknownSince, clock, lostAfterMs: options.lostAfterMs ?? 10 * 60_000, at });
-      propagateBrokenDependencies(model, rows, at);
-
+      // A cancel first: jobs it stops are `cancelled`, not `broken_dependency` behind a cancelled upstream.
       const request = await hooks.takeCancelRequest?.();
       if (request) {
         cancelled ||= request.all;
         await cancelJobs(rows, scheduler, at, request.all ? undefined : request.jobs);
-        propagateBrokenDependencies(model, rows, at);
         poller.nudge();
       }
+      await applyChanges(pending.splice(0), { jobById, rows, hooks, unknownSince, clock, lostAfterMs: options.lostAfterMs ?? 10 * 60_000, at });
+      propagateBrokenDependencies(model, rows, at);
       if (!cancelled) {
         const ids = await submitReady({ model, jobs, rows, scheduler, hooks, maxActive: options.maxActive, at });
         submitted += ids.length;
