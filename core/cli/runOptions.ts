@@ -1,5 +1,4 @@
 // Parses `batchman run` options: what was asked (kept verbatim for the record) and what it means.
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ExecutorChoice } from '../executors/chooseExecutor.js';
 import { UsageError } from './usage.js';
@@ -46,13 +45,4 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
     detach: values.detach,
     ...(values.ledger !== undefined ? { ledger: values.ledger } : {}),
   };
-}
-
-/**
- * `-j auto`: on SLURM the scheduler queues and the cluster decides, so a generous cap that keeps the
- * queue polite; locally, one job per core.
- */
-export function resolveMaxActive(jobs: number | 'auto', executor: 'slurm' | 'local'): number {
-  if (jobs !== 'auto') return jobs;
-  return executor === 'slurm' ? 200 : Math.max(1, availableParallelism());
 }

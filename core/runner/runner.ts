@@ -64,12 +64,18 @@ export interface RunnerOptions {
   /** A job that neither the queue, the accounting nor its output knows for this long is failed. */
   readonly lostAfterMs?: number;
   readonly onUpdate?: (update: RunnerUpdate) => void;
+  /** Stops the loop (not the jobs) before the batch is done: `RunnerResult.stopped`. */
+  readonly signal?: AbortSignal;
+  /** Submit only these jobs. */
+  readonly onlyJobs?: ReadonlySet<string>;
 }
 
 export interface RunnerResult {
   readonly summary: StatusSummary;
   readonly cancelled: boolean;
   readonly submitted: number;
+  /** The signal stopped the loop while jobs were still going. */
+  readonly stopped: boolean;
 }
 
 export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
@@ -135,7 +141,7 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
       await applyChanges(pending.splice(0), { jobById, rows, hooks, unknownSince, clock, lostAfterMs: options.lostAfterMs ?? 10 * 60_000, at });
       propagateBrokenDependencies(model, rows, at);
       if (!cancelled) {
-        const ids = await submitReady({ model, jobs, rows, scheduler, hooks, maxActive: options.maxActive, at });
+        const ids = await submitReady({ model, jobs: options.onlyJobs ? jobs.filter((job) => options.onlyJobs!.has(job.basename)) : jobs, rows, scheduler, hooks, maxActive: options.maxActive, at });
         submitted += ids.length;
         if (ids.length > 0) {
           watchActive();
@@ -147,19 +153,24 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
       const summary = summarise([...rows.values()].map((row) => row.status));
       await hooks.heartbeat?.(summary);
       options.onUpdate?.({ rows: [...rows.values()], summary, ...(stale ? { stale } : {}) });
-      if ([...rows.values()].every((row) => isFinal(row.status))) return { summary, cancelled, submitted };
+      if ([...rows.values()].every((row) => isFinal(row.status))) return { summary, cancelled, submitted, stopped: false };
+      if (options.signal?.aborted) return { summary, cancelled, submitted, stopped: true };
 
       // Sleep until the poller has news, or until the next heartbeat is due: never a busy loop.
       await new Promise<void>((resolve) => {
         if (pending.length > 0) return resolve();
+        const stop = () => wakeUp();
         const timer = clock.setTimeout(() => {
           wake = undefined;
+          options.signal?.removeEventListener('abort', stop);
           resolve();
         }, options.heartbeatMs ?? 15_000);
         wake = () => {
           clock.clearTimeout(timer);
+          options.signal?.removeEventListener('abort', stop);
           resolve();
         };
+        options.signal?.addEventListener('abort', stop, { once: true });
       });
     }
   } finally {

@@ -1,0 +1,137 @@
+// One launch of a batch, as `batchman run` and the library API do it: the runner lock, the batch record
+// (new, or the lost one resumed), the heartbeat, the loop, and the record closed at the end.
+import { availableParallelism } from 'node:os';
+import type { BatchModel } from '../batchfile/index.js';
+import { createScheduler, resolveExecutorKind } from '../executors/chooseExecutor.js';
+import type { ExecutorChoice } from '../executors/chooseExecutor.js';
+import { ledgerPathFor } from '../ledger/ledger.js';
+import { readBatchSettings } from './batchSettings.js';
+import { clearCancelRequest, readCancelRequest } from './cancelRequest.js';
+import { createJobHooks } from './jobHooks.js';
+import { LockLostError, acquireRunnerLock, isPidAlive, startHeartbeat } from './lock.js';
+import { batchRecordPath, closeBatchRecord, createBatchRecord, effectiveStatus, heartbeat, listBatchRecords, newBatchRecordId, reopenBatchRecord } from './records.js';
+import type { BatchRecord } from './records.js';
+import { runBatch } from './runner.js';
+import type { RunnerResult, RunnerUpdate } from './runner.js';
+
+export interface LaunchOptions {
+  readonly batchfilePath: string;
+  readonly model: BatchModel;
+  readonly rootPath: string;
+  readonly executor?: ExecutorChoice;
+  /** Most jobs pending or running at once; 'auto' picks by executor (see `resolveMaxActive`). */
+  readonly maxActive: (executor: 'slurm' | 'local') => number;
+  readonly restartFailed?: boolean;
+  readonly name?: string;
+  readonly message?: string;
+  readonly tags?: readonly string[];
+  readonly ledger?: string;
+  /** The options as the user asked for them, kept in the record. */
+  readonly commandOptions?: Record<string, unknown>;
+  readonly onStart?: (record: BatchRecord, resumed: boolean, computed: { executor: 'slurm' | 'local'; jobs: number }) => void;
+  readonly onUpdate?: (update: RunnerUpdate) => void;
+  /** Stops waiting (not the jobs): the record stays in progress, so a later launch resumes it. */
+  readonly signal?: AbortSignal;
+  /** Submit only these jobs (the library's `submit`); others wait for a later launch. */
+  readonly onlyJobs?: ReadonlySet<string>;
+  /** The poller's floor in ms (default 5 s on SLURM, 1 s locally). */
+  readonly pollFloorMs?: number;
+}
+
+export interface LaunchResult extends RunnerResult {
+  readonly record: BatchRecord;
+}
+
+/**
+ * `-j auto`: on SLURM the scheduler queues and the cluster decides, so a generous cap that keeps the
+ * queue polite; locally, one job per core.
+ */
+export function resolveMaxActive(jobs: number | 'auto', executor: 'slurm' | 'local'): number {
+  if (jobs !== 'auto') return jobs;
+  return executor === 'slurm' ? 200 : Math.max(1, availableParallelism());
+}
+
+/** Throws LockHeldError when another live runner has the batch. */
+export async function launchBatch(options: LaunchOptions): Promise<LaunchResult> {
+  const { rootPath, batchfilePath, model } = options;
+  const executor = resolveExecutorKind(options.executor ?? 'auto');
+  const maxActive = options.maxActive(executor);
+  const settings = await readBatchSettings(batchfilePath);
+  const ledgerPath = ledgerPathFor(batchfilePath, options.ledger);
+  const recordId = newBatchRecordId();
+  const lock = await acquireRunnerLock({ rootPath, batchfilePath, recordId });
+  try {
+    const computed = { executor, jobs: maxActive, restartFailed: options.restartFailed ?? false, ledger: ledgerPath, maxRestarts: settings.maxRestarts };
+    const lost = await lostRecordId(rootPath, batchfilePath, lock.previous?.recordId ?? null);
+    const record = lost
+      ? await reopenBatchRecord(batchRecordPath(rootPath, lost))
+      : await createBatchRecord({
+          rootPath,
+          batchfilePath,
+          id: recordId,
+          ...(options.name !== undefined ? { name: options.name } : {}),
+          ...(options.message !== undefined ? { message: options.message } : {}),
+          tags: options.tags ?? [],
+          commandOptions: options.commandOptions ?? {},
+          computedOptions: computed,
+        });
+    if (lost) await lock.setRecordId(record.id);
+    const recordPath = batchRecordPath(rootPath, record.id);
+    options.onStart?.(record, lost !== null, { executor, jobs: maxActive });
+
+    let lockLost = false;
+    const beating = startHeartbeat({
+      beat: async (now) => {
+        await lock.refreshHeartbeat(now);
+        await heartbeat(recordPath, now);
+      },
+      onError: (error) => {
+        if (error instanceof LockLostError) lockLost = true;
+      },
+    });
+    try {
+      const result = await runBatch({
+        batchId: record.id,
+        model,
+        ledgerPath,
+        scheduler: createScheduler(executor),
+        maxActive,
+        pollFloorMs: options.pollFloorMs ?? (executor === 'local' ? 1_000 : 5_000),
+        ...(options.onlyJobs ? { onlyJobs: options.onlyJobs } : {}),
+        hooks: {
+          ...createJobHooks({ model, rootPath, settings, restartFailed: options.restartFailed ?? false }),
+          // Another runner took the batch over (this one hung past the staleness limit): stop, touch nothing.
+          heartbeat: async () => {
+            if (lockLost) throw new LockLostError(lock.path, null);
+          },
+          takeCancelRequest: async () => {
+            const request = await readCancelRequest(rootPath, batchfilePath);
+            if (request) await clearCancelRequest(rootPath, batchfilePath);
+            return request;
+          },
+        },
+        ...(options.onUpdate ? { onUpdate: options.onUpdate } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      if (!result.stopped) await closeBatchRecord(recordPath, { status: result.cancelled ? 'canceled' : 'completed', counts: result.summary });
+      return { ...result, record };
+    } catch (error) {
+      if (!(error instanceof LockLostError)) {
+        await closeBatchRecord(recordPath, { status: 'internal_error', counts: null, error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      await beating.stop();
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The launch a dead runner left in progress, so this runner resumes it instead of starting another. */
+async function lostRecordId(rootPath: string, batchfilePath: string, fromLock: string | null): Promise<string | null> {
+  const records = await listBatchRecords(rootPath, batchfilePath);
+  const now = Date.now();
+  const lost = records.find((record) => (fromLock === null || record.id === fromLock) && effectiveStatus(record, now, isPidAlive) === 'lost');
+  return lost?.id ?? null;
+}
