@@ -7,21 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { CAUSES } from '../../core/programs/markers.js';
 import { readOutcome } from '../../core/programs/outcome.js';
+import { xtbSkip } from '../support/xtb.js';
 
 const WATER = '3\nwater\nO 0.000 0.000 0.000\nH 0.000 0.757 0.587\nH 0.000 -0.757 0.587\n';
 
-async function xtbAvailable(): Promise<boolean> {
-  try {
-    await execa('xtb', ['--version'], { timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = await xtbAvailable();
-// With CI=true a missing xtb is a failure, not a skip.
-const skip = !available && process.env['CI'] !== 'true' ? 'xtb is not installed (apt-get install xtb)' : false;
+const skip = await xtbSkip();
 
 describe('real xTB', { skip }, () => {
   let dir: string;

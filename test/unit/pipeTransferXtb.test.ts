@@ -13,20 +13,11 @@ import { readOutcome } from '../../core/programs/outcome.js';
 import { applyPipes } from '../../core/programs/pipeTransfer.js';
 import { parseBatchSettings } from '../../core/runner/batchSettings.js';
 import { prepareSubmitScript } from '../../core/runner/submitScript.js';
+import { xtbSkip } from '../support/xtb.js';
 
 const WATER = '3\nwater, bent by hand\nO 0.000 0.000 0.000\nH 0.000 0.757 0.587\nH 0.000 -0.757 0.587\n';
 
-async function xtbAvailable(): Promise<boolean> {
-  try {
-    await execa('xtb', ['--version'], { timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const available = await xtbAvailable();
-// With CI=true a missing xtb is a failure, not a skip.
-const skip = !available && process.env['CI'] !== 'true' ? 'xtb is not installed (apt-get install xtb)' : false;
+const skip = await xtbSkip();
 
 describe('real xTB: opt → coords pipe → --hess', { skip }, () => {
   let root: string;

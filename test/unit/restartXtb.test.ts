@@ -15,19 +15,11 @@ import { defaultBatchSettings, parseBatchSettings } from '../../core/runner/batc
 import { copyFailureOutput } from '../../core/runner/failures.js';
 import { applyRestartGeometry, archiveAttempt, planRestart } from '../../core/runner/restart.js';
 import { prepareSubmitScript } from '../../core/runner/submitScript.js';
+import { xtbSkip } from '../support/xtb.js';
 
 const WATER = '3\nwater, bent by hand\nO 0.000 0.000 0.000\nH 0.000 0.757 0.587\nH 0.000 -0.757 0.587\n';
 
-async function xtbAvailable(): Promise<boolean> {
-  try {
-    await execa('xtb', ['--version'], { timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const available = await xtbAvailable();
-const skip = !available && process.env['CI'] !== 'true' ? 'xtb is not installed (apt-get install xtb)' : false;
+const skip = await xtbSkip();
 
 describe('real xTB: restart from the last geometry', { skip }, () => {
   let root: string;
