@@ -7,6 +7,7 @@ import type { ExecutorChoice } from '../executors/chooseExecutor.js';
 import { ledgerPathFor } from '../ledger/ledger.js';
 import { readBatchSettings } from './batchSettings.js';
 import { clearCancelRequest, readCancelRequest } from './cancelRequest.js';
+import { withTestCrashAfterSubmit } from './crashHook.js';
 import { createJobHooks } from './jobHooks.js';
 import { LockLostError, acquireRunnerLock, isPidAlive, startHeartbeat } from './lock.js';
 import { batchRecordPath, closeBatchRecord, createBatchRecord, effectiveStatus, heartbeat, listBatchRecords, newBatchRecordId, reopenBatchRecord } from './records.js';
@@ -94,7 +95,7 @@ export async function launchBatch(options: LaunchOptions): Promise<LaunchResult>
         batchId: record.id,
         model,
         ledgerPath,
-        scheduler: createScheduler(executor),
+        scheduler: withTestCrashAfterSubmit(createScheduler(executor)),
         maxActive,
         pollFloorMs: options.pollFloorMs ?? (executor === 'local' ? 1_000 : 5_000),
         ...(options.onlyJobs ? { onlyJobs: options.onlyJobs } : {}),

@@ -2,7 +2,8 @@
 // sleep until the poller's next answer. Crash-safe: every step can be redone from the truth on disk.
 import { realpathSync } from 'node:fs';
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
-import { writeLedger } from '../ledger/ledger.js';
+import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
+import { readRunInfo } from '../ledger/runInfo.js';
 import type { Ledger, LedgerRow } from '../ledger/ledger.js';
 import { systemClock } from '../slurm/clock.js';
 import type { Clock } from '../slurm/clock.js';
@@ -270,13 +271,26 @@ async function submitReady(context: SubmitContext): Promise<string[]> {
   return ids;
 }
 
-/** Jobs whose submission was interrupted (intent written, ledger not): find them in the queue, or submit again. */
+/**
+ * Jobs whose submission was interrupted (intent written, ledger not): the id the truth found on disk, else
+ * the job found in the queue, is recorded; otherwise the job is submitted again.
+ */
 async function adoptInterruptedSubmissions(jobs: readonly ResolvedJob[], rows: Map<string, LedgerRow>, scheduler: Scheduler, at: string): Promise<void> {
   let entries: QueueEntry[] | undefined;
   for (const job of jobs) {
     const row = rows.get(job.basename);
-    if (!row || row.status !== 'not_started') continue;
+    if (!row) continue;
     if ((await readSubmitIntent(job.path)) === undefined) continue;
+    if (row.jobId !== NO_JOB_ID) {
+      // The truth already found the job (its slurm-<id>.out): record its id where the intent was, so
+      // run_info.json does not say "never submitted" forever; unless the id may be an earlier attempt's.
+      const restarts = (await readRunInfo(job.path).catch(() => undefined))?.restarts ?? 0;
+      if (restarts > 0) continue;
+      row.submittedAt ??= at;
+      await recordSubmission(job.path, job.basename, job.programName, row.jobId, row.submittedAt, row.restarts ?? 0);
+      continue;
+    }
+    if (row.status !== 'not_started') continue;
     entries ??= (await scheduler.queue()).entries;
     const found = findSubmitted(entries, job.path) ?? findSubmitted(entries, realPath(job.path));
     if (found) {
