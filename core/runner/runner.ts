@@ -272,20 +272,32 @@ async function submitReady(context: SubmitContext): Promise<string[]> {
 }
 
 /**
- * Jobs whose submission was interrupted (intent written, ledger not): the id the truth found on disk, else
- * the job found in the queue, is recorded; otherwise the job is submitted again.
+ * Jobs a dead runner left half-done, put right from what their folders say:
+ * - a restart that was planned (the fresh folder's run_info.json counts more restarts than the ledger
+ *   row) makes the row that new attempt: submitted if run_info names its id, else not started;
+ * - a submission interrupted between sbatch and the ledger (an intent in run_info.json) is found in the
+ *   queue by its folder — only a job newer than any earlier attempt's id — and adopted; when the queue
+ *   has none, the job is submitted again;
+ * - an id the truth already found on disk (slurm-<id>.out) is written where the intent was.
  */
 async function adoptInterruptedSubmissions(jobs: readonly ResolvedJob[], rows: Map<string, LedgerRow>, scheduler: Scheduler, at: string): Promise<void> {
   let entries: QueueEntry[] | undefined;
   for (const job of jobs) {
     const row = rows.get(job.basename);
     if (!row) continue;
+    const info = await readRunInfo(job.path).catch(() => undefined);
+    const attemptRestarts = info?.restarts ?? 0;
+    let earlierAttemptId = -Infinity;
+    if (attemptRestarts > (row.restarts ?? 0)) {
+      earlierAttemptId = row.jobId;
+      for (const key of ['startedAt', 'endedAt', 'exitCode', 'cause', 'slurmState', 'submittedAt'] as const) delete row[key];
+      row.restarts = attemptRestarts;
+      row.jobId = info && info.jobId !== NO_JOB_ID && info.jobId > earlierAttemptId ? info.jobId : NO_JOB_ID;
+      row.status = row.jobId === NO_JOB_ID ? 'not_started' : 'pending';
+      if (info?.submittedAt) row.submittedAt = info.submittedAt;
+    }
     if ((await readSubmitIntent(job.path)) === undefined) continue;
-    if (row.jobId !== NO_JOB_ID) {
-      // The truth already found the job (its slurm-<id>.out): record its id where the intent was, so
-      // run_info.json does not say "never submitted" forever; unless the id may be an earlier attempt's.
-      const restarts = (await readRunInfo(job.path).catch(() => undefined))?.restarts ?? 0;
-      if (restarts > 0) continue;
+    if (row.jobId !== NO_JOB_ID && row.jobId > earlierAttemptId) {
       row.submittedAt ??= at;
       await recordSubmission(job.path, job.basename, job.programName, row.jobId, row.submittedAt, row.restarts ?? 0);
       continue;
@@ -293,7 +305,7 @@ async function adoptInterruptedSubmissions(jobs: readonly ResolvedJob[], rows: M
     if (row.status !== 'not_started') continue;
     entries ??= (await scheduler.queue()).entries;
     const found = findSubmitted(entries, job.path) ?? findSubmitted(entries, realPath(job.path));
-    if (found) {
+    if (found && Number(found.id) > earlierAttemptId) {
       row.jobId = Number(found.id);
       row.status = 'pending';
       row.submittedAt = at;
