@@ -4,12 +4,14 @@ import { runLspBench } from './lsp.js';
 import { runParseBench } from './parse.js';
 import { runSlurmPollBench } from './slurmPoll.js';
 import { runStatusSlurmBench } from './statusSlurm.js';
+import { runRunnerBench } from './runnerSlurm.js';
 
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchfile parse + validate', () => runParseBench()],
   ['language server', () => runLspBench()],
   ['SLURM poll', () => runSlurmPollBench()],
   ['SLURM status, 1,000 jobs', () => runStatusSlurmBench()],
+  ['runner: submitting 1,000 jobs, CPU per tick, memory', () => runRunnerBench()],
   // The ledger bench is a script: importing it runs it.
   ['ledger', async () => void (await import('./ledgerBench.js'))],
 ];

@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CsvError, parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { isErrno, writeFileAtomicIfChanged } from '../fsAtomic.js';
 import type { JobStatus } from '../status.js';
 import { LedgerCorruptError } from './errors.js';
@@ -229,8 +228,32 @@ export function serializeLedger(ledger: Ledger): string {
     (name) => !(CCBATCHMAN_COLUMNS as readonly string[]).includes(name) && !(BATCHMAN_COLUMNS as readonly string[]).includes(name),
   );
   const header = [...CCBATCHMAN_COLUMNS, ...BATCHMAN_COLUMNS, ...extraColumns];
-  const lines = ledger.rows.map((row) => [...cellsOf(row), ...extraColumns.map((name) => row.extra?.[name] ?? '')]);
-  return stringify([header, ...lines], { delimiter: '|', record_delimiter: '\n' });
+  // The runner writes the ledger every pass: a plain join is several times faster than csv-stringify
+  // on 10,000 rows, and writes exactly what csv-stringify wrote with these options.
+  let text = `${header.map(csvCell).join('|')}\n`;
+  for (const row of ledger.rows) {
+    const cells = cellsOf(row);
+    for (const name of extraColumns) cells.push(row.extra?.[name] ?? '');
+    const plain = cells.join('|');
+    // Almost every row needs no quoting: one scan of the joined line instead of one per cell.
+    text += `${needsQuoting(plain, cells.length) ? cells.map(csvCell).join('|') : plain}\n`;
+  }
+  return text;
+}
+
+function needsQuoting(line: string, cellCount: number): boolean {
+  let pipes = 0;
+  for (let i = 0; i < line.length; i++) {
+    const code = line.charCodeAt(i);
+    if (code === 34 /* " */ || code === 10 /* \n */) return true;
+    if (code === 124 /* | */ && ++pipes >= cellCount) return true;
+  }
+  return false;
+}
+
+/** csv-stringify's quoting with `|` as delimiter: quoted when it holds `"`, `|` or `\n`, with `"` doubled. */
+function csvCell(value: string): string {
+  return /["|\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
 /** A fresh row for a job that has not been submitted. */
@@ -323,8 +346,11 @@ function rowFromCells(
   };
 }
 
+function text(value: string | number | undefined): string {
+  return value === undefined ? '' : String(value);
+}
+
 function cellsOf(row: LedgerRow): string[] {
-  const text = (value: string | number | undefined): string => (value === undefined ? '' : String(value));
   return [
     String(row.jobId < 0 ? NO_JOB_ID : row.jobId),
     row.basename,

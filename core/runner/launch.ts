@@ -129,10 +129,15 @@ export async function launchBatch(options: LaunchOptions): Promise<LaunchResult>
   }
 }
 
-/** The launch a dead runner left in progress, so this runner resumes it instead of starting another. */
+/**
+ * The launch a dead runner left in progress, so this runner resumes it instead of starting another.
+ * A lock naming a record that does not exist was left by a runner killed between taking the lock and
+ * writing its record: the launch to resume is then the newest lost one, not a new one.
+ */
 async function lostRecordId(rootPath: string, batchfilePath: string, fromLock: string | null): Promise<string | null> {
   const records = await listBatchRecords(rootPath, batchfilePath);
   const now = Date.now();
-  const lost = records.find((record) => (fromLock === null || record.id === fromLock) && effectiveStatus(record, now, isPidAlive) === 'lost');
-  return lost?.id ?? null;
+  const lost = records.filter((record) => effectiveStatus(record, now, isPidAlive) === 'lost');
+  if (fromLock === null || !records.some((record) => record.id === fromLock)) return lost[0]?.id ?? null;
+  return lost.find((record) => record.id === fromLock)?.id ?? null;
 }
