@@ -57,8 +57,9 @@ export class BenchSession {
     return this.child.pid!;
   }
 
-  static async start(serverPath: string, settings: unknown): Promise<BenchSession> {
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /** Starts the server with the extension's V8 flags, or `nodeFlags` to compare others. */
+  static async start(serverPath: string, settings: unknown, nodeFlags: readonly string[] = SERVER_NODE_FLAGS): Promise<BenchSession> {
+    const child = spawn(process.execPath, [...nodeFlags, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const session = new BenchSession(child, connection, settings);
     await withTimeout(
@@ -106,6 +107,18 @@ export class BenchSession {
     const result: CompletionItem[] | CompletionList | null = await withTimeout(this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }), 'completion');
     const ms = performance.now() - started;
     return { ms, items: result === null ? [] : Array.isArray(result) ? result : result.items };
+  }
+
+  /**
+   * CPU time the server's main thread has used, in ms, from /proc (Linux only): unlike wall time, it does not grow
+   * while other jobs hold the cores. GC helper threads are not counted.
+   */
+  cpuMs(): number | undefined {
+    try {
+      return Number(readFileSync(`/proc/${this.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Resident and peak memory of the server process, in MB, from /proc (Linux only). */

@@ -1,6 +1,6 @@
 // Generates a large, realistic batch for the benchmarks: chains of molecules, each a tree of jobs piping coords and orbitals.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 interface JobTemplate {
@@ -97,9 +97,58 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** `name: value unit (goal …)`, the line every benchmark prints. */
-export function report(name: string, value: number, unit: string, goal?: number): void {
-  const shown = value >= 100 ? value.toFixed(0) : value.toFixed(1);
+/** `name: value unit (goal …)`, the line every benchmark prints; `note` adds context (e.g. the CPU time). */
+export function report(name: string, value: number, unit: string, goal?: number, note?: string): void {
   const verdict = goal === undefined ? '' : ` (goal ≤ ${goal} ${unit}${value <= goal ? ', met' : ', MISSED'})`;
-  console.log(`${name}: ${shown} ${unit}${verdict}`);
+  console.log(`${name}: ${shown(value)} ${unit}${verdict}${note ? ` [${note}]` : ''}`);
+}
+
+function shown(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value.toFixed(1);
+}
+
+export interface Timing {
+  /** Median wall-clock milliseconds. */
+  readonly ms: number;
+  /** Median CPU milliseconds of this process (all its threads): less sensitive to other jobs on the machine. */
+  readonly cpuMs: number;
+}
+
+/** Runs `work` `runs` times and returns the median wall and CPU time of one run. */
+export function time(runs: number, work: (run: number) => void): Timing {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    work(run);
+    wall.push(performance.now() - started);
+    const used = process.cpuUsage(cpuBefore);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { ms: median(wall), cpuMs: median(cpu) };
+}
+
+/** Prints a timing with its CPU time beside it. */
+export function reportTiming(name: string, timing: Timing, goal?: number): void {
+  report(name, timing.ms, 'ms', goal, `cpu ${shown(timing.cpuMs)} ms`);
+}
+
+/** The machine's load, printed before and after measuring: other jobs on the cores inflate every figure. */
+export function reportLoad(when: string): void {
+  console.log(`load average ${when}: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+}
+
+/** The 0-based offset of the first character of `line` in `text` (lines end with `\n`). */
+export function lineOffset(text: string, line: number): number {
+  let offset = 0;
+  for (let i = 0; i < line; i++) offset = text.indexOf('\n', offset) + 1;
+  return offset;
+}
+
+/** The character right after the `count`-th `|` of `rowText` (the start of cell `count`). */
+export function cellStart(rowText: string, count: number): number {
+  let at = -1;
+  for (let bar = 0; bar < count; bar++) at = rowText.indexOf('|', at + 1);
+  return at + 1;
 }

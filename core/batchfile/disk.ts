@@ -19,27 +19,58 @@ export interface CachedDiskView extends DiskView {
   clear(): void;
 }
 
-/** A DiskView over node:fs whose answers live `ttlMs`, so a keystroke does not stat 10,000 folders again. */
+/** A cached kind is one number: when it was read (ms since the cache's epoch) times 4, plus the kind's code. */
+const KINDS: readonly (EntryKind | undefined)[] = [undefined, 'file', 'directory'];
+const KIND_CODES = 4;
+/** Entries live seconds; past this age of the epoch (about eighteen hours) the cache starts over. */
+const EPOCH_SPAN_MS = 2 ** 26;
+/** Every this many TTLs, expired entries are dropped: they would be read again anyway, and a long session adds up. */
+const PRUNE_EVERY_TTLS = 10;
+
+/** An answer `age` ms old may be used; one from the future (the clock stepped back) may not. */
+function fresh(age: number, ttlMs: number): boolean {
+  return age >= 0 && age < ttlMs;
+}
+
+/**
+ * A DiskView over node:fs whose answers live `ttlMs`, so a keystroke does not stat 10,000 folders again.
+ * A 10,000-row batch caches some 20,000 kinds; each is a small integer in one map rather than an object.
+ */
 export function createNodeDiskView(ttlMs = 2000, now: () => number = Date.now): CachedDiskView {
-  const kinds = new Map<string, { at: number; kind: EntryKind | undefined }>();
+  const kinds = new Map<string, number>();
   const listings = new Map<string, { at: number; entries: readonly DirectoryEntry[] }>();
+  let epoch = now();
+  let prunedAt = 0;
+  const prune = (time: number, elapsed: number): void => {
+    prunedAt = elapsed;
+    for (const [path, cached] of kinds) if (!fresh(elapsed - Math.floor(cached / KIND_CODES), ttlMs)) kinds.delete(path);
+    for (const [path, cached] of listings) if (!fresh(time - cached.at, ttlMs)) listings.delete(path);
+  };
   return {
     kind(path) {
+      const time = now();
+      if (time - epoch >= EPOCH_SPAN_MS || time < epoch) {
+        kinds.clear();
+        epoch = time;
+        prunedAt = 0;
+      }
+      const elapsed = time - epoch;
+      if (elapsed - prunedAt >= PRUNE_EVERY_TTLS * ttlMs) prune(time, elapsed);
       const cached = kinds.get(path);
-      if (cached && now() - cached.at < ttlMs) return cached.kind;
-      let kind: EntryKind | undefined;
+      if (cached !== undefined && fresh(elapsed - Math.floor(cached / KIND_CODES), ttlMs)) return KINDS[cached % KIND_CODES];
+      let code = 0;
       try {
         const stats = statSync(path, { throwIfNoEntry: false });
-        kind = stats === undefined ? undefined : stats.isDirectory() ? 'directory' : 'file';
+        code = stats === undefined ? 0 : stats.isDirectory() ? 2 : 1;
       } catch {
-        kind = undefined;
+        code = 0;
       }
-      kinds.set(path, { at: now(), kind });
-      return kind;
+      kinds.set(path, elapsed * KIND_CODES + code);
+      return KINDS[code];
     },
     list(path) {
       const cached = listings.get(path);
-      if (cached && now() - cached.at < ttlMs) return cached.entries;
+      if (cached && fresh(now() - cached.at, ttlMs)) return cached.entries;
       let entries: DirectoryEntry[] = [];
       try {
         entries = readdirSync(path, { withFileTypes: true }).map((entry) => ({

@@ -39,8 +39,16 @@ export interface Header {
 export interface JobRow {
   readonly line: number;
   readonly range: Range;
+  /** The row's text (its line without the terminator). */
+  readonly text: string;
+  /** Every cell, built on each access: prefer `cell(index)`, `valueText(index)` and `cellCount` on hot paths. */
   readonly cells: readonly Cell[];
+  readonly cellCount: number;
   readonly pipe: ParsedPipeCell;
+  /** Cell `index`, built on demand (undefined past the last cell). */
+  cell(index: number): Cell | undefined;
+  /** The trimmed value of cell `index` ('' past the last cell), without building the cell. */
+  valueText(index: number): string;
 }
 
 export interface BatchfileDocument {
@@ -56,11 +64,12 @@ export interface BatchfileDocument {
 /** The cell of `row` in `column`, by the header's names. */
 export function cellOf(document: BatchfileDocument, row: JobRow, column: KnownColumn): Cell | undefined {
   const index = document.header?.indexOf.get(column);
-  return index === undefined ? undefined : row.cells[index];
+  return index === undefined ? undefined : row.cell(index);
 }
 
 export function valueOf(document: BatchfileDocument, row: JobRow, column: KnownColumn): string {
-  return cellOf(document, row, column)?.value.text ?? '';
+  const index = document.header?.indexOf.get(column);
+  return index === undefined ? '' : row.valueText(index);
 }
 
 /** The index of the row on `line`, or -1, by binary search (rows are in line order). */
@@ -80,7 +89,8 @@ export function rowIndexAtLine(document: BatchfileDocument, line: number): numbe
 
 /** The cell of `row` that holds `character`, separators counting as the cell before them. */
 export function cellAtCharacter(row: JobRow, character: number): Cell | undefined {
-  for (const cell of row.cells) {
+  for (let index = 0; index < row.cellCount; index++) {
+    const cell = row.cell(index)!;
     if (character >= cell.rawStart && character <= cell.rawEnd) return cell;
   }
   return undefined;

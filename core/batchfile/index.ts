@@ -4,7 +4,7 @@ export * from './codes.js';
 export * from './columns.js';
 export * from './document.js';
 export * from './pipes.js';
-export { parseBatchfile } from './parser.js';
+export { parseBatchfile, updateBatchfile } from './parser.js';
 export * from './model.js';
 export * from './disk.js';
 export * from './validate.js';

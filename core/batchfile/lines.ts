@@ -27,6 +27,9 @@ export function splitLines(text: string): SourceLine[] {
 
 /** Blank lines and `#` comments carry no data. */
 export function isIgnorableLine(text: string): boolean {
+  // Most lines start with a printable ASCII character other than `#`: no need to trim them.
+  const first = text.charCodeAt(0);
+  if (first > 32 && first < 127 && first !== 35) return false;
   const trimmed = text.trim();
   return trimmed === '' || trimmed.startsWith('#');
 }

@@ -1,7 +1,8 @@
-// Per-document cache of the parsed batch and its diagnostics, recomputed only when the version changes.
+// Per-document cache of the parsed batch and its diagnostics, recomputed only when the version changes: from the
+// previous version's document, so an edit re-parses only the lines it touched.
 import { fileURLToPath } from 'node:url';
 import type { BatchModel, Diagnostic, DiskView } from '../../core/batchfile/index.js';
-import { buildBatchModel, parseBatchfile, validateModel } from '../../core/batchfile/index.js';
+import { buildBatchModel, parseBatchfile, updateBatchfile, validateModel } from '../../core/batchfile/index.js';
 
 export interface AnalysedDocument {
   readonly uri: string;
@@ -23,7 +24,10 @@ export class AnalysisCache {
   model(document: TextSource): AnalysedDocument {
     const cached = this.entries.get(document.uri);
     if (cached && cached.version === document.version) return cached;
-    const model = buildBatchModel(parseBatchfile(document.getText()), filePathOf(document.uri));
+    // Only the latest version is kept: the previous one's document is the starting point, then it is dropped.
+    const text = document.getText();
+    const parsed = cached ? updateBatchfile(cached.model.document, text) : parseBatchfile(text);
+    const model = buildBatchModel(parsed, filePathOf(document.uri), cached?.model);
     const entry: AnalysedDocument = { uri: document.uri, version: document.version, model };
     this.entries.set(document.uri, entry);
     return entry;

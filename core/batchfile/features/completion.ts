@@ -9,7 +9,7 @@ import type { PipeBracketStyle, PipeCommand } from '../pipes.js';
 import { PIPE_NAMES, bracketsOf } from '../pipes.js';
 import type { Position, Range } from '../types.js';
 import { lineRange } from '../types.js';
-import { relativeTo, resolveFrom } from '../paths.js';
+import { relativeTo, resolveFrom, segmentCount } from '../paths.js';
 import { locate } from './locate.js';
 import type { CompletionItem } from './lspTypes.js';
 import { CompletionItemKind, InsertTextFormat } from './lspTypes.js';
@@ -133,38 +133,114 @@ function pipeSnippets(model: BatchModel, job: ResolvedJob, range: Range, setting
 /** Enough nearby folders to pick from; the client asks again as the user types (the list is incomplete). */
 export const MAX_FOLDER_ITEMS = 100;
 
+interface FolderCandidate {
+  readonly relative: string;
+  /** Segments of `relative`: nearby folders (fewer `..`, shorter paths) rank first. */
+  readonly depth: number;
+  /** The job in that folder; none for a folder found only on disk. */
+  readonly other: ResolvedJob | undefined;
+}
+
 function upstreamFolders(model: BatchModel, job: ResolvedJob, command: PipeCommand, position: Position, disk: DiskView | undefined): CompletionResult {
   const dir = command.dir!;
   const range = dir.range;
   const typed = dir.text.slice(0, Math.max(0, position.character - dir.start));
-  const candidates = new Map<string, ResolvedJob | undefined>();
+  const candidates: FolderCandidate[] = [];
+  // One candidate per folder: the first job in it other than this one (folders and relative paths match one to one).
   for (const other of model.jobs) {
-    if (other.index === job.index) continue;
+    if (other.index === job.index || !isFirstOtherJobIn(model, other, job)) continue;
     const relative = relativeTo(job.path, other.path);
-    if (relative.startsWith(typed) && !candidates.has(relative)) candidates.set(relative, other);
+    if (relative.startsWith(typed)) candidates.push({ relative, depth: segmentCount(relative), other });
   }
   if (disk && model.rootPath) {
     const base = typed.endsWith('/') ? typed : posix.dirname(typed);
     const listed = resolveFrom(job.path, base);
     for (const entry of disk.list(listed)) {
       if (entry.kind !== 'directory') continue;
-      const relative = relativeTo(job.path, resolveFrom(listed, entry.name));
-      if (relative !== '.' && relative.startsWith(typed) && !candidates.has(relative)) candidates.set(relative, undefined);
+      const path = resolveFrom(listed, entry.name);
+      const relative = relativeTo(job.path, path);
+      if (relative !== '.' && relative.startsWith(typed) && !hasOtherJobIn(model, path, job)) candidates.push({ relative, depth: segmentCount(relative), other: undefined });
     }
   }
-  // Nearby folders first: fewer `..` and shorter paths sort earlier.
-  const ranked = [...candidates.keys()].map((relative) => ({ relative, depth: relative.split('/').length })).sort((a, b) => a.depth - b.depth || (a.relative < b.relative ? -1 : 1));
-  const items = ranked.slice(0, MAX_FOLDER_ITEMS).map(({ relative }, rank): CompletionItem => {
-    const other = candidates.get(relative);
-    return {
-      label: relative,
-      kind: CompletionItemKind.Folder,
-      detail: other ? `${other.basename} · ${other.programName}` : 'folder on disk',
-      textEdit: { range, newText: relative },
-      sortText: String(rank).padStart(4, '0'),
-    };
-  });
-  return { items, isIncomplete: ranked.length > MAX_FOLDER_ITEMS };
+  const ranked = nearest(candidates, MAX_FOLDER_ITEMS);
+  const items = ranked.map(({ relative, other }, rank): CompletionItem => ({
+    label: relative,
+    kind: CompletionItemKind.Folder,
+    detail: other ? `${other.basename} · ${other.programName}` : 'folder on disk',
+    textEdit: { range, newText: relative },
+    sortText: String(rank).padStart(4, '0'),
+  }));
+  return { items, isIncomplete: candidates.length > MAX_FOLDER_ITEMS };
+}
+
+/** Whether `other` is the first job in its folder once `job` is left out. */
+function isFirstOtherJobIn(model: BatchModel, other: ResolvedJob, job: ResolvedJob): boolean {
+  const first = model.jobsByPath.first(other.path);
+  if (first === other.index) return true;
+  return first === job.index && model.jobsByPath.get(other.path)![1] === other.index;
+}
+
+function hasOtherJobIn(model: BatchModel, path: string, job: ResolvedJob): boolean {
+  const jobs = model.jobsByPath.get(path);
+  return jobs !== undefined && jobs.some((index) => index !== job.index);
+}
+
+function byNearness(a: FolderCandidate, b: FolderCandidate): number {
+  return a.depth - b.depth || (a.relative < b.relative ? -1 : 1);
+}
+
+/**
+ * The `count` nearest candidates, in order (relative paths are distinct). A batch offers thousands of folders at
+ * the same depth; only the depth where the cut falls is partially selected, the rest is never sorted.
+ */
+function nearest(candidates: readonly FolderCandidate[], count: number): FolderCandidate[] {
+  if (candidates.length <= count) return [...candidates].sort(byNearness);
+  const perDepth = new Map<number, number>();
+  for (const candidate of candidates) perDepth.set(candidate.depth, (perDepth.get(candidate.depth) ?? 0) + 1);
+  let cutDepth = 0;
+  let above = 0;
+  for (const depth of [...perDepth.keys()].sort((a, b) => a - b)) {
+    const here = perDepth.get(depth)!;
+    if (above + here >= count) {
+      cutDepth = depth;
+      break;
+    }
+    above += here;
+  }
+  const chosen: FolderCandidate[] = [];
+  const atCut: FolderCandidate[] = [];
+  for (const candidate of candidates) {
+    if (candidate.depth < cutDepth) chosen.push(candidate);
+    else if (candidate.depth === cutDepth) atCut.push(candidate);
+  }
+  selectSmallest(atCut, count - above);
+  for (let i = 0; i < count - above; i++) chosen.push(atCut[i]!);
+  return chosen.sort(byNearness);
+}
+
+/** Reorders `items` so its first `k` are the `k` smallest by byNearness (quickselect, in place). */
+function selectSmallest(items: FolderCandidate[], k: number): void {
+  let low = 0;
+  let high = items.length - 1;
+  while (low < high) {
+    const pivot = items[(low + high) >> 1]!;
+    let i = low;
+    let j = high;
+    while (i <= j) {
+      while (byNearness(items[i]!, pivot) < 0) i++;
+      while (byNearness(pivot, items[j]!) < 0) j--;
+      if (i <= j) {
+        const swap = items[i]!;
+        items[i] = items[j]!;
+        items[j] = swap;
+        i++;
+        j--;
+      }
+    }
+    if (k - 1 <= j) high = j;
+    else if (k - 1 >= i) low = i;
+    else return;
+  }
 }
 
 function upstreamFiles(model: BatchModel, job: ResolvedJob, command: PipeCommand, disk: DiskView | undefined): CompletionItem[] {

@@ -1,7 +1,7 @@
 // Rules on pipes: syntax, names, duplicates, orbitals on non-ORCA jobs, upstream jobs, cycles, bracket style.
 import { posix } from 'node:path';
 import { PIPE_NAMES } from '../pipes.js';
-import type { PipeBracketStyle } from '../pipes.js';
+import type { PipeBracketStyle, PipeName } from '../pipes.js';
 import { nearestWord } from '../nearest.js';
 import { Severity } from '../types.js';
 import type { Rule } from './context.js';
@@ -12,28 +12,34 @@ export const pipeSyntaxRule: Rule = ({ model }, report) => {
   }
 };
 
+const PIPE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const KIND_BIT: Readonly<Record<PipeName, number>> = { coords: 1, orbitals: 2 };
+
 export const pipeNameRule: Rule = ({ model }, report) => {
   for (const job of model.jobs) {
-    const seen = new Set<string>();
-    for (const command of job.row.pipe.commands) {
-      const name = command.name.text;
-      if (name === '' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) continue;
-      if (!command.kind) {
-        const suggestion = nearestWord(name, PIPE_NAMES);
+    const commands = job.row.pipe.commands;
+    let seen = 0;
+    for (const command of commands) {
+      const kind = command.kind;
+      // A known kind is `coords` or `orbitals` in some case: always a well-formed name.
+      if (!kind) {
+        const name = command.name;
+        if (name.text === '' || !PIPE_NAME_PATTERN.test(name.text)) continue;
+        const suggestion = nearestWord(name.text, PIPE_NAMES);
         report(
           'pipe-unknown-name',
           Severity.Error,
-          command.name.range,
-          `Unknown pipe \`${name}\`: expected \`coords\` or \`orbitals\` (CCBatchMan would silently ignore it).${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
+          name.range,
+          `Unknown pipe \`${name.text}\`: expected \`coords\` or \`orbitals\` (CCBatchMan would silently ignore it).${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
           suggestion ? { suggestion } : undefined,
         );
         continue;
       }
-      if (seen.has(command.kind)) {
-        report('pipe-duplicate-name', Severity.Error, command.range, `This job already has a \`${command.kind}\` pipe; a job takes at most one of each.`);
+      if ((seen & KIND_BIT[kind]) !== 0) {
+        report('pipe-duplicate-name', Severity.Error, command.range, `This job already has a \`${kind}\` pipe; a job takes at most one of each.`);
       }
-      seen.add(command.kind);
-      if (command.kind === 'orbitals' && job.program && !job.program.acceptsOrbitals) {
+      seen |= KIND_BIT[kind];
+      if (kind === 'orbitals' && job.program && !job.program.acceptsOrbitals) {
         report('pipe-orbitals-non-orca', Severity.Warning, command.name.range, `Only ORCA jobs read piped orbitals; this job runs ${job.program.displayName}.`);
       }
     }
@@ -43,8 +49,10 @@ export const pipeNameRule: Rule = ({ model }, report) => {
 export const pipeTargetRule: Rule = ({ model, disk }, report) => {
   for (const job of model.jobs) {
     for (const pipe of job.pipes) {
-      const dir = pipe.command.dir!;
       if (pipe.noTransfer) continue;
+      if (pipe.upstream !== undefined && pipe.upstream !== job.index && pipe.targetPath !== job.path) continue;
+      // Only a reported pipe builds its DIR span.
+      const dir = pipe.command.dir!;
       if (pipe.upstream === job.index || pipe.targetPath === job.path) {
         report('pipe-self', Severity.Error, dir.range, `\`${dir.text}\` is this job's own folder: a job cannot pipe from itself (use \`./\` for no transfer).`);
         continue;

@@ -2,7 +2,10 @@
 import { PROGRAM_IDS } from '../../programs/catalog.js';
 import type { OptionalColumn } from '../columns.js';
 import { cellOf } from '../document.js';
+import type { ResolvedJob } from '../model.js';
+import { modelFacts } from '../model.js';
 import { nearestWord } from '../nearest.js';
+import type { Range } from '../types.js';
 import { Severity } from '../types.js';
 import type { Rule } from './context.js';
 
@@ -11,28 +14,32 @@ export const fieldCountRule: Rule = ({ model }, report) => {
   if (!header) return;
   const expected = header.columns.length;
   for (const row of model.document.rows) {
-    if (row.cells.length !== expected) {
-      report('row-field-count', Severity.Error, row.range, `This row has ${row.cells.length} field${row.cells.length === 1 ? '' : 's'}; the header has ${expected} columns.`);
+    const count = row.cellCount;
+    if (count !== expected) {
+      report('row-field-count', Severity.Error, row.range, `This row has ${count} field${count === 1 ? '' : 's'}; the header has ${expected} columns.`);
     }
   }
 };
 
+const BASENAME_FORBIDDEN = /[/\\\0]/;
+
 export const basenameRule: Rule = ({ model }, report) => {
   const { document } = model;
   if (!document.header?.indexOf.has('job_basename')) return;
+  // The cell and its range are built only for a row that is reported.
+  const range = (job: ResolvedJob): Range => cellOf(document, job.row, 'job_basename')?.value.range ?? job.row.range;
   for (const job of model.jobs) {
-    const cell = cellOf(document, job.row, 'job_basename');
-    const range = cell?.value.range ?? job.row.range;
     if (job.basename === '') {
-      report('basename-empty', Severity.Error, cell?.raw.range ?? range, 'The job has no `job_basename`.');
+      const cell = cellOf(document, job.row, 'job_basename');
+      report('basename-empty', Severity.Error, cell?.raw.range ?? job.row.range, 'The job has no `job_basename`.');
       continue;
     }
-    if (/[/\\\0]/.test(job.basename)) {
-      report('basename-invalid', Severity.Error, range, 'A `job_basename` names files in the job folder: it may not contain `/`, `\\` or NUL.');
+    if (BASENAME_FORBIDDEN.test(job.basename)) {
+      report('basename-invalid', Severity.Error, range(job), 'A `job_basename` names files in the job folder: it may not contain `/`, `\\` or NUL.');
     }
-    const first = model.jobsByBasename.get(job.basename)![0]!;
+    const first = model.jobsByBasename.first(job.basename)!;
     if (first !== job.index) {
-      report('basename-duplicate', Severity.Error, range, `\`${job.basename}\` is already the name of the job on line ${model.jobs[first]!.row.line + 1}; names must be unique.`);
+      report('basename-duplicate', Severity.Error, range(job), `\`${job.basename}\` is already the name of the job on line ${model.jobs[first]!.row.line + 1}; names must be unique.`);
     }
   }
 };
@@ -41,7 +48,7 @@ export const directoryRule: Rule = ({ model }, report) => {
   const { document } = model;
   if (!document.header?.indexOf.has('job_directory')) return;
   for (const job of model.jobs) {
-    const first = model.jobsByPath.get(job.path)![0]!;
+    const first = model.jobsByPath.first(job.path)!;
     if (first === job.index) continue;
     const cell = cellOf(document, job.row, 'job_directory');
     report(
@@ -55,10 +62,12 @@ export const directoryRule: Rule = ({ model }, report) => {
 
 export const programRule: Rule = ({ model }, report) => {
   const { document } = model;
-  if (!document.header?.indexOf.has('program')) return;
+  const programAt = document.header?.indexOf.get('program');
+  if (programAt === undefined) return;
   for (const job of model.jobs) {
-    const cell = cellOf(document, job.row, 'program');
-    if (!cell) continue;
+    // A row too short to have the column has no program cell (the field count rule reports it).
+    if (job.program || programAt >= job.row.cellCount) continue;
+    const cell = job.row.cell(programAt)!;
     if (job.programName === '') {
       report('program-empty', Severity.Error, cell.raw.range, `The job has no program: one of ${PROGRAM_IDS.join(', ')}.`);
     } else if (!job.program) {
@@ -74,31 +83,58 @@ export const programRule: Rule = ({ model }, report) => {
   }
 };
 
+const CORES = /^[1-9]\d*$/;
+const MEMORY = /^[1-9]\d*(\.\d+)?\s*([KMGT]B?)?$/i;
+const PARTITION = /^[A-Za-z0-9_.-]+$/;
+
 const OPTIONAL_FORMATS: Readonly<Record<OptionalColumn, { test: (value: string) => boolean; expected: string }>> = {
-  cores: { test: (value) => /^[1-9]\d*$/.test(value), expected: 'a positive whole number of cores' },
-  memory: { test: (value) => /^[1-9]\d*(\.\d+)?\s*([KMGT]B?)?$/i.test(value), expected: 'memory like `4GB`, `4000M` or `4000` (MB)' },
+  cores: { test: (value) => CORES.test(value), expected: 'a positive whole number of cores' },
+  memory: { test: (value) => MEMORY.test(value), expected: 'memory like `4GB`, `4000M` or `4000` (MB)' },
   walltime: { test: isWalltime, expected: 'a time limit `HH:MM:SS` or `D-HH:MM:SS`' },
-  partition: { test: (value) => /^[A-Za-z0-9_.-]+$/.test(value), expected: 'a partition name (letters, digits, `_`, `-`, `.`)' },
+  partition: { test: (value) => PARTITION.test(value), expected: 'a partition name (letters, digits, `_`, `-`, `.`)' },
 };
 
 export const optionalColumnsRule: Rule = ({ model }, report) => {
   const { document } = model;
+  const present: { column: OptionalColumn; index: number }[] = [];
   for (const column of Object.keys(OPTIONAL_FORMATS) as OptionalColumn[]) {
-    if (!document.header?.indexOf.has(column)) continue;
+    const index = document.header?.indexOf.get(column);
+    if (index !== undefined) present.push({ column, index });
+  }
+  if (present.length === 0) return;
+  // A row's verdict is kept with its facts: after a keystroke only the edited row is checked again.
+  const suspects: number[] = [];
+  const rows = document.rows;
+  const allFacts = modelFacts(model);
+  for (let i = 0; i < rows.length; i++) {
+    const facts = allFacts?.[i];
+    if (facts?.optionalCellsValid === true) continue;
+    let valid = true;
+    for (const { column, index } of present) {
+      const value = rows[i]!.valueText(index);
+      // '' also when the row is too short to have the cell.
+      if (value !== '' && !OPTIONAL_FORMATS[column].test(value)) valid = false;
+    }
+    if (facts) facts.optionalCellsValid = valid;
+    if (!valid) suspects.push(i);
+  }
+  // Reported column by column, as the rule always has.
+  for (const { column, index } of present) {
     const format = OPTIONAL_FORMATS[column];
-    for (const row of document.rows) {
-      const cell = cellOf(document, row, column);
-      if (!cell || cell.value.text === '') continue;
-      if (!format.test(cell.value.text)) {
-        report(`${column}-invalid`, Severity.Error, cell.value.range, `\`${cell.value.text}\` is not a valid ${column}: expected ${format.expected}.`);
-      }
+    for (const i of suspects) {
+      const row = rows[i]!;
+      const value = row.valueText(index);
+      if (value === '' || format.test(value)) continue;
+      report(`${column}-invalid`, Severity.Error, row.cell(index)!.value.range, `\`${value}\` is not a valid ${column}: expected ${format.expected}.`);
     }
   }
 };
 
+const WALLTIME = /^(?:(\d+)-)?(\d+):(\d{2}):(\d{2})$/;
+
 /** SLURM accepts `HH:MM:SS` (hours may exceed 24) and `D-HH:MM:SS` (hours below 24). */
 function isWalltime(value: string): boolean {
-  const match = /^(?:(\d+)-)?(\d+):(\d{2}):(\d{2})$/.exec(value);
+  const match = WALLTIME.exec(value);
   if (!match) return false;
   const hasDays = match[1] !== undefined;
   const [hours, minutes, seconds] = [Number(match[2]), Number(match[3]), Number(match[4])];
