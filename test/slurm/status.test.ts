@@ -1,12 +1,13 @@
 // `batchman status` against the real cluster, as root and as a normal user: a CCBatchMan-style batch with
 // a stale ledger, read back with exactly one squeue and at most one sacct, every status, cause and exit code right.
 import assert from 'node:assert/strict';
-import { chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
-import { CLI_BUNDLE, REPO_ROOT, ensureBuilt } from '../support/build.js';
-import { TEST_USER, countingWrapper, idsOf, prepareCluster, removeTempDirs, sharedDir, tempDirFor, waitFor, which, writeScript } from '../support/slurm/cluster.js';
+import { ensureBuilt } from '../support/build.js';
+import { TEST_USER, countingWrapper, idsOf, prepareCluster, removeTempDirs, sharedDir, tempDirFor, waitFor, writeScript } from '../support/slurm/cluster.js';
+import { batchmanFor, ownBy, runAs, userPath } from '../support/slurm/users.js';
 
 const cluster = await prepareCluster();
 after(removeTempDirs);
@@ -23,40 +24,6 @@ function skipFor(user: string): false | string {
 }
 
 /** Runs a command as `user` (root runs it directly), the way that user would in a terminal. */
-function runAs(user: string, file: string, args: readonly string[], env: Record<string, string> = {}) {
-  const assignments = Object.entries(env).map(([key, value]) => `${key}=${value}`);
-  return user === 'root'
-    ? execa(file, [...args], { reject: false, timeout: 60_000, env })
-    : execa('runuser', ['-u', user, '--', 'env', ...assignments, file, ...args], { reject: false, timeout: 60_000 });
-}
-
-/**
- * The user's PATH: the counting wrappers first, then node and SLURM's commands (root's own PATH holds
- * folders under /root that a normal user cannot search).
- */
-function userPath(wrapDir: string): string {
-  const dirs = [wrapDir, dirname(process.execPath), dirname(which('sbatch') ?? '/usr/bin/sbatch'), '/usr/local/bin', '/usr/bin', '/bin'];
-  return [...new Set(dirs)].join(delimiter);
-}
-
-/** `bin/batchman` when `user` may read and run it (as users do); else the bundle through node, saying why. */
-async function batchmanFor(user: string): Promise<{ file: string; args: string[] }> {
-  const bin = join(REPO_ROOT, 'bin/batchman');
-  const probe = await runAs(user, 'test', ['-x', bin, '-a', '-r', bin, '-a', '-r', CLI_BUNDLE]);
-  if (probe.exitCode === 0) return { file: bin, args: [] };
-  // Not readable by that user: run the bundle (it has no dependencies) from a copy anyone may read.
-  const copyDir = await sharedDir('batchman-cli-');
-  await writeFile(join(copyDir, 'cli.js'), await readFile(CLI_BUNDLE), { mode: 0o644 });
-  await writeFile(join(copyDir, 'package.json'), '{"type":"commonjs"}\n', { mode: 0o644 });
-  return { file: process.execPath, args: [join(copyDir, 'cli.js')] };
-}
-
-async function ownBy(user: string, path: string): Promise<void> {
-  if (user === 'root') return;
-  const { uid, gid } = await idsOf(user);
-  await chown(path, uid, gid);
-}
-
 for (const user of ['root', TEST_USER]) {
   describe(`batchman status on a real SLURM batch, run as ${user}`, { skip: skipFor(user) }, () => {
     let dir: string;

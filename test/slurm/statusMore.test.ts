@@ -2,26 +2,14 @@
 // output that decides over a COMPLETED state, `--watch` redrawing until the end at a polite rate, and a
 // failing squeue that keeps the last known statuses as stale. Run as the non-root test user when it exists.
 import assert from 'node:assert/strict';
-import { chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { execa } from 'execa';
 import { slurmStateMeaning } from '../../core/slurm/states.js';
-import { CLI_BUNDLE, REPO_ROOT, ensureBuilt } from '../support/build.js';
-import {
-  TEST_USER,
-  countingWrapper,
-  expireSoon,
-  faultWrapper,
-  idsOf,
-  prepareCluster,
-  removeTempDirs,
-  sharedDir,
-  tempDirFor,
-  waitFor,
-  which,
-  writeScript,
-} from '../support/slurm/cluster.js';
+import { ensureBuilt } from '../support/build.js';
+import { TEST_USER, countingWrapper, expireSoon, faultWrapper, prepareCluster, removeTempDirs, sharedDir, tempDirFor, waitFor, which, writeScript } from '../support/slurm/cluster.js';
+import { batchmanFor, ownBy, runAs, userPath } from '../support/slurm/users.js';
 
 const cluster = await prepareCluster();
 after(removeTempDirs);
@@ -42,36 +30,6 @@ interface StatusJson {
   summary: Record<string, number>;
   jobs: JobJson[];
   stale?: string;
-}
-
-function runAs(user: string, file: string, args: readonly string[], env: Record<string, string> = {}, timeout = 60_000) {
-  const assignments = Object.entries(env).map(([key, value]) => `${key}=${value}`);
-  return user === 'root'
-    ? execa(file, [...args], { reject: false, timeout, env })
-    : execa('runuser', ['-u', user, '--', 'env', ...assignments, file, ...args], { reject: false, timeout });
-}
-
-/** Wrappers first, then node and SLURM's commands (root's PATH has folders a normal user cannot search). */
-function userPath(wrapDir: string): string {
-  const dirs = [wrapDir, dirname(process.execPath), dirname(which('sbatch') ?? '/usr/bin/sbatch'), '/usr/local/bin', '/usr/bin', '/bin'];
-  return [...new Set(dirs)].join(delimiter);
-}
-
-/** `bin/batchman` when the user may read and run it; else the self-contained bundle from a readable copy. */
-async function batchmanFor(user: string): Promise<{ file: string; args: string[] }> {
-  const bin = join(REPO_ROOT, 'bin/batchman');
-  const probe = await runAs(user, 'test', ['-x', bin, '-a', '-r', bin, '-a', '-r', CLI_BUNDLE]);
-  if (probe.exitCode === 0) return { file: bin, args: [] };
-  const copyDir = await sharedDir('batchman-cli-');
-  await writeFile(join(copyDir, 'cli.js'), await readFile(CLI_BUNDLE), { mode: 0o644 });
-  await writeFile(join(copyDir, 'package.json'), '{"type":"commonjs"}\n', { mode: 0o644 });
-  return { file: process.execPath, args: [join(copyDir, 'cli.js')] };
-}
-
-async function ownBy(user: string, path: string): Promise<void> {
-  if (user === 'root') return;
-  const { uid, gid } = await idsOf(user);
-  await chown(path, uid, gid);
 }
 
 /** A wrapper that logs each call's time in ms, then runs the real command: proves the rate of calls. */
