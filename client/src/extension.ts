@@ -1,15 +1,30 @@
-// Extension entry point: log channels and the language client; activation failures are shown, not swallowed.
+// Extension entry point: log channels, the Batches surface and its commands, then the language client. Each part
+// that fails to start is shown to the user (VS Code itself does not), and the others still work.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './batchCommands.js';
+import { Batches } from './batches.js';
+import { BatchmanCli } from './cli.js';
 import { createLanguageClient } from './languageClient.js';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const started = Date.now();
   const log = vscode.window.createOutputChannel('Batchman', { log: true });
   const serverLog = vscode.window.createOutputChannel('Batchman Language Server', { log: true });
   const trace = vscode.window.createOutputChannel('Batchman Language Server Trace', { log: true });
   context.subscriptions.push(log, serverLog, trace);
+
+  try {
+    const batches = new Batches(log);
+    context.subscriptions.push(batches);
+    registerCommands(context, { batches, cli: new BatchmanCli(context.asAbsolutePath('dist/cli.js')), log });
+    if (!vscode.workspace.isTrusted) log.info('untrusted workspace: language features and the Batches view work; launching and cancelling are refused');
+  } catch (error) {
+    showActivationError(log, 'the Batches view', error);
+  }
+
   try {
     client = createLanguageClient(context, { server: serverLog, trace });
     await client.start();
@@ -21,11 +36,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }),
     );
   } catch (error) {
-    log.error('activation failed', error);
-    void vscode.window.showErrorMessage(`Batchman could not start: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') log.show();
-    });
+    showActivationError(log, 'the language server', error);
   }
+  log.info(`activated in ${Date.now() - started} ms`);
+}
+
+function showActivationError(log: vscode.LogOutputChannel, what: string, error: unknown): void {
+  log.error(`${what} could not start`, error);
+  void vscode.window.showErrorMessage(`Batchman could not start ${what}: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
+    if (choice === 'Show Log') log.show();
+  });
 }
 
 export async function deactivate(): Promise<void> {

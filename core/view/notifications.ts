@@ -1,0 +1,86 @@
+// Which notifications a batch update deserves, by the user's levels: jobs that failed (reported together when they
+// fail together, so 500 failures are one message) and a batch that ended.
+import type { JobStatus } from '../status.js';
+import type { StatusSummary } from '../truth/summary.js';
+import type { NotificationLevels } from './settings.js';
+
+export interface JobTransition {
+  basename: string;
+  from: JobStatus;
+  to: JobStatus;
+  /** Why, when it failed (TIMEOUT, `exit code 3`). */
+  cause: string | null;
+}
+
+/** One observed change of a batch (never the first load: what was already so when the view opened is no news). */
+export interface BatchUpdate {
+  batchId: string;
+  label: string;
+  transitions: readonly JobTransition[];
+  /** It was active (a live runner, or jobs pending or running) and no longer is. */
+  ended: boolean;
+  summary: StatusSummary;
+}
+
+export interface Notice {
+  kind: 'jobFailed' | 'batchEnded';
+  batchId: string;
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+  /** The job to open (a single failure). */
+  basename?: string;
+}
+
+const MAX_NAMES = 3;
+
+export function noticesFor(update: BatchUpdate, levels: NotificationLevels): Notice[] {
+  const notices: Notice[] = [];
+  const s = update.summary;
+  const troubled = s.failed + s.broken_dependency + s.cancelled > 0;
+  const endNotice = update.ended && (levels.batchEnded === 'always' || (levels.batchEnded === 'onFailure' && troubled));
+  const failures = update.transitions.filter((t) => t.to === 'failed' && t.from !== 'failed');
+  // An ending that is reported already names the failures: one message, not two.
+  if (failures.length > 0 && levels.jobFailed === 'always' && !endNotice) {
+    const first = failures[0]!;
+    notices.push({
+      kind: 'jobFailed',
+      batchId: update.batchId,
+      severity: 'error',
+      message:
+        failures.length === 1
+          ? `Job ${first.basename} of ${update.label} failed${first.cause ? ` (${first.cause})` : ''}.`
+          : `${failures.length} jobs of ${update.label} failed: ${failures.slice(0, MAX_NAMES).map((t) => t.basename).join(', ')}${failures.length > MAX_NAMES ? ', …' : ''}.`,
+      ...(failures.length === 1 ? { basename: first.basename } : {}),
+    });
+  }
+  if (endNotice) {
+    notices.push({
+      kind: 'batchEnded',
+      batchId: update.batchId,
+      severity: s.failed + s.broken_dependency > 0 ? 'error' : s.cancelled > 0 ? 'warning' : 'info',
+      message: `Batch ${update.label} ended: ${summaryText(s)}.`,
+    });
+  }
+  return notices;
+}
+
+/** `4/6 succeeded, 1 failed, 1 broken dependency` (the zero counts left out). */
+export function summaryText(s: StatusSummary): string {
+  const parts = [`${s.succeeded}/${s.total} succeeded`];
+  if (s.failed > 0) parts.push(`${s.failed} failed`);
+  if (s.broken_dependency > 0) parts.push(`${s.broken_dependency} broken dependency`);
+  if (s.cancelled > 0) parts.push(`${s.cancelled} cancelled`);
+  if (s.running > 0) parts.push(`${s.running} running`);
+  if (s.pending > 0) parts.push(`${s.pending} pending`);
+  if (s.not_started > 0 && s.not_started < s.total) parts.push(`${s.not_started} not started`);
+  return parts.join(', ');
+}
+
+/** The status bar's text for a batch: done/total, failures, stale (codicons, as VS Code's status bar writes them). */
+export function statusBarText(label: string, s: StatusSummary, stale: boolean, active: boolean): string {
+  const icon = stale ? '$(warning)' : active ? '$(sync~spin)' : s.failed + s.broken_dependency > 0 ? '$(error)' : s.total > 0 && s.succeeded === s.total ? '$(pass)' : '$(server-process)';
+  const parts = [`${icon} ${label} ${s.succeeded}/${s.total}`];
+  if (s.failed > 0) parts.push(`${s.failed} failed`);
+  if (stale) parts.push('stale');
+  return parts.join(' · ');
+}
