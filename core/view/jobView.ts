@@ -5,25 +5,10 @@ import type { LedgerRow } from '../ledger/ledger.js';
 import type { JobObservation } from '../slurm/poller.js';
 import { slurmStateMeaning } from '../slurm/states.js';
 import { isFinal } from '../status.js';
-import type { JobStatus } from '../status.js';
 import type { JobTruth } from '../truth/truth.js';
 
-export interface JobView {
-  basename: string;
-  /** The job folder (absolute when the batch's root is known). */
-  directory: string;
-  program: string;
-  status: JobStatus;
-  /** Scheduler id, or null before submission. */
-  jobId: string | null;
-  slurmState: string | null;
-  /** squeue's reason (`Priority`, `Resources`…), when the poller saw the job in the queue. */
-  reason: string | null;
-  /** SLURM's elapsed time as it printed it (`1:02:03`), or derived from the ledger's start and end. */
-  elapsed: string | null;
-  exitCode: number | null;
-  /** Why it failed or was cancelled (TIMEOUT, `exit code 3`, `upstream relax failed`). */
-  cause: string | null;
+/** What the tree shows of a job: `status`'s JobTruth (without its last event) plus the ledger's times. */
+export interface JobView extends Omit<JobTruth, 'lastEvent'> {
   submittedAt: string | null;
   startedAt: string | null;
   endedAt: string | null;
