@@ -5,12 +5,14 @@ import { runParseBench } from './parse.js';
 import { runSlurmPollBench } from './slurmPoll.js';
 import { runStatusSlurmBench } from './statusSlurm.js';
 import { runTreeBench } from './tree.js';
+import { runActivationBench } from './activation.js';
 import { runRunnerBench } from './runnerSlurm.js';
 
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchfile parse + validate', () => runParseBench()],
   ['language server', () => runLspBench()],
   ['Batches tree, 10,000 jobs', async () => void (await runTreeBench())],
+  ['extension activation and bundle sizes', async () => void (await runActivationBench())],
   ['SLURM poll', () => runSlurmPollBench()],
   ['SLURM status, 1,000 jobs', () => runStatusSlurmBench()],
   ['runner: submitting 1,000 jobs, CPU per tick, memory', () => runRunnerBench()],

@@ -5,12 +5,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { execa } from 'execa';
+import { packageExtension } from '../support/vscode/extensionPackage.js';
 import { CHROMIUM, codeServerVersion, ensureInstalled, findInstall } from '../support/vscode/install.js';
 import { REPO_ROOT, RESULTS_DIR, Workbench } from '../support/vscode/workbench.js';
 
 const IN_CI = process.env.CI === 'true';
-const VSIX = join(REPO_ROOT, 'batchman.vsix');
 const RUN_DIR = join(REPO_ROOT, '.e2e', 'runs', 'language-features');
 const SHOT_PREFIX = 'e2e-language-features-';
 
@@ -55,13 +54,6 @@ function createWorkspace(): string {
   return folder;
 }
 
-async function packageExtension(): Promise<void> {
-  const env = { ...process.env };
-  delete env.NODE_TEST_CONTEXT;
-  const result = await execa('npm', ['run', 'package'], { cwd: REPO_ROOT, env, extendEnv: false, all: true, reject: false, timeout: 300_000 });
-  if (result.exitCode !== 0 || !existsSync(VSIX)) throw new Error(`npm run package failed (exit ${result.exitCode}):\n${result.all ?? ''}`);
-}
-
 const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
 
 describe('batchfile language features in VS Code', { skip, timeout: 20 * 60_000 }, () => {
@@ -91,13 +83,13 @@ describe('batchfile language features in VS Code', { skip, timeout: 20 * 60_000 
       if (name.startsWith(SHOT_PREFIX)) rmSync(join(RESULTS_DIR, name));
     }
     let mark = Date.now();
-    await packageExtension();
+    const vsix = await packageExtension('language-features');
     timings.package = seconds(Date.now() - mark);
     mark = Date.now();
     const install = await ensureInstalled();
     timings.ensureInstalled = seconds(Date.now() - mark);
     workspace = createWorkspace();
-    workbench = await Workbench.start({ folder: workspace, runDir: RUN_DIR, vsix: VSIX, install, startTimeoutMs: 180_000 });
+    workbench = await Workbench.start({ folder: workspace, runDir: RUN_DIR, vsix, install, startTimeoutMs: 180_000 });
     timings.extensionInstalled = seconds(workbench.timings.extensionInstalledMs);
     timings.serverReady = seconds(workbench.timings.serverReadyMs);
     timings.workbenchReady = seconds(workbench.timings.workbenchReadyMs);
