@@ -1,0 +1,181 @@
+// The dashboard webview's messages, declared once for the host (client/) and the page (webview/): what each side
+// sends, with a `ready` handshake before the host sends anything. Plain JSON data only; no Node or DOM types.
+import type { JobStatus } from '../status.js';
+import type { StatusSummary } from '../truth/summary.js';
+
+/** Bumped when a message changes shape, so a page restored from an older build asks for a reload. */
+export const DASHBOARD_PROTOCOL_VERSION = 1;
+
+/** A record's status as readers show it (`lost`: in progress, runner dead); mirrors core/runner/records.ts. */
+export type DashboardRecordStatus = 'in_progress' | 'completed' | 'canceled' | 'internal_error' | 'lost';
+
+/** The batch state derived from its jobs and its record (see core/view/dashboardState.ts). */
+export type DashboardBatchState = 'SCHEDULE' | 'RUNNING' | 'TERMINATING' | 'DONE' | 'ERROR';
+
+/** One row of the run table. Every string is the user's or a program's text: the page inserts it as text. */
+export interface DashboardJob {
+  basename: string;
+  directory: string;
+  program: string;
+  status: JobStatus;
+  /** Scheduler id, null before submission. */
+  jobId: string | null;
+  slurmState: string | null;
+  /** Why SLURM holds it (squeue's reason), while it is queued or running. */
+  reason: string | null;
+  /** The newest status change and when (ISO 8601). */
+  lastEvent: { status: JobStatus; at: string } | null;
+  /** ISO 8601. */
+  submittedAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** SLURM-style `M:SS`, `H:MM:SS` or `D-HH:MM:SS`. */
+  elapsed: string | null;
+  exitCode: number | null;
+  cause: string | null;
+  restarts: number;
+}
+
+/** The launch (batch record) shown at the top. */
+export interface DashboardRecord {
+  id: string;
+  name: string;
+  runNumber: number;
+  message: string;
+  tags: string[];
+  status: DashboardRecordStatus;
+  startTime: string;
+  endTime: string | null;
+  createdBy: string;
+  git: { repository: string; branch: string | null; commit: string | null } | null;
+  runner: { host: string; pid: number; heartbeat: string };
+  executor: string | null;
+  error: string | null;
+}
+
+/** Everything the header shows of the batch besides its jobs. */
+export interface DashboardBatch {
+  /** Stable identity: the batchfile's absolute path. */
+  id: string;
+  label: string;
+  batchfilePath: string;
+  rootPath: string | null;
+  ledgerPath: string | null;
+  /** The launch on show: the newest, or one chosen from the history. */
+  record: DashboardRecord | null;
+  /** Why the statuses may be old (squeue failing). */
+  stale: string | null;
+  /** Why the batch cannot be shown (unreadable batchfile…). */
+  error: string | null;
+}
+
+/** One earlier (or the current) launch of the batchfile. */
+export interface DashboardHistoryEntry {
+  id: string;
+  name: string;
+  runNumber: number;
+  status: DashboardRecordStatus;
+  startTime: string;
+  endTime: string | null;
+  message: string;
+  tags: string[];
+  /** The job counts when the record was closed; null while in progress or when unknown. */
+  counts: StatusSummary | null;
+}
+
+/** The run table's columns, by the key the page sorts on. */
+export const DASHBOARD_COLUMNS = ['job', 'folder', 'program', 'status', 'slurmId', 'lastEvent', 'lastEventAt', 'submitted', 'elapsed', 'cause'] as const;
+export type DashboardColumn = (typeof DASHBOARD_COLUMNS)[number];
+
+export type SortDirection = 'asc' | 'desc';
+
+/** The UI intent the page keeps with getState/setState and reports to the host. */
+export interface DashboardViewState {
+  sort: { column: DashboardColumn; direction: SortDirection } | null;
+  /** Shown statuses; empty means all. */
+  statuses: JobStatus[];
+  search: string;
+  selected: string | null;
+}
+
+/** Job buttons of the detail view; the host maps each to its command. */
+export type DashboardJobAction = 'openOutput' | 'openInput' | 'openFolder' | 'cancel' | 'restart';
+
+/** The batch's own files the header links to; the page names one, the host knows its path (the page never sends paths). */
+export type DashboardBatchFile = 'root' | 'ledger' | 'batchfile';
+
+// ------------------------------------------------------------------ message types
+
+/** A message type: its method, and its params as a type only. */
+export interface MessageType<M extends string, P> {
+  readonly method: M;
+  /** Never set: carries P for the type checker. */
+  readonly params?: P;
+}
+
+function messageType<P>(): <M extends string>(method: M) => MessageType<M, P> {
+  return (method) => ({ method });
+}
+
+/** page → host: the page has loaded and listens; the host sends nothing before this. */
+export const ReadyMessage = messageType<{ protocolVersion: number }>()('batchman/dashboard/ready');
+/** page → host: the user chose a job in the table, graph or timeline (null: none); the host may answer with its detail. */
+export const SelectJobMessage = messageType<{ basename: string | null }>()('batchman/dashboard/selectJob');
+/** page → host: a job button was pressed (open its files, cancel, restart). */
+export const JobActionMessage = messageType<{ basename: string; action: DashboardJobAction }>()('batchman/dashboard/jobAction');
+/** page → host: the user chose a launch in the history; the host answers with that launch's snapshot. */
+export const ShowLaunchMessage = messageType<{ recordId: string }>()('batchman/dashboard/showLaunch');
+/** page → host: a header link was followed (the root folder, the ledger or the batchfile). */
+export const OpenBatchFileMessage = messageType<{ which: DashboardBatchFile }>()('batchman/dashboard/openBatchFile');
+/** page → host: sort, filter, search or selection changed, so the serializer can restore them. */
+export const ViewStateMessage = messageType<{ state: DashboardViewState }>()('batchman/dashboard/viewState');
+
+/** host → page: everything at once (after `ready`, after a launch is chosen, or when jobs were added or removed). */
+export const SnapshotMessage = messageType<{
+  batch: DashboardBatch;
+  /** In batchfile order. */
+  jobs: DashboardJob[];
+  history: DashboardHistoryEntry[];
+  /** ISO 8601: when the host read this. */
+  at: string;
+}>()('batchman/dashboard/snapshot');
+/** host → page: jobs whose row changed, matched by basename; the list of jobs itself is unchanged. */
+export const JobsChangedMessage = messageType<{ jobs: DashboardJob[]; at: string }>()('batchman/dashboard/jobsChanged');
+/** host → page: the header changed (record status, heartbeat, stale reason). */
+export const BatchChangedMessage = messageType<{ batch: DashboardBatch }>()('batchman/dashboard/batchChanged');
+/** host → page: the list of launches changed (a launch began or ended). */
+export const HistoryChangedMessage = messageType<{ history: DashboardHistoryEntry[] }>()('batchman/dashboard/historyChanged');
+
+/** The message a type describes, as it goes over postMessage. */
+export type MessageOf<T> = T extends MessageType<infer M, infer P> ? { method: M; params: P } : never;
+
+export type PageToHostMessage = MessageOf<
+  typeof ReadyMessage | typeof SelectJobMessage | typeof JobActionMessage | typeof ShowLaunchMessage | typeof OpenBatchFileMessage | typeof ViewStateMessage
+>;
+export type HostToPageMessage = MessageOf<typeof SnapshotMessage | typeof JobsChangedMessage | typeof BatchChangedMessage | typeof HistoryChangedMessage>;
+
+export function message<M extends string, P>(type: MessageType<M, P>, params: P): { method: M; params: P } {
+  return { method: type.method, params };
+}
+
+/** Whether `value` is a message of `type` (by its method; the params are trusted: both sides are ours). */
+export function isMessage<M extends string, P>(value: unknown, type: MessageType<M, P>): value is { method: M; params: P } {
+  return typeof value === 'object' && value !== null && (value as { method?: unknown }).method === type.method && 'params' in value;
+}
+
+const HOST_TO_PAGE: ReadonlySet<string> = new Set([SnapshotMessage, JobsChangedMessage, BatchChangedMessage, HistoryChangedMessage].map((type) => type.method));
+const PAGE_TO_HOST: ReadonlySet<string> = new Set([ReadyMessage, SelectJobMessage, JobActionMessage, ShowLaunchMessage, OpenBatchFileMessage, ViewStateMessage].map((type) => type.method));
+
+export function isHostToPageMessage(value: unknown): value is HostToPageMessage {
+  return hasMethodIn(value, HOST_TO_PAGE);
+}
+
+export function isPageToHostMessage(value: unknown): value is PageToHostMessage {
+  return hasMethodIn(value, PAGE_TO_HOST);
+}
+
+function hasMethodIn(value: unknown, methods: ReadonlySet<string>): boolean {
+  if (typeof value !== 'object' || value === null || !('params' in value)) return false;
+  const method = (value as { method?: unknown }).method;
+  return typeof method === 'string' && methods.has(method);
+}

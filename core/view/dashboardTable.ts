@@ -1,0 +1,283 @@
+// The dashboard's run table as data: jobs in batchfile order, the rows on show (status filter, text search, sort by
+// any column), cell texts, and updates that re-sort only when a changed job moves. Pure and DOM-free, so the webview
+// bundle and the unit tests use the same code; 10,000 jobs must stay cheap (keys and search text are cached).
+import type { DashboardColumn, DashboardJob, SortDirection } from '../protocol/dashboard.js';
+import { parseSlurmDuration } from '../slurm/states.js';
+import { JOB_STATUSES } from '../status.js';
+import type { JobStatus } from '../status.js';
+import { summarise } from '../truth/summary.js';
+import type { StatusSummary } from '../truth/summary.js';
+
+export interface RunTableQuery {
+  sort: { column: DashboardColumn; direction: SortDirection } | null;
+  /** Statuses on show; empty means all. */
+  statuses: readonly JobStatus[];
+  /** Case-insensitive substring of the name, folder, program, SLURM id or state, reason or cause. */
+  search: string;
+}
+
+export const DEFAULT_QUERY: RunTableQuery = { sort: null, statuses: [], search: '' };
+
+/** What an update did to the rows on show. */
+export interface RowsChange {
+  /** Basenames whose row changed (the page repaints them if they are in view). */
+  changed: string[];
+  /** The rows on show were recomputed: their order or membership may differ. */
+  reordered: boolean;
+}
+
+/** A column's header label. */
+export const COLUMN_LABELS: Readonly<Record<DashboardColumn, string>> = {
+  job: 'Job',
+  folder: 'Folder',
+  program: 'Program',
+  status: 'Status',
+  slurmId: 'SLURM id',
+  lastEvent: 'Last event',
+  lastEventAt: 'Event time',
+  submitted: 'Submitted',
+  elapsed: 'Elapsed',
+  cause: 'Failure cause',
+};
+
+type SortKey = string | number | null;
+
+// Numeric collation sorts job2 before job10 and SLURM ids by value.
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+const STATUS_RANK: ReadonlyMap<JobStatus, number> = new Map(JOB_STATUSES.map((status, rank) => [status, rank]));
+
+export function statusLabel(status: JobStatus): string {
+  return status.replace('_', ' ');
+}
+
+/** The value a column sorts on; null sorts last in both directions. */
+export function sortKey(job: DashboardJob, column: DashboardColumn): SortKey {
+  switch (column) {
+    case 'job':
+      return job.basename;
+    case 'folder':
+      return job.directory;
+    case 'program':
+      return job.program;
+    case 'status':
+      return STATUS_RANK.get(job.status) ?? null;
+    case 'slurmId':
+      return job.jobId;
+    case 'lastEvent':
+      return job.lastEvent ? (STATUS_RANK.get(job.lastEvent.status) ?? null) : null;
+    case 'lastEventAt':
+      return time(job.lastEvent?.at ?? null);
+    case 'submitted':
+      return time(job.submittedAt);
+    case 'elapsed':
+      return job.elapsed !== null ? (parseSlurmDuration(job.elapsed) ?? null) : null;
+    case 'cause':
+      return job.cause !== null && job.cause !== '' ? job.cause : null;
+  }
+}
+
+/** The text a cell shows. */
+export function cellText(job: DashboardJob, column: DashboardColumn): string {
+  switch (column) {
+    case 'job':
+      return job.basename;
+    case 'folder':
+      return job.directory;
+    case 'program':
+      return job.program;
+    case 'status':
+      return statusLabel(job.status);
+    case 'slurmId':
+      return job.jobId ?? '';
+    case 'lastEvent':
+      return job.lastEvent ? statusLabel(job.lastEvent.status) : '';
+    case 'lastEventAt':
+      return formatTime(job.lastEvent?.at ?? null);
+    case 'submitted':
+      return formatTime(job.submittedAt);
+    case 'elapsed':
+      return job.elapsed ?? '';
+    case 'cause':
+      return job.cause ?? '';
+  }
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in local time; '' when missing or unreadable. */
+export function formatTime(iso: string | null): string {
+  const ms = time(iso);
+  if (ms === null) return '';
+  const date = new Date(ms);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
+function time(iso: string | null): number | null {
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return collator.compare(String(a), String(b));
+}
+
+function searchText(job: DashboardJob): string {
+  return [job.basename, job.directory, job.program, statusLabel(job.status), job.jobId, job.slurmState, job.reason, job.cause]
+    .filter((part) => part !== null && part !== '')
+    .join('\n')
+    .toLowerCase();
+}
+
+export function sameDashboardJob(a: DashboardJob, b: DashboardJob): boolean {
+  return (
+    a.basename === b.basename &&
+    a.directory === b.directory &&
+    a.program === b.program &&
+    a.status === b.status &&
+    a.jobId === b.jobId &&
+    a.slurmState === b.slurmState &&
+    a.reason === b.reason &&
+    a.lastEvent?.status === b.lastEvent?.status &&
+    a.lastEvent?.at === b.lastEvent?.at &&
+    a.submittedAt === b.submittedAt &&
+    a.startedAt === b.startedAt &&
+    a.endedAt === b.endedAt &&
+    a.elapsed === b.elapsed &&
+    a.exitCode === b.exitCode &&
+    a.cause === b.cause &&
+    a.restarts === b.restarts
+  );
+}
+
+/** What the host sends after a read: the changed jobs, or `sameJobs: false` when jobs were added, removed or reordered. */
+export interface JobsDiff {
+  sameJobs: boolean;
+  changed: DashboardJob[];
+}
+
+export function diffJobs(before: readonly DashboardJob[], after: readonly DashboardJob[]): JobsDiff {
+  if (before.length !== after.length) return { sameJobs: false, changed: [] };
+  const changed: DashboardJob[] = [];
+  for (let i = 0; i < after.length; i++) {
+    const a = before[i]!;
+    const b = after[i]!;
+    if (a.basename !== b.basename) return { sameJobs: false, changed: [] };
+    if (!sameDashboardJob(a, b)) changed.push(b);
+  }
+  return { sameJobs: true, changed };
+}
+
+export class RunTable {
+  private jobList: DashboardJob[] = [];
+  private readonly index = new Map<string, number>();
+  private haystacks: string[] = [];
+  /** Job indices on show, in display order. */
+  private order: number[] = [];
+  private counts: StatusSummary = summarise([]);
+  private currentQuery: RunTableQuery = DEFAULT_QUERY;
+
+  /** Replaces every job (a snapshot). */
+  setJobs(jobs: readonly DashboardJob[]): void {
+    this.jobList = [...jobs];
+    this.index.clear();
+    this.jobList.forEach((job, i) => this.index.set(job.basename, i));
+    this.haystacks = this.jobList.map(searchText);
+    this.counts = summarise(this.jobList.map((job) => job.status));
+    this.recompute();
+  }
+
+  setQuery(query: RunTableQuery): void {
+    this.currentQuery = { sort: query.sort, statuses: [...query.statuses], search: query.search };
+    this.recompute();
+  }
+
+  get query(): RunTableQuery {
+    return this.currentQuery;
+  }
+
+  /** Replaces the jobs named in `jobs` (by basename; unknown names are ignored). Re-sorts only when a changed job moves. */
+  applyChanges(jobs: Iterable<DashboardJob>): RowsChange {
+    const changed: string[] = [];
+    let resort = false;
+    const sort = this.currentQuery.sort;
+    for (const job of jobs) {
+      const i = this.index.get(job.basename);
+      if (i === undefined) continue;
+      const before = this.jobList[i]!;
+      if (sameDashboardJob(before, job)) continue;
+      const haystack = searchText(job);
+      if (!resort) {
+        resort =
+          this.matches(before, this.haystacks[i]!) !== this.matches(job, haystack) ||
+          (sort !== null && compareKeys(sortKey(before, sort.column), sortKey(job, sort.column)) !== 0);
+      }
+      this.jobList[i] = job;
+      this.haystacks[i] = haystack;
+      if (before.status !== job.status) {
+        this.counts[before.status]--;
+        this.counts[job.status]++;
+      }
+      changed.push(job.basename);
+    }
+    if (resort) this.recompute();
+    return { changed, reordered: resort };
+  }
+
+  /** Rows on show. */
+  get length(): number {
+    return this.order.length;
+  }
+
+  /** The job shown at `position` (0-based) of the rows on show. */
+  rowAt(position: number): DashboardJob | undefined {
+    const i = this.order[position];
+    return i === undefined ? undefined : this.jobList[i];
+  }
+
+  /** Where a job is among the rows on show; -1 when filtered out or unknown. */
+  positionOf(basename: string): number {
+    const i = this.index.get(basename);
+    return i === undefined ? -1 : this.order.indexOf(i);
+  }
+
+  job(basename: string): DashboardJob | undefined {
+    const i = this.index.get(basename);
+    return i === undefined ? undefined : this.jobList[i];
+  }
+
+  /** Every job in batchfile order. */
+  jobs(): readonly DashboardJob[] {
+    return this.jobList;
+  }
+
+  /** Counts over every job, whatever is on show. */
+  summary(): StatusSummary {
+    return { ...this.counts };
+  }
+
+  private matches(job: DashboardJob, haystack: string): boolean {
+    const { statuses, search } = this.currentQuery;
+    if (statuses.length > 0 && !statuses.includes(job.status)) return false;
+    const needle = search.trim().toLowerCase();
+    return needle === '' || haystack.includes(needle);
+  }
+
+  private recompute(): void {
+    const order: number[] = [];
+    for (let i = 0; i < this.jobList.length; i++) if (this.matches(this.jobList[i]!, this.haystacks[i]!)) order.push(i);
+    const sort = this.currentQuery.sort;
+    if (sort !== null) {
+      const keys: SortKey[] = new Array<SortKey>(this.jobList.length);
+      for (const i of order) keys[i] = sortKey(this.jobList[i]!, sort.column);
+      const sign = sort.direction === 'asc' ? 1 : -1;
+      order.sort((a, b) => {
+        const ka = keys[a] as SortKey;
+        const kb = keys[b] as SortKey;
+        if (ka === null || kb === null) return ka === kb ? a - b : ka === null ? 1 : -1;
+        return sign * compareKeys(ka, kb) || a - b;
+      });
+    }
+    this.order = order;
+  }
+}

@@ -1,0 +1,40 @@
+// The page's side of the webview channel: VS Code's API (acquireVsCodeApi, callable once), typed posting, the UI
+// intent kept with getState/setState, and the host's messages.
+import { isHostToPageMessage, message } from '../../core/protocol/dashboard.js';
+import type { DashboardViewState, HostToPageMessage, MessageType } from '../../core/protocol/dashboard.js';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+export class Host {
+  private readonly api: VsCodeApi = acquireVsCodeApi();
+
+  post<M extends string, P>(type: MessageType<M, P>, params: P): void {
+    this.api.postMessage(message(type, params));
+  }
+
+  /** The UI intent saved before a reload, if it looks like ours. */
+  savedState(): DashboardViewState | undefined {
+    const state = this.api.getState();
+    if (typeof state !== 'object' || state === null) return undefined;
+    const candidate = state as Partial<DashboardViewState>;
+    if (!Array.isArray(candidate.statuses) || typeof candidate.search !== 'string') return undefined;
+    return { sort: candidate.sort ?? null, statuses: candidate.statuses, search: candidate.search, selected: candidate.selected ?? null };
+  }
+
+  saveState(state: DashboardViewState): void {
+    this.api.setState(state);
+  }
+
+  /** Calls `handler` for each message from the host; anything else posted to the window is ignored. */
+  onMessage(handler: (message: HostToPageMessage) => void): void {
+    window.addEventListener('message', (event: MessageEvent<unknown>) => {
+      if (isHostToPageMessage(event.data)) handler(event.data);
+    });
+  }
+}
