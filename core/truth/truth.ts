@@ -188,7 +188,6 @@ export function recordTransition(row: LedgerRow, next: Decision, slurmState: str
 }
 
 function toTruth(row: LedgerRow, state: LiveState | undefined, recovered: RecoveredJob | undefined): JobTruth {
-  const eventAt = isFinal(row.status) ? row.endedAt : row.status === 'running' ? row.startedAt : row.submittedAt;
   return {
     basename: row.basename,
     directory: row.directory,
@@ -200,7 +199,18 @@ function toTruth(row: LedgerRow, state: LiveState | undefined, recovered: Recove
     elapsed: state?.entry?.elapsed ?? state?.accounting?.elapsed ?? null,
     exitCode: row.exitCode ?? null,
     cause: row.cause ?? recovered?.cause ?? null,
-    lastEvent: eventAt ? { status: row.status, at: eventAt } : null,
+    lastEvent: lastEventOf(row),
   };
 }
 
+
+/** A job's last event: it ended, started or was submitted, whichever its status says last happened. */
+export function lastEventOf(job: {
+  status: JobStatus;
+  submittedAt?: string | null | undefined;
+  startedAt?: string | null | undefined;
+  endedAt?: string | null | undefined;
+}): { status: JobStatus; at: string } | null {
+  const at = isFinal(job.status) ? job.endedAt : job.status === 'running' ? job.startedAt : job.submittedAt;
+  return at ? { status: job.status, at } : null;
+}

@@ -3,13 +3,12 @@
 import type { DashboardBatch, DashboardHistoryEntry, DashboardJob, DashboardRecord, DashboardRecordStatus } from '../protocol/dashboard.js';
 import { effectiveStatus } from '../runner/records.js';
 import type { BatchRecord } from '../runner/records.js';
-import { isFinal } from '../status.js';
 import type { BatchRecordView, BatchView } from './batchTree.js';
 import type { JobView } from './jobView.js';
+import { lastEventOf } from '../truth/truth.js';
 
 /** A run-table row from the tree's job. The last event is the newest of its times, as `status --json` derives it. */
 export function dashboardJob(job: JobView): DashboardJob {
-  const at = isFinal(job.status) ? job.endedAt : job.status === 'running' ? job.startedAt : job.submittedAt;
   return {
     basename: job.basename,
     directory: job.directory,
@@ -18,7 +17,7 @@ export function dashboardJob(job: JobView): DashboardJob {
     jobId: job.jobId,
     slurmState: job.slurmState,
     reason: job.reason,
-    lastEvent: at ? { status: job.status, at } : null,
+    lastEvent: lastEventOf(job),
     submittedAt: job.submittedAt,
     startedAt: job.startedAt,
     endedAt: job.endedAt,

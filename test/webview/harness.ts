@@ -11,23 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
-export const CHROMIUM = '/usr/bin/chromium';
 const BUNDLE = join(REPO_ROOT, 'dist', 'webview.js');
 const STYLES = join(REPO_ROOT, 'dist', 'webview.css');
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** False when the suite can run; else why it is skipped. With CI=true it always runs (.ci/run installs Chromium). */
 export function webviewSkip(): false | string {
@@ -171,7 +160,7 @@ export async function openDashboard(): Promise<DashboardPage> {
     context = await chromium.launchPersistentContext(join(profileDir, 'profile'), {
       executablePath: CHROMIUM,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS],
       // Chromium's crash reporter writes under ~/.config whatever --user-data-dir says.
       env: { ...process.env, HOME: join(profileDir, 'home'), XDG_CONFIG_HOME: join(profileDir, 'xdg-config') },
       viewport: { width: 1400, height: 900 },

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 
 /** VS Code 1.139.1; 4.100.3 (VS Code 1.100, the extension's minimum engine) is the other supported one. */
 export const DEFAULT_CODE_SERVER_VERSION = '4.139.1';
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM } from '../chromium.js';
 const INSTALL_SCRIPT = fileURLToPath(new URL('./install.sh', import.meta.url));
 
 /** What install.sh records once code-server is installed and verified. */

@@ -9,20 +9,10 @@ import { codeServerDirs, installExtension, startCodeServer, writeUserSettings } 
 import type { CodeServer } from './codeServer.js';
 import { ensureInstalled } from './install.js';
 import type { CodeServerInstall } from './install.js';
+import { CHROMIUM_ARGS } from '../chromium.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
 const QUICK_INPUT_ROWS = '.quick-input-widget .monaco-list-row';
@@ -211,7 +201,7 @@ export class Workbench {
       context = await chromium.launchPersistentContext(join(profileDir, 'profile'), {
         executablePath: install.chromium,
         headless: true,
-        args: CHROMIUM_ARGS,
+        args: [...CHROMIUM_ARGS],
         // Chromium's crash reporter writes under ~/.config whatever --user-data-dir says.
         env: { ...process.env, HOME: join(profileDir, 'home'), XDG_CONFIG_HOME: join(profileDir, 'xdg-config') },
         viewport: { width: 1400, height: 900 },
