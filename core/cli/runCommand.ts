@@ -33,6 +33,7 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
       executor: options.executor,
       maxActive: (executor) => resolveMaxActive(options.jobs, executor),
       restartFailed: options.restartFailed,
+      ...(options.restartJobs.length > 0 ? { restartJobs: new Set(options.restartJobs) } : {}),
       tags: options.tags,
       commandOptions: commandOptionsOf(options),
       ...(options.name !== undefined ? { name: options.name } : {}),

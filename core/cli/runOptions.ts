@@ -7,6 +7,8 @@ export interface RunOptions {
   readonly file: string;
   readonly jobs: number | 'auto';
   readonly restartFailed: boolean;
+  /** `--job NAME` (with -r): restart only the named jobs. */
+  readonly restartJobs: string[];
   readonly executor: ExecutorChoice;
   readonly name?: string;
   readonly message?: string;
@@ -21,6 +23,7 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
     options: {
       jobs: { type: 'string', short: 'j', default: 'auto' },
       restart: { type: 'boolean', short: 'r', default: false },
+      job: { type: 'string', multiple: true, default: [] },
       executor: { type: 'string', default: 'auto' },
       name: { type: 'string' },
       message: { type: 'string' },
@@ -33,11 +36,13 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
   if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE');
   const jobs = values.jobs === 'auto' ? 'auto' : Number(values.jobs);
   if (jobs !== 'auto' && !(Number.isInteger(jobs) && jobs >= 1)) throw new UsageError(`-j takes a whole number ≥ 1 or "auto", not "${values.jobs}"`);
+  if (values.job.length > 0 && !values.restart) throw new UsageError('--job names the jobs to restart: it needs -r');
   if (!['slurm', 'local', 'auto'].includes(values.executor)) throw new UsageError(`--executor is slurm, local or auto, not "${values.executor}"`);
   return {
     file: positionals[0]!,
     jobs,
     restartFailed: values.restart,
+    restartJobs: values.job,
     executor: values.executor as ExecutorChoice,
     ...(values.name !== undefined ? { name: values.name } : {}),
     ...(values.message !== undefined ? { message: values.message } : {}),

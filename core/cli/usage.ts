@@ -7,10 +7,12 @@ Commands:
   status FILE [--json] [--watch] [-l LEDGER]
                               every job's status from disk plus one squeue (and one sacct);
                               exit 1 when a job failed or is blocked by a failure
-  run FILE [-j N|auto] [-r] [--executor slurm|local|auto] [--name N] [--message M]
+  run FILE [-j N|auto] [-r [--job NAME]...] [--executor slurm|local|auto] [--name N] [--message M]
            [--tag T]... [--detach] [-l LEDGER]
                               run the batch to its end: submit jobs in dependency order, at most
-                              N at a time; -r restarts failed jobs by cause; exit 1 unless all succeeded
+                              N at a time; -r restarts failed jobs by cause (with --job: only the
+                              named ones, failed or cancelled, once whatever the cause);
+                              exit 1 unless all succeeded
   wait FILE [--timeout S]     wait until every job is final: 0 all succeeded, 1 some failed, 124 timeout
   cancel FILE [--job NAME]... cancel the batch, or only the named jobs
   history FILE [--json]       every launch of the batchfile, newest first: name, status (lost when

@@ -6,6 +6,7 @@ import { newRunInfo, readRunInfo, writeRunInfo } from '../ledger/runInfo.js';
 import { applyPipes } from '../programs/pipeTransfer.js';
 import type { BatchSettings } from './batchSettings.js';
 import { copyFailureOutput } from './failures.js';
+import { recordAttemptEnd } from './runInfoOutcome.js';
 import { applyRestartGeometry, archiveAttempt, planRestart } from './restart.js';
 import type { RunnerHooks } from './runner.js';
 import { SubmitScriptError, prepareSubmitScript } from './submitScript.js';
@@ -15,14 +16,21 @@ export interface JobHookOptions {
   readonly rootPath: string;
   readonly settings: BatchSettings;
   readonly restartFailed: boolean;
+  /**
+   * With restartFailed: restart only these jobs, because the user named them (`run -r --job NAME`). A named job is
+   * restarted once even when it was cancelled or its cause would normally not be retried (the user may have fixed
+   * its input); after that its failures follow the usual rules.
+   */
+  readonly restartJobs?: ReadonlySet<string>;
 }
 
 /** run_info.json keys that carry a restart plan to the next attempt, across a runner crash too. */
 const WALLTIME_KEY = 'restart_walltime';
 const MEMORY_KEY = 'restart_memory';
 
-export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prepare' | 'onJobFailed' | 'restart'> {
+export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prepare' | 'onJobEnded' | 'onJobFailed' | 'restart'> {
   const { model, rootPath, settings } = options;
+  const explicitLeft = new Set(options.restartJobs ?? []);
   return {
     async prepare(job, row) {
       const piped = await applyPipes(model, job);
@@ -43,22 +51,32 @@ export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prep
       }
     },
 
+    async onJobEnded(job, row) {
+      await recordAttemptEnd(job.path, job.basename, job.programName, row);
+    },
+
     async onJobFailed(job, row) {
       await copyFailureOutput(rootPath, job, row.jobId >= 0 ? row.jobId : undefined);
     },
 
     async restart(job, row) {
-      if (!options.restartFailed || row.status !== 'failed' || !row.cause) return false;
+      if (!options.restartFailed || (options.restartJobs && !options.restartJobs.has(job.basename))) return false;
+      const explicit = explicitLeft.has(job.basename) && (row.status === 'failed' || row.status === 'cancelled');
+      if (!explicit && (row.status !== 'failed' || !row.cause)) return false;
       const previous = await readRunInfo(job.path).catch(() => undefined);
-      const plan = planRestart({
-        cause: row.cause,
-        attempt: row.restarts ?? 0,
-        maxRestarts: settings.maxRestarts,
+      let plan = planRestart({
+        cause: row.cause ?? row.status,
+        attempt: explicit ? 0 : (row.restarts ?? 0),
+        maxRestarts: explicit ? Number.POSITIVE_INFINITY : settings.maxRestarts,
         program: job.programName,
         ...optionalString('walltime', previous?.extra?.[WALLTIME_KEY] ?? rowValue(model, job, 'walltime')),
         ...optionalString('memory', previous?.extra?.[MEMORY_KEY] ?? rowValue(model, job, 'memory')),
       });
-      if (!plan.restart) return false;
+      if (!plan.restart) {
+        if (!explicit) return false;
+        plan = { restart: true, fromLastGeometry: false, reason: `restarted on request (${plan.reason})` };
+      }
+      explicitLeft.delete(job.basename);
       const history = await archiveAttempt(job.path, { basename: job.basename, ...(job.program ? { program: job.program } : {}), pipes: job.pipes });
       if (plan.fromLastGeometry && job.program) await applyRestartGeometry({ basename: job.basename, path: job.path, program: job.program }, history);
       const restarts = (row.restarts ?? 0) + 1;

@@ -23,6 +23,8 @@ export interface LaunchOptions {
   /** Most jobs pending or running at once; 'auto' picks by executor (see `resolveMaxActive`). */
   readonly maxActive: (executor: 'slurm' | 'local') => number;
   readonly restartFailed?: boolean;
+  /** With restartFailed: restart only these jobs (see JobHookOptions.restartJobs). */
+  readonly restartJobs?: ReadonlySet<string>;
   readonly name?: string;
   readonly message?: string;
   readonly tags?: readonly string[];
@@ -100,7 +102,7 @@ export async function launchBatch(options: LaunchOptions): Promise<LaunchResult>
         pollFloorMs: options.pollFloorMs ?? (executor === 'local' ? 1_000 : 5_000),
         ...(options.onlyJobs ? { onlyJobs: options.onlyJobs } : {}),
         hooks: {
-          ...createJobHooks({ model, rootPath, settings, restartFailed: options.restartFailed ?? false }),
+          ...createJobHooks({ model, rootPath, settings, restartFailed: options.restartFailed ?? false, ...(options.restartJobs ? { restartJobs: options.restartJobs } : {}) }),
           // Another runner took the batch over (this one hung past the staleness limit): stop, touch nothing.
           heartbeat: async () => {
             if (lockLost) throw new LockLostError(lock.path, null);

@@ -33,6 +33,8 @@ export interface PreparedSubmission {
 export interface RunnerHooks {
   /** Pipes, submit script, options. A failure here fails the job with that cause instead of submitting it. */
   prepare(job: ResolvedJob, row: LedgerRow): Promise<PreparedSubmission | { readonly failedCause: string }>;
+  /** After a submitted job reached a final status (record it in the job's folder); before onJobFailed and restart. */
+  onJobEnded?(job: ResolvedJob, row: LedgerRow): Promise<void>;
   /** After a job failed (copy its output to fail_output/…). */
   onJobFailed?(job: ResolvedJob, row: LedgerRow): Promise<void>;
   /** With -r: archive and reset the job for another attempt; true when it will run again. */
@@ -91,6 +93,7 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
   const ledger: Ledger = truth.ledger;
   const rows = new Map(ledger.rows.filter((row) => jobByName.has(row.basename)).map((row) => [row.basename, row]));
   await adoptInterruptedSubmissions(jobs, rows, scheduler, now());
+  await restartEarlierFailures(model, jobs, rows, hooks, now());
 
   const poller = new Poller({ scheduler, clock, ...(options.pollFloorMs !== undefined ? { floorMs: options.pollFloorMs } : {}) });
   const jobById = new Map<string, ResolvedJob>();
@@ -204,6 +207,7 @@ async function applyChanges(changes: readonly JobChange[], context: ChangeContex
       context.unknownSince.set(change.jobId, since);
       if (context.clock.now() - since >= context.lostAfterMs) {
         recordTransition(row, { status: 'failed', cause: 'the scheduler lost the job (not in squeue, no accounting, no output verdict)' }, undefined, context.at);
+        await context.hooks.onJobEnded?.(job, row);
         await afterFailure(job, row, context.hooks);
         continue;
       }
@@ -213,8 +217,30 @@ async function applyChanges(changes: readonly JobChange[], context: ChangeContex
     }
     const decision = await decideStatus({ basename: job.basename, directory: job.path, program: job.programName }, row, view);
     recordTransition(row, decision, view.state, context.at);
+    if (isFinal(row.status)) await context.hooks.onJobEnded?.(job, row);
     if (decision.status === 'failed') await afterFailure(job, row, context.hooks);
   }
+}
+
+/**
+ * Jobs an earlier launch left failed (or cancelled) get their restart now, when the hooks want one (`-r`); jobs
+ * that were blocked behind them are unblocked, then blocked again if something upstream is still broken.
+ */
+async function restartEarlierFailures(model: BatchModel, jobs: readonly ResolvedJob[], rows: Map<string, LedgerRow>, hooks: RunnerHooks, at: string): Promise<void> {
+  if (!hooks.restart) return;
+  let restarted = 0;
+  for (const job of jobs) {
+    const row = rows.get(job.basename);
+    if (row && (row.status === 'failed' || row.status === 'cancelled') && (await hooks.restart(job, row))) restarted++;
+  }
+  if (restarted === 0) return;
+  for (const row of rows.values()) {
+    if (row.status !== 'broken_dependency') continue;
+    row.status = 'not_started';
+    delete row.cause;
+    delete row.endedAt;
+  }
+  propagateBrokenDependencies(model, rows, at);
 }
 
 async function afterFailure(job: ResolvedJob, row: LedgerRow, hooks: RunnerHooks): Promise<void> {

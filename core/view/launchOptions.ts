@@ -7,6 +7,8 @@ export interface LaunchOptions {
   executor: ExecutorChoice;
   jobs: number | 'auto';
   restartFailed: boolean;
+  /** With restartFailed: only these jobs. */
+  restartJobs?: readonly string[];
   name?: string;
   message?: string;
   tags: readonly string[];
@@ -17,6 +19,7 @@ export interface LaunchOptions {
 export function runArgs(batchfilePath: string, options: LaunchOptions): string[] {
   const args = ['run', batchfilePath, '--detach', '--executor', options.executor, '-j', String(options.jobs)];
   if (options.restartFailed) args.push('-r');
+  if (options.restartFailed) for (const job of options.restartJobs ?? []) args.push(`--job=${job}`);
   // `--opt=value`: a value that starts with `-` (a message, a tag) is not read as an option
   if (options.name?.trim()) args.push(`--name=${options.name.trim()}`);
   if (options.message?.trim()) args.push(`--message=${options.message.trim()}`);

@@ -1,0 +1,134 @@
+// The dashboard's job detail, read from the job's folder when a job is chosen: every attempt's status history
+// (earlier attempts from `<dir>_history_N`), run_info.json as it is on disk, and the tail of the program's output.
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename as pathBasename } from 'node:path';
+import type { DashboardJobDetail, DashboardStatusEvent } from '../protocol/dashboard.js';
+import { isErrno } from '../fsAtomic.js';
+import { parseRunInfo, runInfoPath } from '../ledger/runInfo.js';
+import type { RunInfo } from '../ledger/runInfo.js';
+import { historyDirectory, listHistory } from '../runner/restart.js';
+import type { JobStatus } from '../status.js';
+import { isFinal } from '../status.js';
+import { jobInputFile, jobOutputFile } from './jobFiles.js';
+import type { JobView } from './jobView.js';
+
+/** How much of the output's end is read, and how many of its last lines are shown. */
+export const OUTPUT_TAIL_BYTES = 16 * 1024;
+export const OUTPUT_TAIL_LINES = 60;
+/** A run_info.json bigger than this is not shown whole (someone wrote something else there). */
+const RUN_INFO_MAX_BYTES = 256 * 1024;
+
+export interface JobDetailOptions {
+  /** ISO 8601 for `at`; defaults to now. */
+  now?: () => string;
+}
+
+export async function readJobDetail(job: JobView, options: JobDetailOptions = {}): Promise<DashboardJobDetail> {
+  const [history, runInfo, outputTail, folder] = await Promise.all([
+    statusHistory(job),
+    readRunInfoText(job.directory),
+    readOutputTail(job),
+    isDirectory(job.directory),
+  ]);
+  return {
+    basename: job.basename,
+    history,
+    runInfo: runInfo.text,
+    runInfoError: runInfo.error,
+    outputTail,
+    files: { output: jobOutputFile(job).exists, input: jobInputFile(job).exists, folder },
+    at: options.now?.() ?? new Date().toISOString(),
+  };
+}
+
+/**
+ * Oldest first. An earlier attempt's events come from its archived run_info.json (which records how it ended; an
+ * attempt archived before that was recorded shows as failed, since only failures are restarted). The current
+ * attempt's come from the ledger's times the view holds, which are fresher than its run_info.json.
+ */
+export async function statusHistory(job: JobView): Promise<DashboardStatusEvent[]> {
+  const events: DashboardStatusEvent[] = [];
+  const attempts = await listHistory(job.directory).catch(() => []);
+  for (const [attempt, n] of attempts.entries()) {
+    const info = await readRunInfoQuietly(historyDirectory(job.directory, n));
+    if (!info) continue;
+    const ended: JobStatus = isFinal(info.status) ? info.status : 'failed';
+    events.push(...attemptEvents(attempt, info.submittedAt, info.startedAt, info.endedAt, ended));
+  }
+  const current = attempts.length;
+  events.push(...attemptEvents(current, job.submittedAt ?? undefined, job.startedAt ?? undefined, job.endedAt ?? undefined, isFinal(job.status) ? job.status : undefined));
+  return events;
+}
+
+function attemptEvents(attempt: number, submittedAt: string | undefined, startedAt: string | undefined, endedAt: string | undefined, ended: JobStatus | undefined): DashboardStatusEvent[] {
+  const events: DashboardStatusEvent[] = [];
+  if (submittedAt) events.push({ attempt, status: 'pending', at: submittedAt });
+  if (startedAt) events.push({ attempt, status: 'running', at: startedAt });
+  if (endedAt && ended) events.push({ attempt, status: ended, at: endedAt });
+  return events;
+}
+
+async function readRunInfoQuietly(directory: string): Promise<RunInfo | undefined> {
+  try {
+    return parseRunInfo(await readFile(runInfoPath(directory), 'utf8'), runInfoPath(directory));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file's text, pretty-printed when it is JSON; a missing file is no error, an unreadable one says why. */
+async function readRunInfoText(directory: string): Promise<{ text: string | null; error: string | null }> {
+  const path = runInfoPath(directory);
+  try {
+    const size = (await stat(path)).size;
+    if (size > RUN_INFO_MAX_BYTES) return { text: null, error: `run_info.json is ${size} bytes; not shown` };
+    const text = await readFile(path, 'utf8');
+    try {
+      return { text: JSON.stringify(JSON.parse(text), null, 2), error: null };
+    } catch (error) {
+      return { text, error: `run_info.json is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  } catch (error) {
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return { text: null, error: null };
+    return { text: null, error: `run_info.json cannot be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** The last OUTPUT_TAIL_LINES lines of at most the last OUTPUT_TAIL_BYTES bytes (a 200 MB log costs one read). */
+export async function readOutputTail(job: Pick<JobView, 'basename' | 'directory' | 'program' | 'jobId'>): Promise<DashboardJobDetail['outputTail']> {
+  const file = jobOutputFile(job);
+  if (!file.exists) return null;
+  let handle;
+  try {
+    handle = await open(file.path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = (await handle.stat()).size;
+    const length = Math.min(size, OUTPUT_TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    let text = buffer.toString('utf8');
+    let truncated = size > length;
+    // A cut through the first line (or a multi-byte character) is dropped rather than shown half.
+    if (truncated) text = text.slice(text.indexOf('\n') + 1);
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    if (lines.length > OUTPUT_TAIL_LINES) {
+      lines.splice(0, lines.length - OUTPUT_TAIL_LINES);
+      truncated = true;
+    }
+    return { fileName: pathBasename(file.path), text: lines.join('\n'), truncated };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
