@@ -4,7 +4,7 @@ import type { JobStatus } from '../status.js';
 import type { StatusSummary } from '../truth/summary.js';
 
 /** Bumped when a message changes shape, so a page restored from an older build asks for a reload. */
-export const DASHBOARD_PROTOCOL_VERSION = 1;
+export const DASHBOARD_PROTOCOL_VERSION = 2;
 
 /** A record's status as readers show it (`lost`: in progress, runner dead); mirrors core/runner/records.ts. */
 export type DashboardRecordStatus = 'in_progress' | 'completed' | 'canceled' | 'internal_error' | 'lost';
@@ -69,6 +69,38 @@ export interface DashboardBatch {
   error: string | null;
 }
 
+/** A pipe between two jobs of the batch: `to` reads `kind` (geometry or orbitals) from `from`'s folder. */
+export interface DashboardLink {
+  from: string;
+  to: string;
+  kind: 'coords' | 'orbitals';
+}
+
+/** One step of a job's status history: an attempt (0 = first, N = N-th restart) reached `status` at `at`. */
+export interface DashboardStatusEvent {
+  attempt: number;
+  status: JobStatus;
+  /** ISO 8601. */
+  at: string;
+}
+
+/** What the job detail shows beside the row: read from the job's folder when the job is chosen. */
+export interface DashboardJobDetail {
+  basename: string;
+  /** Oldest first: every attempt's submitted / started / ended events (earlier attempts from `<dir>_history_N`). */
+  history: DashboardStatusEvent[];
+  /** run_info.json as it is on disk (pretty-printed when it parses), null when there is none. */
+  runInfo: string | null;
+  /** Why run_info.json could not be read. */
+  runInfoError: string | null;
+  /** The last lines of the program's output, null when there is none yet. */
+  outputTail: { fileName: string; text: string; truncated: boolean } | null;
+  /** Whether the buttons have something to open. */
+  files: { output: boolean; input: boolean; folder: boolean };
+  /** ISO 8601: when the host read the folder. */
+  at: string;
+}
+
 /** One earlier (or the current) launch of the batchfile. */
 export interface DashboardHistoryEntry {
   id: string;
@@ -91,6 +123,8 @@ export type SortDirection = 'asc' | 'desc';
 
 /** The UI intent the page keeps with getState/setState and reports to the host. */
 export interface DashboardViewState {
+  /** The batch on show (its batchfile path), so the serializer can reopen the same batch after a reload. */
+  batchId: string | null;
   sort: { column: DashboardColumn; direction: SortDirection } | null;
   /** Shown statuses; empty means all. */
   statuses: JobStatus[];
@@ -135,6 +169,8 @@ export const SnapshotMessage = messageType<{
   batch: DashboardBatch;
   /** In batchfile order. */
   jobs: DashboardJob[];
+  /** The pipes between the jobs (both ends in the batch), for the graph and the detail's upstream/downstream. */
+  links: DashboardLink[];
   history: DashboardHistoryEntry[];
   /** ISO 8601: when the host read this. */
   at: string;
@@ -146,13 +182,21 @@ export const BatchChangedMessage = messageType<{ batch: DashboardBatch }>()('bat
 /** host → page: the list of launches changed (a launch began or ended). */
 export const HistoryChangedMessage = messageType<{ history: DashboardHistoryEntry[] }>()('batchman/dashboard/historyChanged');
 
+/** host → page: the chosen job's detail (answers selectJob, and again when that job changes while chosen). */
+export const JobDetailMessage = messageType<{ detail: DashboardJobDetail }>()('batchman/dashboard/jobDetail');
+
+/** host → page: show and choose this job (the dashboard was opened from a job, or a job was chosen in the tree). */
+export const RevealJobMessage = messageType<{ basename: string }>()('batchman/dashboard/revealJob');
+
 /** The message a type describes, as it goes over postMessage. */
 export type MessageOf<T> = T extends MessageType<infer M, infer P> ? { method: M; params: P } : never;
 
 export type PageToHostMessage = MessageOf<
   typeof ReadyMessage | typeof SelectJobMessage | typeof JobActionMessage | typeof ShowLaunchMessage | typeof OpenBatchFileMessage | typeof ViewStateMessage
 >;
-export type HostToPageMessage = MessageOf<typeof SnapshotMessage | typeof JobsChangedMessage | typeof BatchChangedMessage | typeof HistoryChangedMessage>;
+export type HostToPageMessage = MessageOf<
+  typeof SnapshotMessage | typeof JobsChangedMessage | typeof BatchChangedMessage | typeof HistoryChangedMessage | typeof JobDetailMessage | typeof RevealJobMessage
+>;
 
 export function message<M extends string, P>(type: MessageType<M, P>, params: P): { method: M; params: P } {
   return { method: type.method, params };
@@ -163,7 +207,7 @@ export function isMessage<M extends string, P>(value: unknown, type: MessageType
   return typeof value === 'object' && value !== null && (value as { method?: unknown }).method === type.method && 'params' in value;
 }
 
-const HOST_TO_PAGE: ReadonlySet<string> = new Set([SnapshotMessage, JobsChangedMessage, BatchChangedMessage, HistoryChangedMessage].map((type) => type.method));
+const HOST_TO_PAGE: ReadonlySet<string> = new Set([SnapshotMessage, JobsChangedMessage, BatchChangedMessage, HistoryChangedMessage, JobDetailMessage, RevealJobMessage].map((type) => type.method));
 const PAGE_TO_HOST: ReadonlySet<string> = new Set([ReadyMessage, SelectJobMessage, JobActionMessage, ShowLaunchMessage, OpenBatchFileMessage, ViewStateMessage].map((type) => type.method));
 
 export function isHostToPageMessage(value: unknown): value is HostToPageMessage {
