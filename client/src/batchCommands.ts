@@ -9,6 +9,7 @@ import type { JobView } from '../../core/view/jobView.js';
 import { cancelArgs, previousLaunchOptions } from '../../core/view/launchOptions.js';
 import type { Batches } from './batches.js';
 import type { BatchmanCli } from './cli.js';
+import type { Dashboards } from './dashboard/dashboards.js';
 import { COMMANDS, TRUSTED_ONLY } from './commands.js';
 import type { CommandKey } from './commands.js';
 import { setGroupByStatus } from './config.js';
@@ -18,6 +19,7 @@ export interface CommandDeps {
   batches: Batches;
   cli: BatchmanCli;
   log: vscode.LogOutputChannel;
+  dashboards: Dashboards;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -159,6 +161,29 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       await startRunner({ batches, cli, log }, batch.batchfilePath, { ...previous, restartFailed: true, tags: [], ledgerName: batches.config.ledgerName }, 'Restarting failed jobs of');
     },
 
+    restartJob: async (arg) => {
+      const target = jobOf(arg);
+      if (!target) return;
+      const { batch, job } = target;
+      if (job.status !== 'failed' && job.status !== 'cancelled') {
+        void vscode.window.showInformationMessage(`${job.basename} is ${job.status.replace('_', ' ')}: only a failed or cancelled job can be restarted.`);
+        return;
+      }
+      if (batch.live === 'runner') {
+        void vscode.window.showWarningMessage(`The runner of ${batch.label} is still working. Restart ${job.basename} when it has ended.`);
+        return;
+      }
+      if (!(await checkBatchfile(batch.batchfilePath, 'restart its jobs'))) return;
+      const answer = await vscode.window.showWarningMessage(
+        `Restart ${job.basename} of ${batch.label}?`,
+        { modal: true, detail: 'Its folder is kept as <folder>_history_N and the job runs again (walltime or memory doubled when that was the cause); jobs blocked behind it run after it.' },
+        'Restart',
+      );
+      if (answer !== 'Restart') return;
+      const previous = previousLaunchOptions(batches.monitor.info(batch.id)?.record?.command_options);
+      await startRunner({ batches, cli, log }, batch.batchfilePath, { ...previous, restartFailed: true, restartJobs: [job.basename], tags: [], ledgerName: batches.config.ledgerName }, `Restarting ${job.basename} of`);
+    },
+
     refresh: async (arg) => {
       const batch = targetOf(arg).batch;
       if (batch) await batches.monitor.refresh(batch.id);
@@ -235,5 +260,12 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
     },
 
     showLog: () => log.show(),
+
+    openDashboard: async (arg) => {
+      // From a job (tree node or `{ batchId, basename }`): its batch's dashboard, with that job shown and chosen.
+      const target = targetOf(arg);
+      const batch = target.batch ?? (await batchOf(arg, 'Batchman: Open Batch Dashboard'));
+      if (batch) await deps.dashboards.open(batch.id, target.job?.basename);
+    },
   };
 }

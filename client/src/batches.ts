@@ -210,6 +210,7 @@ export class Batches implements vscode.Disposable {
     const summary = batch && this.tree.summary(batch.id);
     if (batch && summary && summary.total > 0) {
       lenses.push(new vscode.CodeLens(range, { title: summaryText(summary), command: COMMANDS.showBatches, arguments: [batch.id] }));
+      lenses.push(new vscode.CodeLens(range, { title: '$(dashboard) Open dashboard', command: COMMANDS.openDashboard, arguments: [batch.id] }));
     }
     return lenses;
   }

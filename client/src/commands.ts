@@ -6,6 +6,7 @@ export const COMMANDS = {
   launch: 'batchman.launch',
   cancelBatch: 'batchman.cancelBatch',
   restartFailed: 'batchman.restartFailed',
+  restartJob: 'batchman.restartJob',
   refresh: 'batchman.refresh',
   validate: 'batchman.validate',
   openBatchfile: 'batchman.openBatchfile',
@@ -19,6 +20,7 @@ export const COMMANDS = {
   ungroup: 'batchman.ungroup',
   showBatches: 'batchman.showBatches',
   showLog: 'batchman.showLog',
+  openDashboard: 'batchman.openDashboard',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;
@@ -28,6 +30,8 @@ export type CommandId = (typeof COMMANDS)[CommandKey];
 export const VIEWS = {
   container: 'batchman',
   batches: 'batchman.batches',
+  /** The dashboard webview panel's type (its serializer restores panels of this type after a reload). */
+  dashboard: 'batchman.dashboard',
 } as const;
 
 /** Context keys the manifest's `when` clauses read. */
@@ -36,4 +40,4 @@ export const CONTEXT_KEYS = {
 } as const;
 
 /** Commands that start or stop work: refused in an untrusted workspace. */
-export const TRUSTED_ONLY: ReadonlySet<CommandKey> = new Set<CommandKey>(['launch', 'cancelBatch', 'cancelJob', 'restartFailed']);
+export const TRUSTED_ONLY: ReadonlySet<CommandKey> = new Set<CommandKey>(['launch', 'cancelBatch', 'cancelJob', 'restartFailed', 'restartJob']);

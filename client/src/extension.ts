@@ -5,6 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './batchCommands.js';
 import { Batches } from './batches.js';
 import { BatchmanCli } from './cli.js';
+import { Dashboards } from './dashboard/dashboards.js';
 import { createLanguageClient } from './languageClient.js';
 
 let client: LanguageClient | undefined;
@@ -19,7 +20,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   try {
     const batches = new Batches(log);
     context.subscriptions.push(batches);
-    registerCommands(context, { batches, cli: new BatchmanCli(context.asAbsolutePath('dist/cli.js')), log });
+    const dashboards = new Dashboards(batches, context.extensionUri, log);
+    context.subscriptions.push(dashboards);
+    registerCommands(context, { batches, cli: new BatchmanCli(context.asAbsolutePath('dist/cli.js')), log, dashboards });
     if (!vscode.workspace.isTrusted) log.info('untrusted workspace: language features and the Batches view work; launching and cancelling are refused');
   } catch (error) {
     showActivationError(log, 'the Batches view', error);

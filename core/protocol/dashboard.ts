@@ -121,6 +121,10 @@ export type DashboardColumn = (typeof DASHBOARD_COLUMNS)[number];
 
 export type SortDirection = 'asc' | 'desc';
 
+/** The dashboard's tabs. */
+export const DASHBOARD_TABS = ['jobs', 'graph', 'timeline', 'history'] as const;
+export type DashboardTab = (typeof DASHBOARD_TABS)[number];
+
 /** The UI intent the page keeps with getState/setState and reports to the host. */
 export interface DashboardViewState {
   /** The batch on show (its batchfile path), so the serializer can reopen the same batch after a reload. */
@@ -130,6 +134,7 @@ export interface DashboardViewState {
   statuses: JobStatus[];
   search: string;
   selected: string | null;
+  tab: DashboardTab;
 }
 
 /** Job buttons of the detail view; the host maps each to its command. */

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { JobsChangedMessage, ReadyMessage, SelectJobMessage, SnapshotMessage, ViewStateMessage, message } from '../../core/protocol/dashboard.js';
-import type { DashboardBatch, DashboardJob, PageToHostMessage } from '../../core/protocol/dashboard.js';
+import { DASHBOARD_PROTOCOL_VERSION, JobActionMessage, JobDetailMessage, JobsChangedMessage, ReadyMessage, RevealJobMessage, SelectJobMessage, SnapshotMessage, ViewStateMessage, message } from '../../core/protocol/dashboard.js';
+import type { DashboardBatch, DashboardJob, DashboardLink, PageToHostMessage } from '../../core/protocol/dashboard.js';
 import type { JobStatus } from '../../core/status.js';
 import { RESULTS_DIR, ensureWebviewBuilt, openDashboard, webviewSkip } from './harness.js';
 import type { DashboardPage } from './harness.js';
@@ -73,6 +73,13 @@ const BATCH: DashboardBatch = {
   error: null,
 };
 
+/** job00010 → job00011 → job00012 (coords), job00010 → job00013 (orbitals). */
+const LINKS: DashboardLink[] = [
+  { from: 'job00010', to: 'job00011', kind: 'coords' },
+  { from: 'job00011', to: 'job00012', kind: 'coords' },
+  { from: 'job00010', to: 'job00013', kind: 'orbitals' },
+];
+
 const skip = webviewSkip();
 if (skip) console.log(`# webview suite skipped: ${skip}`);
 
@@ -102,12 +109,12 @@ describe('dashboard webview in Chromium', { skip }, () => {
   it('says ready before anything else, once', { timeout: 30_000 }, async () => {
     await page().waitForFunction(() => (globalThis as unknown as TestGlobal).__test.posted.length > 0, undefined, { timeout: 20_000 });
     const messages = await posted();
-    assert.deepEqual(messages[0], message(ReadyMessage, { protocolVersion: 1 }));
+    assert.deepEqual(messages[0], message(ReadyMessage, { protocolVersion: DASHBOARD_PROTOCOL_VERSION }));
     assert.equal(messages.filter((m) => m.method === ReadyMessage.method).length, 1);
   });
 
   it('renders a 10,000-job batch with only a window of rows in the DOM', { timeout: 60_000 }, async () => {
-    const snapshot = message(SnapshotMessage, { batch: BATCH, jobs, history: [], at: '2025-01-01T09:00:00.000Z' });
+    const snapshot = message(SnapshotMessage, { batch: BATCH, jobs, links: LINKS, history: [], at: '2025-01-01T09:00:00.000Z' });
     const ms = await send(snapshot, '[data-testid="shown-count"]', `${JOB_COUNT} jobs`);
     console.log(`# first render of ${JOB_COUNT} jobs: ${ms.toFixed(0)} ms (snapshot posted → rows painted)`);
     const inDom = await rowsInDom();
@@ -165,6 +172,58 @@ describe('dashboard webview in Chromium', { skip }, () => {
     assert.equal(await page().locator(`[id="${active}"]`).getAttribute('data-job'), 'job09999');
     const selections = (await posted()).filter((m) => m.method === SelectJobMessage.method).map((m) => (m.params as { basename: string }).basename);
     assert.deepEqual(selections, [HOSTILE, 'job09999']);
+  });
+
+  it('shows the chosen job\'s detail: neighbours, the host\'s answer as text, buttons by what exists', { timeout: 30_000 }, async () => {
+    const pane = page().locator('[data-testid="job-detail"]');
+    await send(message(RevealJobMessage, { basename: 'job00011' }), '[data-testid="job-detail"] .detail-title', 'job00011');
+    const chosen = (await posted()).filter((m) => m.method === SelectJobMessage.method).at(-1);
+    assert.deepEqual(chosen?.params, { basename: 'job00011' }, 'the host is asked for the detail');
+    assert.equal(await page().locator('.job-row.selected').getAttribute('data-job'), 'job00011', 'the table follows');
+    assert.equal(await pane.locator('.detail-relation').nth(0).locator('button').textContent(), 'job00010 (coords)');
+    assert.equal(await pane.locator('.detail-relation').nth(1).locator('button').textContent(), 'job00012 (coords)');
+
+    const at = '2025-01-01T10:00:00.000Z';
+    const tail = `last line\n${HOSTILE_MESSAGE}`;
+    const detail = {
+      basename: 'job00011',
+      history: [
+        { attempt: 0, status: 'pending' as const, at: '2025-01-01T08:00:00.000Z' },
+        { attempt: 0, status: 'failed' as const, at: '2025-01-01T08:10:00.000Z' },
+        { attempt: 1, status: 'pending' as const, at: '2025-01-01T08:11:00.000Z' },
+      ],
+      runInfo: JSON.stringify({ job_name: HOSTILE }, null, 2),
+      runInfoError: null,
+      outputTail: { fileName: 'job00011.out', text: tail, truncated: true },
+      files: { output: true, input: false, folder: true },
+      at,
+    };
+    await send(message(JobDetailMessage, { detail }), '[data-testid="output-tail"]', 'last line');
+    assert.equal(await pane.locator('[data-testid="output-tail"]').textContent(), tail);
+    assert.ok(((await pane.locator('[data-testid="run-info"]').textContent()) ?? '').includes(HOSTILE));
+    assert.equal(await pane.locator('.detail-history li').count(), 3);
+    assert.equal(await pane.locator('img, b, script').count(), 0, 'no markup from the answer became elements');
+
+    const actionsPosted = async () => (await posted()).filter((m) => m.method === JobActionMessage.method).map((m) => m.params);
+    await pane.locator('vscode-button[data-action="openOutput"]').click();
+    await pane.locator('vscode-button[data-action="openInput"]').click({ force: true });
+    await pane.locator('vscode-button[data-action="restart"]').click();
+    assert.deepEqual(await actionsPosted(), [
+      { basename: 'job00011', action: 'openOutput' },
+      { basename: 'job00011', action: 'restart' },
+    ], 'a disabled button (no input file) posts nothing; a failed job can be restarted');
+    assert.equal(await pane.locator('vscode-button[data-action="cancel"]').evaluate((button) => (button as unknown as { disabled: boolean }).disabled), true);
+
+    // An answer for a job no longer chosen is ignored.
+    await send(message(JobDetailMessage, { detail: { ...detail, basename: 'job00012', outputTail: { fileName: 'x', text: 'other job', truncated: false } } }), '[data-testid="job-detail"] .detail-title', 'job00011');
+    assert.equal(await pane.locator('[data-testid="output-tail"]').textContent(), tail);
+
+    // A neighbour is a link: choosing it moves the selection, and its status change shows in the pane in place.
+    await pane.locator('.detail-relation').nth(1).locator('button').click();
+    await pane.locator('.detail-title', { hasText: 'job00012' }).waitFor();
+    await send(message(JobsChangedMessage, { jobs: [{ ...jobs[12]!, status: 'failed', cause: 'TIMEOUT', endedAt: at, lastEvent: { status: 'failed', at } }], at }), '[data-testid="job-detail"] .detail-cause', 'TIMEOUT');
+    assert.equal(await pane.locator('.detail-head .badge').textContent(), 'failed');
+    assert.deepEqual(dashboard!.problems, []);
   });
 
   it('sorts by a column header and filters by status', { timeout: 30_000 }, async () => {

@@ -1,7 +1,7 @@
 // The page's side of the webview channel: VS Code's API (acquireVsCodeApi, callable once), typed posting, the UI
 // intent kept with getState/setState, and the host's messages.
-import { isHostToPageMessage, message } from '../../core/protocol/dashboard.js';
-import type { DashboardViewState, HostToPageMessage, MessageType } from '../../core/protocol/dashboard.js';
+import { DASHBOARD_TABS, isHostToPageMessage, message } from '../../core/protocol/dashboard.js';
+import type { DashboardTab, DashboardViewState, HostToPageMessage, MessageType } from '../../core/protocol/dashboard.js';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -24,7 +24,15 @@ export class Host {
     if (typeof state !== 'object' || state === null) return undefined;
     const candidate = state as Partial<DashboardViewState>;
     if (!Array.isArray(candidate.statuses) || typeof candidate.search !== 'string') return undefined;
-    return { sort: candidate.sort ?? null, statuses: candidate.statuses, search: candidate.search, selected: candidate.selected ?? null };
+    const tab = DASHBOARD_TABS.includes(candidate.tab as DashboardTab) ? (candidate.tab as DashboardTab) : 'jobs';
+    return {
+      batchId: typeof candidate.batchId === 'string' ? candidate.batchId : null,
+      sort: candidate.sort ?? null,
+      statuses: candidate.statuses,
+      search: candidate.search,
+      selected: candidate.selected ?? null,
+      tab,
+    };
   }
 
   saveState(state: DashboardViewState): void {

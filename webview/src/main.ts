@@ -1,15 +1,21 @@
 // The dashboard page (dist/webview.js): builds the view, says `ready`, then applies the host's messages in place.
-// Plain DOM and VS Code's theme variables (no UI kit is installed); the host side lives in client/.
+// One selection is shared by the table, the graph, the timeline and the detail pane; the host is told of it and
+// answers with the job's detail. VS Code's theme variables and vscode-elements; the host side lives in client/.
 import './styles.css';
-import { DASHBOARD_PROTOCOL_VERSION, ReadyMessage, SelectJobMessage, ViewStateMessage } from '../../core/protocol/dashboard.js';
-import type { DashboardColumn, DashboardViewState, HostToPageMessage } from '../../core/protocol/dashboard.js';
+import { DASHBOARD_PROTOCOL_VERSION, JobActionMessage, ReadyMessage, SelectJobMessage, ViewStateMessage } from '../../core/protocol/dashboard.js';
+import type { DashboardColumn, DashboardJob, DashboardLink, DashboardTab, DashboardViewState, HostToPageMessage } from '../../core/protocol/dashboard.js';
 import { RunTable } from '../../core/view/dashboardTable.js';
 import type { RunTableQuery } from '../../core/view/dashboardTable.js';
+import { JobDetailPane } from './detail.js';
+import type { JobRelations } from './detail.js';
 import { el } from './dom.js';
+import { GraphView } from './graph.js';
 import { BatchHeader } from './header.js';
 import { HistoryList } from './history.js';
 import { Host } from './host.js';
 import { VirtualTable } from './table.js';
+import { DashboardTabs } from './tabs.js';
+import { TimelineView } from './timeline.js';
 import { Toolbar } from './toolbar.js';
 
 const host = new Host();
@@ -17,6 +23,10 @@ const saved = host.savedState();
 const table = new RunTable();
 let query: RunTableQuery = { sort: saved?.sort ?? null, statuses: saved?.statuses ?? [], search: saved?.search ?? '' };
 table.setQuery(query);
+let batchId: string | null = saved?.batchId ?? null;
+let selected: string | null = saved?.selected ?? null;
+let shownRecord: string | null = null;
+let relations = new Map<string, { upstream: DashboardLink[]; downstream: DashboardLink[] }>();
 
 const header = new BatchHeader(host);
 const history = new HistoryList(host);
@@ -26,24 +36,37 @@ const toolbar = new Toolbar({
 });
 const grid = new VirtualTable(table, {
   onSort: (column) => changeQuery({ ...query, sort: nextSort(query.sort, column) }),
-  onSelect: (basename) => {
-    host.post(SelectJobMessage, { basename });
-    saveState();
-  },
+  onSelect: (basename) => choose(basename, 'table'),
+});
+const graph = new GraphView({ onSelect: (basename) => choose(basename, 'graph') });
+const timeline = new TimelineView({ onSelect: (basename) => choose(basename, 'timeline') });
+const detail = new JobDetailPane({
+  onSelect: (basename) => choose(basename, 'detail'),
+  onAction: (basename, action) => host.post(JobActionMessage, { basename, action }),
+  onClose: () => choose(null, 'detail'),
 });
 toolbar.restore(query.search, query.statuses);
 grid.showSort(query.sort);
 
-const root = el(
-  'main',
-  { className: 'dashboard' },
-  header.element,
-  el('section', { className: 'run-table', attrs: { 'aria-label': 'Run table' } }, toolbar.element, grid.element),
-  history.element,
+const tabs = new DashboardTabs(
+  {
+    jobs: el('section', { className: 'run-table', attrs: { 'aria-label': 'Run table' } }, toolbar.element, grid.element),
+    graph: graph.element,
+    timeline: timeline.element,
+    history: history.element,
+  },
+  saved?.tab ?? 'jobs',
+  (tab) => {
+    showPictures(tab);
+    saveState();
+  },
 );
-document.body.appendChild(root);
-
-let shownRecord: string | null = null;
+document.body.appendChild(el('main', { className: 'dashboard' }, header.element, el('div', { className: 'dashboard-body' }, tabs.element, detail.element)));
+showPictures(tabs.selected);
+// The tab panels take the window's height below the header (the virtual table needs a height to scroll in).
+new ResizeObserver(() => {
+  document.body.style.setProperty('--header-height', `${Math.ceil(header.element.getBoundingClientRect().bottom) + 64}px`);
+}).observe(header.element);
 
 host.onMessage((message) => apply(message));
 host.post(ReadyMessage, { protocolVersion: DASHBOARD_PROTOCOL_VERSION });
@@ -51,19 +74,31 @@ host.post(ReadyMessage, { protocolVersion: DASHBOARD_PROTOCOL_VERSION });
 function apply(message: HostToPageMessage): void {
   switch (message.method) {
     case 'batchman/dashboard/snapshot': {
-      const { batch, jobs, history: entries } = message.params;
+      const { batch, jobs, links, history: entries } = message.params;
+      if (batchId !== batch.id) selected = batchId === null ? selected : null;
+      batchId = batch.id;
       shownRecord = batch.record?.id ?? null;
+      relations = relationsOf(links);
       header.setBatch(batch);
       table.setJobs(jobs);
       grid.refresh();
+      graph.setJobs(jobs, links);
+      timeline.setJobs(jobs);
       history.set(entries, shownRecord);
-      if (saved?.selected && grid.selection === null && table.job(saved.selected)) grid.select(saved.selected, true);
+      tabs.setCount('history', entries.length > 0 ? String(entries.length) : '');
+      if (selected !== null && table.job(selected)) choose(selected, 'restore');
+      else if (selected !== null) choose(null, 'restore');
+      saveState();
       break;
     }
     case 'batchman/dashboard/jobsChanged': {
       const change = table.applyChanges(message.params.jobs);
       if (change.reordered) grid.refresh();
       else if (change.changed.length > 0) grid.render();
+      graph.updateJobs(message.params.jobs);
+      timeline.updateJobs(message.params.jobs);
+      const chosen = selected !== null ? message.params.jobs.find((job) => job.basename === selected) : undefined;
+      if (chosen) detail.show(chosen, relationsFor(chosen.basename));
       break;
     }
     case 'batchman/dashboard/batchChanged':
@@ -72,11 +107,60 @@ function apply(message: HostToPageMessage): void {
       break;
     case 'batchman/dashboard/historyChanged':
       history.set(message.params.history, shownRecord);
+      tabs.setCount('history', message.params.history.length > 0 ? String(message.params.history.length) : '');
+      break;
+    case 'batchman/dashboard/jobDetail':
+      detail.setDetail(message.params.detail);
+      break;
+    case 'batchman/dashboard/revealJob':
+      if (table.job(message.params.basename)) {
+        tabs.select('jobs');
+        choose(message.params.basename, 'host');
+      }
       break;
   }
   const summary = table.summary();
   header.setSummary(summary);
   toolbar.setCounts(summary, table.length);
+  tabs.setCount('jobs', String(table.length));
+}
+
+/** One selection for every view; the host hears of each change (it answers with the job's detail). */
+function choose(basename: string | null, from: 'table' | 'graph' | 'timeline' | 'detail' | 'host' | 'restore'): void {
+  const job: DashboardJob | undefined = basename !== null ? table.job(basename) : undefined;
+  const next = job ? job.basename : null;
+  const changed = next !== selected || from === 'restore';
+  selected = next;
+  if (from !== 'table' && grid.selection !== next) grid.select(next, true);
+  graph.select(next);
+  timeline.select(next);
+  detail.show(job ?? null, next !== null ? relationsFor(next) : { upstream: [], downstream: [] });
+  if (changed || from === 'host') host.post(SelectJobMessage, { basename: next });
+  saveState();
+}
+
+function relationsFor(basename: string): JobRelations {
+  return relations.get(basename) ?? { upstream: [], downstream: [] };
+}
+
+function relationsOf(links: readonly DashboardLink[]): Map<string, { upstream: DashboardLink[]; downstream: DashboardLink[] }> {
+  const map = new Map<string, { upstream: DashboardLink[]; downstream: DashboardLink[] }>();
+  const entry = (name: string) => {
+    let value = map.get(name);
+    if (!value) map.set(name, (value = { upstream: [], downstream: [] }));
+    return value;
+  };
+  for (const link of links) {
+    entry(link.to).upstream.push(link);
+    entry(link.from).downstream.push(link);
+  }
+  return map;
+}
+
+/** Pictures lay out only while their tab shows. */
+function showPictures(tab: DashboardTab): void {
+  graph.setVisible(tab === 'graph');
+  timeline.setVisible(tab === 'timeline');
 }
 
 function changeQuery(next: RunTableQuery): void {
@@ -89,7 +173,7 @@ function changeQuery(next: RunTableQuery): void {
 }
 
 function saveState(): void {
-  const state: DashboardViewState = { sort: query.sort, statuses: [...query.statuses], search: query.search, selected: grid.selection };
+  const state: DashboardViewState = { batchId, sort: query.sort, statuses: [...query.statuses], search: query.search, selected, tab: tabs.selected };
   host.saveState(state);
   host.post(ViewStateMessage, { state });
 }

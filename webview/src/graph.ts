@@ -1,0 +1,538 @@
+// The dashboard's dependency graph (the Graph tab): jobs as boxes coloured by status, pipes as arrows (orbitals
+// dashed), drawn in SVG from core/view/dashboardGraph.ts's layout, with pan (drag), zoom (wheel, buttons, keys) and
+// a legend. Big graphs stay responsive by drawing only what the viewport shows: up to DETAIL_BUDGET nodes as
+// focusable elements, and beyond that (zoomed far out) a summary of a few long paths, one per status, hit-tested
+// through the layout's spatial index. The layout is computed only while the view is visible, and again only when
+// the set of jobs or pipes changed; status updates just recolour.
+import './pictures.css';
+import type { DashboardJob, DashboardLink } from '../../core/protocol/dashboard.js';
+import { JOB_STATUSES } from '../../core/status.js';
+import type { JobStatus } from '../../core/status.js';
+import { GraphIndex, edgePath, layoutDependencyGraph, nodeLabel } from '../../core/view/dashboardGraph.js';
+import type { GraphLayout, Rect } from '../../core/view/dashboardGraph.js';
+import { statusLabel } from '../../core/view/dashboardTable.js';
+import { el, setText } from './dom.js';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Most nodes drawn one element each; when the viewport holds more, the summary is drawn instead. */
+const DETAIL_BUDGET = 1500;
+/** Below this zoom, labels are too small to read: they are hidden. */
+const LABEL_MIN_SCALE = 0.4;
+const MAX_SCALE = 3;
+const ZOOM_STEP = 1.25;
+/** A press that moves less than this (px) is a click, not a drag. */
+const DRAG_THRESHOLD = 4;
+const EDGE_KINDS: readonly DashboardLink['kind'][] = ['coords', 'orbitals'];
+
+let instances = 0;
+
+export interface GraphViewOptions {
+  /** A node was clicked or activated with Enter/Space. */
+  onSelect(basename: string): void;
+}
+
+interface DrawnNode {
+  node: SVGGElement;
+  title: SVGTitleElement;
+  status: JobStatus;
+}
+
+export class GraphView {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLDivElement;
+  private readonly svg: SVGSVGElement;
+  private readonly viewport: SVGGElement;
+  private readonly summaryLayer: SVGGElement;
+  private readonly summaryNodes = new Map<JobStatus, SVGPathElement>();
+  private readonly summaryEdges = new Map<DashboardLink['kind'], SVGPathElement>();
+  private readonly edgeLayer: SVGGElement;
+  private readonly nodeLayer: SVGGElement;
+  private readonly ring: SVGRectElement;
+  private readonly empty: HTMLDivElement;
+  private readonly zoomText: HTMLSpanElement;
+  private readonly info: HTMLSpanElement;
+  private readonly markerIds: Record<DashboardLink['kind'], string>;
+  private readonly markers: SVGMarkerElement[] = [];
+  private markerScale = 0;
+
+  private jobs = new Map<string, DashboardJob>();
+  private jobList: readonly DashboardJob[] = [];
+  private links: readonly DashboardLink[] = [];
+  private structure = '';
+  private laidOut: string | null = null;
+  private layout: GraphLayout | null = null;
+  private index: GraphIndex | null = null;
+  private nodeIndex = new Map<string, number>();
+
+  private readonly drawnNodes = new Map<number, DrawnNode>();
+  private readonly drawnEdges = new Map<number, SVGPathElement>();
+  private mode: 'detail' | 'summary' | 'none' = 'none';
+  private summaryStale = true;
+
+  private scale = 1;
+  private minScale = 0.05;
+  private tx = 0;
+  private ty = 0;
+  private needsFit = true;
+  private visible = false;
+  private frame: number | null = null;
+  private selected: string | null = null;
+  private revealPending = false;
+  private press: { x: number; y: number; tx: number; ty: number; pointer: number; dragging: boolean } | null = null;
+  private suppressClick = false;
+
+  constructor(private readonly options: GraphViewOptions) {
+    const id = ++instances;
+    this.markerIds = { coords: `graph-arrow-coords-${id}`, orbitals: `graph-arrow-orbitals-${id}` };
+
+    this.svg = svgEl('svg', { class: 'graph-svg', role: 'group', 'aria-label': 'Dependency graph' });
+    const defs = svgEl('defs');
+    for (const kind of EDGE_KINDS) {
+      const marker = svgEl('marker', { id: this.markerIds[kind], viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '8', markerHeight: '8', markerUnits: 'userSpaceOnUse', orient: 'auto' });
+      marker.appendChild(svgEl('path', { d: 'M0,0L10,5L0,10z', class: `graph-arrow kind-${kind}` }));
+      defs.appendChild(marker);
+      this.markers.push(marker);
+    }
+    this.viewport = svgEl('g', { class: 'graph-viewport' });
+    this.summaryLayer = svgEl('g', { class: 'graph-summary', 'aria-hidden': 'true' });
+    for (const kind of EDGE_KINDS) {
+      const path = svgEl('path', { class: `graph-summary-edges kind-${kind}` });
+      this.summaryEdges.set(kind, path);
+      this.summaryLayer.appendChild(path);
+    }
+    for (const status of JOB_STATUSES) {
+      const path = svgEl('path', { class: `graph-summary-nodes status-${status}` });
+      this.summaryNodes.set(status, path);
+      this.summaryLayer.appendChild(path);
+    }
+    this.edgeLayer = svgEl('g', { class: 'graph-edges', 'aria-hidden': 'true' });
+    this.nodeLayer = svgEl('g', { class: 'graph-nodes' });
+    this.ring = svgEl('rect', { class: 'graph-ring', rx: '6', 'aria-hidden': 'true' });
+    this.ring.style.display = 'none';
+    this.viewport.append(this.summaryLayer, this.edgeLayer, this.nodeLayer, this.ring);
+    this.svg.append(defs, this.viewport);
+
+    this.empty = el('div', { className: 'graph-empty', text: 'No jobs in this batch.' });
+    this.empty.hidden = true;
+    this.canvas = el('div', { className: 'graph-canvas' });
+    this.canvas.append(this.svg, this.empty);
+
+    this.zoomText = el('span', { className: 'graph-zoom', attrs: { 'aria-live': 'polite' } });
+    this.info = el('span', { className: 'graph-info' });
+    const toolbar = el(
+      'div',
+      { className: 'graph-toolbar' },
+      this.button('+', 'Zoom in', () => this.zoomBy(ZOOM_STEP)),
+      this.button('−', 'Zoom out', () => this.zoomBy(1 / ZOOM_STEP)),
+      this.button('Fit', 'Fit the whole graph', () => this.fitNow()),
+      this.zoomText,
+      this.info,
+      legend(),
+    );
+    this.element = el('section', { className: 'graph-view', attrs: { 'aria-label': 'Dependency graph' } }, toolbar, this.canvas);
+
+    this.svg.addEventListener('pointerdown', (event) => this.onPointerDown(event));
+    this.svg.addEventListener('pointermove', (event) => this.onPointerMove(event));
+    this.svg.addEventListener('pointerup', (event) => this.onPointerUp(event));
+    this.svg.addEventListener('pointercancel', (event) => this.onPointerUp(event));
+    this.svg.addEventListener('click', (event) => this.onClick(event));
+    this.svg.addEventListener('keydown', (event) => this.onKey(event));
+    this.svg.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
+    this.svg.addEventListener('focusin', (event) => this.keepInView(event.target));
+    new ResizeObserver(() => this.schedule()).observe(this.canvas);
+  }
+
+  /** A new list of jobs and pipes: relaid out (when visible) only if the jobs or pipes themselves changed. */
+  setJobs(jobs: readonly DashboardJob[], links: readonly DashboardLink[]): void {
+    this.jobs = new Map(jobs.map((job) => [job.basename, job]));
+    const structure = JSON.stringify([jobs.map((job) => job.basename), links.map((link) => [link.from, link.to, link.kind])]);
+    if (structure !== this.structure) {
+      this.structure = structure;
+      this.jobList = jobs;
+      this.links = links;
+      this.needsFit = true;
+    } else {
+      for (const [position, drawn] of this.drawnNodes) this.paintNode(drawn, this.layout!.nodes[position]!.basename);
+    }
+    this.summaryStale = true;
+    this.empty.hidden = jobs.length > 0;
+    this.svg.style.display = jobs.length > 0 ? '' : 'none';
+    setText(this.info, `${jobs.length} ${jobs.length === 1 ? 'job' : 'jobs'} · ${links.length} ${links.length === 1 ? 'pipe' : 'pipes'}`);
+    this.schedule();
+  }
+
+  /** Jobs whose status changed (same set of jobs): recolours their nodes, no relayout. */
+  updateJobs(changed: readonly DashboardJob[]): void {
+    for (const job of changed) {
+      if (!this.jobs.has(job.basename)) continue;
+      this.jobs.set(job.basename, job);
+      const position = this.layout && this.laidOut === this.structure ? this.nodeIndex.get(job.basename) : undefined;
+      const drawn = position === undefined ? undefined : this.drawnNodes.get(position);
+      if (drawn) this.paintNode(drawn, job.basename);
+      this.summaryStale = true;
+    }
+    if (this.mode === 'summary') this.schedule();
+  }
+
+  /** Highlights a job's node (null: none), and brings it into view if it is off screen. */
+  select(basename: string | null): void {
+    if (basename === this.selected) return;
+    const previous = this.selected;
+    this.selected = basename;
+    for (const name of [previous, basename]) {
+      const position = name === null ? undefined : this.nodeIndex.get(name);
+      const drawn = position === undefined ? undefined : this.drawnNodes.get(position);
+      drawn?.node.classList.toggle('selected', name === basename);
+    }
+    for (const [position, path] of this.drawnEdges) {
+      const edge = this.layout!.edges[position]!;
+      path.classList.toggle('related', basename !== null && (edge.from === basename || edge.to === basename));
+    }
+    this.revealPending = basename !== null;
+    this.schedule();
+  }
+
+  /** The tab is shown or hidden: nothing is laid out or drawn while hidden. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible) this.schedule();
+    else if (this.frame !== null) {
+      cancelAnimationFrame(this.frame);
+      this.frame = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- drawing
+
+  private schedule(): void {
+    if (!this.visible || this.frame !== null) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    if (!this.visible) return;
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    if (width === 0 || height === 0) return; // not laid out yet: the ResizeObserver calls again
+    if (this.laidOut !== this.structure) this.relayout(width / height);
+    const layout = this.layout;
+    if (!layout || !this.index) return;
+    if (this.needsFit) this.fit(width, height);
+    if (this.revealPending) this.reveal(width, height);
+
+    this.viewport.setAttribute('transform', `translate(${round(this.tx)},${round(this.ty)}) scale(${this.scale})`);
+    this.svg.classList.toggle('graph-small', this.scale < LABEL_MIN_SCALE);
+    if (this.markerScale !== this.scale) {
+      // arrowheads keep about 8 screen pixels at any zoom (markers ignore non-scaling strokes), but never outgrow a node
+      this.markerScale = this.scale;
+      const size = String(round(Math.min(12, 8 / this.scale)));
+      for (const marker of this.markers) {
+        marker.setAttribute('markerWidth', size);
+        marker.setAttribute('markerHeight', size);
+      }
+    }
+    setText(this.zoomText, `${Math.round(this.scale * 100)}%`);
+
+    // what the viewport shows, plus a margin so a short pan shows no gap
+    const view: Rect = { x: -this.tx / this.scale, y: -this.ty / this.scale, width: width / this.scale, height: height / this.scale };
+    const margin = 0.25;
+    const around: Rect = { x: view.x - view.width * margin, y: view.y - view.height * margin, width: view.width * (1 + 2 * margin), height: view.height * (1 + 2 * margin) };
+    const nodes = this.index.nodesIn(around);
+    if (nodes.length > DETAIL_BUDGET) this.drawSummary(layout);
+    else this.drawDetail(layout, nodes, this.index.edgesIn(around));
+    this.placeRing(layout);
+  }
+
+  private relayout(aspectRatio: number): void {
+    this.clearDetail();
+    this.layout = layoutDependencyGraph(this.jobList, this.links, { aspectRatio });
+    this.index = new GraphIndex(this.layout);
+    this.nodeIndex = new Map(this.layout.nodes.map((node, i) => [node.basename, i]));
+    this.laidOut = this.structure;
+    this.summaryStale = true;
+    this.needsFit = true;
+    const d = new Map<DashboardLink['kind'], string[]>(EDGE_KINDS.map((kind) => [kind, []]));
+    for (const edge of this.layout.edges) d.get(edge.kind)!.push(edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${round(p.x)},${round(p.y)}`).join(''));
+    for (const [kind, path] of this.summaryEdges) path.setAttribute('d', d.get(kind)!.join(''));
+  }
+
+  private drawSummary(layout: GraphLayout): void {
+    if (this.mode !== 'summary') {
+      this.clearDetail();
+      this.summaryLayer.style.display = '';
+      this.mode = 'summary';
+    }
+    if (!this.summaryStale) return;
+    const d = new Map<JobStatus, string[]>(JOB_STATUSES.map((status) => [status, []]));
+    for (const node of layout.nodes) {
+      const status = this.jobs.get(node.basename)?.status ?? 'not_started';
+      d.get(status)!.push(`M${round(node.x)},${round(node.y)}h${node.width}v${node.height}h${-node.width}z`);
+    }
+    for (const [status, path] of this.summaryNodes) path.setAttribute('d', d.get(status)!.join(''));
+    this.summaryStale = false;
+  }
+
+  private drawDetail(layout: GraphLayout, nodes: readonly number[], edges: readonly number[]): void {
+    if (this.mode !== 'detail') {
+      this.summaryLayer.style.display = 'none';
+      this.mode = 'detail';
+    }
+    const focused = this.svg.ownerDocument.activeElement;
+    const wanted = new Set(nodes);
+    for (const [position, drawn] of this.drawnNodes) {
+      if (wanted.has(position) || drawn.node === focused) continue; // a focused node stays, or focus would be lost
+      drawn.node.remove();
+      this.drawnNodes.delete(position);
+    }
+    for (const position of nodes) if (!this.drawnNodes.has(position)) this.drawnNodes.set(position, this.createNode(layout, position));
+
+    const wantedEdges = new Set(edges);
+    for (const [position, path] of this.drawnEdges) {
+      if (wantedEdges.has(position)) continue;
+      path.remove();
+      this.drawnEdges.delete(position);
+    }
+    for (const position of edges) {
+      if (this.drawnEdges.has(position)) continue;
+      const edge = layout.edges[position]!;
+      const path = svgEl('path', { class: `graph-edge kind-${edge.kind}`, d: edgePath(edge.points), 'marker-end': `url(#${this.markerIds[edge.kind]})` });
+      path.setAttribute('data-from', edge.from);
+      path.setAttribute('data-to', edge.to);
+      if (this.selected !== null && (edge.from === this.selected || edge.to === this.selected)) path.classList.add('related');
+      this.edgeLayer.appendChild(path);
+      this.drawnEdges.set(position, path);
+    }
+  }
+
+  private createNode(layout: GraphLayout, position: number): DrawnNode {
+    const { basename, x, y, width, height } = layout.nodes[position]!;
+    const node = svgEl('g', { transform: `translate(${round(x)},${round(y)})`, tabindex: '0', role: 'button' });
+    node.setAttribute('data-job', basename);
+    const title = svgEl('title');
+    const label = svgEl('text', { x: '10', y: String(height / 2), class: 'graph-label' });
+    label.textContent = nodeLabel(basename, width);
+    node.append(title, svgEl('rect', { width: String(width), height: String(height), rx: '5', class: 'graph-box' }), label);
+    const drawn: DrawnNode = { node, title, status: 'not_started' };
+    this.paintNode(drawn, basename, true);
+    this.nodeLayer.appendChild(node);
+    return drawn;
+  }
+
+  private paintNode(drawn: DrawnNode, basename: string, fresh = false): void {
+    const status = this.jobs.get(basename)?.status ?? 'not_started';
+    if (!fresh && drawn.status === status) return;
+    drawn.status = status;
+    drawn.node.setAttribute('class', `graph-node status-${status}${basename === this.selected ? ' selected' : ''}`);
+    drawn.node.setAttribute('aria-label', `job ${basename}, ${statusLabel(status)}`);
+    drawn.title.textContent = `${basename} (${statusLabel(status)})`;
+  }
+
+  private clearDetail(): void {
+    for (const drawn of this.drawnNodes.values()) drawn.node.remove();
+    for (const path of this.drawnEdges.values()) path.remove();
+    this.drawnNodes.clear();
+    this.drawnEdges.clear();
+    this.mode = 'none';
+  }
+
+  private placeRing(layout: GraphLayout): void {
+    const position = this.selected === null ? undefined : this.nodeIndex.get(this.selected);
+    if (position === undefined || this.mode !== 'summary') {
+      this.ring.style.display = 'none';
+      return;
+    }
+    const node = layout.nodes[position]!;
+    const pad = 4 / this.scale;
+    this.ring.setAttribute('x', String(node.x - pad));
+    this.ring.setAttribute('y', String(node.y - pad));
+    this.ring.setAttribute('width', String(node.width + 2 * pad));
+    this.ring.setAttribute('height', String(node.height + 2 * pad));
+    this.ring.style.display = '';
+  }
+
+  // ---------------------------------------------------------------- pan and zoom
+
+  /** The whole graph in view, never magnified beyond 100%. */
+  private fit(width: number, height: number): void {
+    const layout = this.layout!;
+    const scale = Math.min(1, width / layout.width, height / layout.height);
+    this.scale = scale;
+    this.minScale = Math.min(0.1, scale / 2);
+    this.tx = (width - layout.width * scale) / 2;
+    this.ty = Math.max(0, (height - layout.height * scale) / 2);
+    this.needsFit = false;
+  }
+
+  private fitNow(): void {
+    this.needsFit = true;
+    this.schedule();
+  }
+
+  private zoomBy(factor: number, px = this.canvas.clientWidth / 2, py = this.canvas.clientHeight / 2): void {
+    const scale = Math.min(MAX_SCALE, Math.max(this.minScale, this.scale * factor));
+    this.tx = px - (px - this.tx) * (scale / this.scale);
+    this.ty = py - (py - this.ty) * (scale / this.scale);
+    this.scale = scale;
+    this.needsFit = false;
+    this.schedule();
+  }
+
+  private panBy(dx: number, dy: number): void {
+    this.tx += dx;
+    this.ty += dy;
+    this.needsFit = false;
+    this.schedule();
+  }
+
+  /** Centres the selected node when it is outside the viewport. */
+  private reveal(width: number, height: number): void {
+    this.revealPending = false;
+    const position = this.selected === null ? undefined : this.nodeIndex.get(this.selected);
+    if (position === undefined) return;
+    const node = this.layout!.nodes[position]!;
+    const left = node.x * this.scale + this.tx;
+    const top = node.y * this.scale + this.ty;
+    if (left >= 0 && top >= 0 && left + node.width * this.scale <= width && top + node.height * this.scale <= height) return;
+    this.tx = width / 2 - (node.x + node.width / 2) * this.scale;
+    this.ty = height / 2 - (node.y + node.height / 2) * this.scale;
+  }
+
+  /** Tabbing onto a node half out of view pans it in (the canvas itself never scrolls). */
+  private keepInView(target: EventTarget | null): void {
+    const basename = target instanceof Element ? target.getAttribute('data-job') : null;
+    const position = basename === null ? undefined : this.nodeIndex.get(basename);
+    if (position === undefined || !this.layout) return;
+    const node = this.layout.nodes[position]!;
+    const width = this.canvas.clientWidth;
+    const height = this.canvas.clientHeight;
+    const left = node.x * this.scale + this.tx;
+    const top = node.y * this.scale + this.ty;
+    const right = left + node.width * this.scale;
+    const bottom = top + node.height * this.scale;
+    const dx = left < 8 ? 8 - left : right > width - 8 ? width - 8 - right : 0;
+    const dy = top < 8 ? 8 - top : bottom > height - 8 ? height - 8 - bottom : 0;
+    if (dx !== 0 || dy !== 0) this.panBy(dx, dy);
+  }
+
+  // ---------------------------------------------------------------- input
+
+  private onPointerDown(event: PointerEvent): void {
+    this.suppressClick = false;
+    if (event.button !== 0) return;
+    this.press = { x: event.clientX, y: event.clientY, tx: this.tx, ty: this.ty, pointer: event.pointerId, dragging: false };
+  }
+
+  private onPointerMove(event: PointerEvent): void {
+    const press = this.press;
+    if (!press || event.pointerId !== press.pointer) return;
+    const dx = event.clientX - press.x;
+    const dy = event.clientY - press.y;
+    if (!press.dragging && Math.hypot(dx, dy) < DRAG_THRESHOLD) return;
+    if (!press.dragging) {
+      press.dragging = true;
+      this.svg.setPointerCapture(press.pointer);
+      this.svg.classList.add('graph-dragging');
+    }
+    this.tx = press.tx + dx;
+    this.ty = press.ty + dy;
+    this.needsFit = false;
+    this.schedule();
+  }
+
+  private onPointerUp(event: PointerEvent): void {
+    const press = this.press;
+    if (!press || event.pointerId !== press.pointer) return;
+    this.press = null;
+    if (press.dragging) {
+      this.suppressClick = true; // the click that ends a drag selects nothing
+      if (this.svg.hasPointerCapture(press.pointer)) this.svg.releasePointerCapture(press.pointer);
+      this.svg.classList.remove('graph-dragging');
+    }
+  }
+
+  private onClick(event: MouseEvent): void {
+    if (this.suppressClick) {
+      this.suppressClick = false;
+      return;
+    }
+    const node = (event.target as Element | null)?.closest?.('.graph-node');
+    let basename = node?.getAttribute('data-job') ?? null;
+    if (basename === null && this.mode === 'summary' && this.index) {
+      // the summary has no node elements: find the node under the pointer in the layout
+      const box = this.svg.getBoundingClientRect();
+      const found = this.index.nodeAt((event.clientX - box.left - this.tx) / this.scale, (event.clientY - box.top - this.ty) / this.scale);
+      if (found >= 0) basename = this.layout!.nodes[found]!.basename;
+    }
+    if (basename !== null) this.choose(basename);
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const node = (event.target as Element | null)?.closest?.('.graph-node');
+    const basename = node?.getAttribute('data-job') ?? null;
+    switch (event.key) {
+      case 'Enter':
+      case ' ':
+        if (basename === null) return;
+        this.choose(basename);
+        break;
+      case '+':
+      case '=':
+        this.zoomBy(ZOOM_STEP);
+        break;
+      case '-':
+        this.zoomBy(1 / ZOOM_STEP);
+        break;
+      case '0':
+        this.fitNow();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  }
+
+  private onWheel(event: WheelEvent): void {
+    event.preventDefault();
+    const box = this.svg.getBoundingClientRect();
+    const delta = event.deltaMode === 1 ? event.deltaY * 20 : event.deltaY;
+    this.zoomBy(Math.exp(-delta * 0.002), event.clientX - box.left, event.clientY - box.top);
+  }
+
+  private choose(basename: string): void {
+    this.select(basename);
+    this.options.onSelect(basename);
+  }
+
+  private button(text: string, label: string, action: () => void): HTMLButtonElement {
+    const button = el('button', { className: 'graph-button', text, attrs: { type: 'button', 'aria-label': label, title: label } });
+    button.addEventListener('click', action);
+    return button;
+  }
+}
+
+/** The status colours and the two kinds of pipe. */
+function legend(): HTMLUListElement {
+  const list = el('ul', { className: 'graph-legend', attrs: { 'aria-label': 'Legend' } });
+  for (const status of JOB_STATUSES) {
+    list.appendChild(el('li', { className: 'graph-legend-item' }, el('span', { className: `graph-swatch status-${status}`, attrs: { 'aria-hidden': 'true' } }), statusLabel(status)));
+  }
+  for (const kind of EDGE_KINDS) {
+    const sample = svgEl('svg', { class: 'graph-legend-line', width: '24', height: '8', 'aria-hidden': 'true' });
+    sample.appendChild(svgEl('line', { x1: '0', y1: '4', x2: '24', y2: '4', class: `graph-legend-edge kind-${kind}` }));
+    list.appendChild(el('li', { className: 'graph-legend-item' }, sample, kind === 'coords' ? 'coords pipe' : 'orbitals pipe'));
+  }
+  return list;
+}
+
+function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string> = {}): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  return node;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
