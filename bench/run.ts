@@ -7,6 +7,8 @@ import { runStatusSlurmBench } from './statusSlurm.js';
 import { runTreeBench } from './tree.js';
 import { runActivationBench } from './activation.js';
 import { runRunnerBench } from './runnerSlurm.js';
+import { runDashboardBench } from './dashboard.js';
+import { benchPictures } from './pictures.js';
 
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchfile parse + validate', () => runParseBench()],
@@ -16,6 +18,8 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
   ['SLURM poll', () => runSlurmPollBench()],
   ['SLURM status, 1,000 jobs', () => runStatusSlurmBench()],
   ['runner: submitting 1,000 jobs, CPU per tick, memory', () => runRunnerBench()],
+  ['dashboard webview, 10,000 jobs', () => runDashboardBench()],
+  ['dashboard pictures: graph layout and timeline', () => benchPictures()],
   // The ledger bench is a script: importing it runs it.
   ['ledger', async () => void (await import('./ledgerBench.js'))],
 ];

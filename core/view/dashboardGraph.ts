@@ -70,6 +70,19 @@ const dagreRun = dagre.layout as (graph: DagreGraph, options?: { disableOptimalO
 /** Components bigger than this skip dagre's crossing-minimisation sweeps: 3,000 nodes take 1.5 s instead of 4.7 s. */
 const QUICK_ORDER_ABOVE = 500;
 
+/**
+ * Component layouts by shape (node widths, pipes, spacing), kept across calls: a re-pack for another aspect ratio or a
+ * snapshot with one more job re-runs dagre only for new shapes. Output depends only on the input, so the function
+ * stays pure; the cache is dropped whole when it grows past SHAPE_CACHE_LIMIT.
+ */
+const shapeCache = new Map<string, LocalLayout>();
+const SHAPE_CACHE_LIMIT = 20_000;
+
+/** Forgets the cached component layouts (benchmarks measure cold layouts with it). */
+export function clearLayoutCache(): void {
+  shapeCache.clear();
+}
+
 const DEFAULTS = { nodeHeight: 28, nodeSep: 12, rankSep: 48, gap: 24, margin: 16, aspectRatio: 16 / 9 };
 
 /** A node's width for a name: room for the name, within bounds, on a coarse step (see WIDTH_STEP). */
@@ -165,7 +178,8 @@ export function layoutDependencyGraph(jobs: readonly { readonly basename: string
     list.push(e);
   }
 
-  const cache = new Map<string, LocalLayout>();
+  if (shapeCache.size > SHAPE_CACHE_LIMIT) shapeCache.clear();
+  const spacing = `${options.nodeSep ?? DEFAULTS.nodeSep},${options.rankSep ?? DEFAULTS.rankSep},${nodeHeight}`;
   const blocks: Placed[] = [];
   const loners: number[] = [];
   for (const members of components.groups) {
@@ -173,7 +187,7 @@ export function layoutDependencyGraph(jobs: readonly { readonly basename: string
       loners.push(members[0]!);
       continue;
     }
-    blocks.push(placeComponent(members, edgesOf.get(components.rootOf[members[0]!]!) ?? [], nodes, edges, edgeEnds, cache, options));
+    blocks.push(placeComponent(members, edgesOf.get(components.rootOf[members[0]!]!) ?? [], nodes, edges, edgeEnds, spacing, options));
   }
 
   const packed = shelfPack(blocks, gap, aspect);
@@ -224,7 +238,7 @@ function placeComponent(
   nodes: GraphNode[],
   edges: GraphEdge[],
   edgeEnds: readonly [number, number][],
-  cache: Map<string, LocalLayout>,
+  spacing: string,
   options: GraphLayoutOptions,
 ): Placed {
   const local = new Map<number, number>(members.map((node, i) => [node, i]));
@@ -232,11 +246,11 @@ function placeComponent(
   const localEdges = edgeIndices
     .map((e) => ({ e, from: local.get(edgeEnds[e]![0])!, to: local.get(edgeEnds[e]![1])!, kind: edges[e]!.kind }))
     .sort((a, b) => a.from - b.from || a.to - b.to || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-  const key = `${members.map((node) => nodes[node]!.width).join(',')}|${localEdges.map((edge) => `${edge.from}>${edge.to}${edge.kind[0]}`).join(',')}`;
-  let layout = cache.get(key);
+  const key = `${spacing}|${members.map((node) => nodes[node]!.width).join(',')}|${localEdges.map((edge) => `${edge.from}>${edge.to}${edge.kind[0]}`).join(',')}`;
+  let layout = shapeCache.get(key);
   if (!layout) {
     layout = dagreLayout(members.map((node) => nodes[node]!), localEdges, options);
-    cache.set(key, layout);
+    shapeCache.set(key, layout);
   }
   const shape = layout;
   return {

@@ -20,6 +20,8 @@ const DETAIL_BUDGET = 1500;
 const LABEL_MIN_SCALE = 0.4;
 const MAX_SCALE = 3;
 const ZOOM_STEP = 1.25;
+/** How far (log of the ratio) the canvas's aspect may drift from the layout's before a fitted graph is re-packed. */
+const RESHAPE_RATIO = 0.2;
 /** A press that moves less than this (px) is a click, not a drag. */
 const DRAG_THRESHOLD = 4;
 const EDGE_KINDS: readonly DashboardLink['kind'][] = ['coords', 'orbitals'];
@@ -60,6 +62,8 @@ export class GraphView {
   private links: readonly DashboardLink[] = [];
   private structure = '';
   private laidOut: string | null = null;
+  /** The canvas's width / height the layout was packed for. */
+  private layoutAspect = 0;
   private layout: GraphLayout | null = null;
   private index: GraphIndex | null = null;
   private nodeIndex = new Map<string, number>();
@@ -74,6 +78,8 @@ export class GraphView {
   private tx = 0;
   private ty = 0;
   private needsFit = true;
+  /** The view is as the last fit left it: a resize fits again (until the user pans or zooms). */
+  private fitted = false;
   private visible = false;
   private frame: number | null = null;
   private selected: string | null = null;
@@ -139,7 +145,10 @@ export class GraphView {
     this.svg.addEventListener('keydown', (event) => this.onKey(event));
     this.svg.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     this.svg.addEventListener('focusin', (event) => this.keepInView(event.target));
-    new ResizeObserver(() => this.schedule()).observe(this.canvas);
+    new ResizeObserver(() => {
+      if (this.fitted) this.needsFit = true;
+      this.schedule();
+    }).observe(this.canvas);
   }
 
   /** A new list of jobs and pipes: relaid out (when visible) only if the jobs or pipes themselves changed. */
@@ -217,7 +226,10 @@ export class GraphView {
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
     if (width === 0 || height === 0) return; // not laid out yet: the ResizeObserver calls again
-    if (this.laidOut !== this.structure) this.relayout(width / height);
+    // a fitted view whose canvas changed shape a lot (the detail pane opened, the panel was resized) is packed again
+    // for its new shape: component layouts are cached, so this is a cheap re-pack
+    const reshaped = this.fitted && this.needsFit && Math.abs(Math.log(width / height / this.layoutAspect)) > RESHAPE_RATIO;
+    if (this.laidOut !== this.structure || reshaped) this.relayout(width / height);
     const layout = this.layout;
     if (!layout || !this.index) return;
     if (this.needsFit) this.fit(width, height);
@@ -252,6 +264,7 @@ export class GraphView {
     this.index = new GraphIndex(this.layout);
     this.nodeIndex = new Map(this.layout.nodes.map((node, i) => [node.basename, i]));
     this.laidOut = this.structure;
+    this.layoutAspect = aspectRatio;
     this.summaryStale = true;
     this.needsFit = true;
     const d = new Map<DashboardLink['kind'], string[]>(EDGE_KINDS.map((kind) => [kind, []]));
@@ -364,6 +377,7 @@ export class GraphView {
     this.tx = (width - layout.width * scale) / 2;
     this.ty = Math.max(0, (height - layout.height * scale) / 2);
     this.needsFit = false;
+    this.fitted = true;
   }
 
   private fitNow(): void {
@@ -377,6 +391,7 @@ export class GraphView {
     this.ty = py - (py - this.ty) * (scale / this.scale);
     this.scale = scale;
     this.needsFit = false;
+    this.fitted = false;
     this.schedule();
   }
 
@@ -384,6 +399,7 @@ export class GraphView {
     this.tx += dx;
     this.ty += dy;
     this.needsFit = false;
+    this.fitted = false;
     this.schedule();
   }
 
@@ -398,6 +414,7 @@ export class GraphView {
     if (left >= 0 && top >= 0 && left + node.width * this.scale <= width && top + node.height * this.scale <= height) return;
     this.tx = width / 2 - (node.x + node.width / 2) * this.scale;
     this.ty = height / 2 - (node.y + node.height / 2) * this.scale;
+    this.fitted = false;
   }
 
   /** Tabbing onto a node half out of view pans it in (the canvas itself never scrolls). */
@@ -439,6 +456,7 @@ export class GraphView {
     this.tx = press.tx + dx;
     this.ty = press.ty + dy;
     this.needsFit = false;
+    this.fitted = false;
     this.schedule();
   }
 
