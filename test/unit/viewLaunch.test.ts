@@ -17,10 +17,14 @@ describe('launch options', () => {
     const options = parseRunOptions(args.slice(1));
     assert.deepEqual(
       { ...options },
-      { file: '/w/batchfile.csv', jobs: 4, restartFailed: true, executor: 'local', name: 'water', message: '-x first try', tags: ['opt', '-xtb'], detach: true, ledger: 'my.csv' },
+      { file: '/w/batchfile.csv', jobs: 4, restartFailed: true, restartJobs: [], executor: 'local', name: 'water', message: '-x first try', tags: ['opt', '-xtb'], detach: true, ledger: 'my.csv' },
     );
+    // "Restart Job": only the named job, whatever its name looks like
+    const one = parseRunOptions(runArgs('/w/b.csv', { executor: 'local', jobs: 'auto', restartFailed: true, restartJobs: ['--odd name'], tags: [] }).slice(1));
+    assert.deepEqual(one.restartJobs, ['--odd name']);
+    assert.equal(one.restartFailed, true);
     const defaults = parseRunOptions(runArgs('/w/b.csv', { executor: 'auto', jobs: 'auto', restartFailed: false, name: '', message: '', tags: [], ledgerName: '__ledger__.csv' }).slice(1));
-    assert.deepEqual({ ...defaults }, { file: '/w/b.csv', jobs: 'auto', restartFailed: false, executor: 'auto', tags: [], detach: true });
+    assert.deepEqual({ ...defaults }, { file: '/w/b.csv', jobs: 'auto', restartFailed: false, restartJobs: [], executor: 'auto', tags: [], detach: true });
   });
 
   test('cancel arguments: every job or the named ones', () => {
