@@ -147,6 +147,6 @@ export async function stopBatchWork(batches: readonly { root: string; batchfile:
   return notes;
 }
 
-export const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
+export { seconds } from '../support/vscode/prepare.js';
 
 export { REPO_ROOT };

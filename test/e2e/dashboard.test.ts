@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import type { Frame, FrameLocator } from 'playwright-core';
-import { packageExtension } from '../support/vscode/extensionPackage.js';
-import { codeServerVersion, ensureInstalled } from '../support/vscode/install.js';
+import { prepareWorkbench } from '../support/vscode/prepare.js';
+import { codeServerVersion } from '../support/vscode/install.js';
 import { RESULTS_DIR, Workbench } from '../support/vscode/workbench.js';
 import { BIN, REPO_ROOT, STATUS_ITEM, STATUS_ITEM_ID, clearScreenshots, seconds, stepRunner, stopBatchWork, workbenchSkip } from './batchSession.js';
 
@@ -97,12 +97,7 @@ describe('the batch dashboard in VS Code (local executor)', { skip: workbenchSki
 
   before(async () => {
     clearScreenshots(SHOT_PREFIX);
-    let mark = Date.now();
-    const vsix = await packageExtension('dashboard');
-    timings.package = seconds(Date.now() - mark);
-    mark = Date.now();
-    const install = await ensureInstalled();
-    timings.ensureInstalled = seconds(Date.now() - mark);
+    const { vsix, install } = await prepareWorkbench('dashboard', timings);
     world = createWorld();
     // The extension host and the runner inherit this: local jobs stay in the test's own state folder.
     process.env.BATCHMAN_LOCAL_STATE = world.state;

@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { packageExtension } from '../support/vscode/extensionPackage.js';
-import { CHROMIUM, codeServerVersion, ensureInstalled, findInstall } from '../support/vscode/install.js';
+import { prepareWorkbench } from '../support/vscode/prepare.js';
+import { CHROMIUM, codeServerVersion, findInstall } from '../support/vscode/install.js';
 import { REPO_ROOT, RESULTS_DIR, Workbench } from '../support/vscode/workbench.js';
 
 const IN_CI = process.env.CI === 'true';
@@ -82,12 +82,7 @@ describe('batchfile language features in VS Code', { skip, timeout: 20 * 60_000 
     for (const name of existsSync(RESULTS_DIR) ? readdirSync(RESULTS_DIR) : []) {
       if (name.startsWith(SHOT_PREFIX)) rmSync(join(RESULTS_DIR, name));
     }
-    let mark = Date.now();
-    const vsix = await packageExtension('language-features');
-    timings.package = seconds(Date.now() - mark);
-    mark = Date.now();
-    const install = await ensureInstalled();
-    timings.ensureInstalled = seconds(Date.now() - mark);
+    const { vsix, install } = await prepareWorkbench('language-features', timings);
     workspace = createWorkspace();
     workbench = await Workbench.start({ folder: workspace, runDir: RUN_DIR, vsix, install, startTimeoutMs: 180_000 });
     timings.extensionInstalled = seconds(workbench.timings.extensionInstalledMs);

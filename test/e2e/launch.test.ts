@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { parseJobListing } from '../../core/executors/localJobFiles.js';
-import { packageExtension } from '../support/vscode/extensionPackage.js';
-import { codeServerVersion, ensureInstalled } from '../support/vscode/install.js';
+import { prepareWorkbench } from '../support/vscode/prepare.js';
+import { codeServerVersion } from '../support/vscode/install.js';
 import { Workbench, formatActivation } from '../support/vscode/workbench.js';
 import { BIN, REPO_ROOT, STATUS_ITEM, STATUS_ITEM_ID, answerLaunchSteps, clearScreenshots, seconds, stepRunner, stopBatchWork, workbenchSkip } from './batchSession.js';
 
@@ -90,12 +90,7 @@ describe('launching and watching batches in VS Code (local executor)', { skip: w
 
   before(async () => {
     clearScreenshots(SHOT_PREFIX);
-    let mark = Date.now();
-    const vsix = await packageExtension('launch');
-    timings.package = seconds(Date.now() - mark);
-    mark = Date.now();
-    const install = await ensureInstalled();
-    timings.ensureInstalled = seconds(Date.now() - mark);
+    const { vsix, install } = await prepareWorkbench('launch', timings);
     world = createWorld();
     // The extension host (and the runners it starts) inherit code-server's environment: local jobs stay in the
     // test's own state folder, apart from the user's.

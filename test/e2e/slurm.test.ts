@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { prepareCluster } from '../support/slurm/cluster.js';
-import { packageExtension } from '../support/vscode/extensionPackage.js';
-import { codeServerVersion, ensureInstalled } from '../support/vscode/install.js';
+import { prepareWorkbench } from '../support/vscode/prepare.js';
+import { codeServerVersion } from '../support/vscode/install.js';
 import { Workbench } from '../support/vscode/workbench.js';
 import { BIN, REPO_ROOT, STATUS_ITEM_ID, answerLaunchSteps, clearScreenshots, seconds, stepRunner, stopBatchWork, workbenchSkip } from './batchSession.js';
 
@@ -49,12 +49,7 @@ describe('launching a batch on the real SLURM cluster from VS Code', { skip, tim
 
   before(async () => {
     clearScreenshots(SHOT_PREFIX);
-    let mark = Date.now();
-    const vsix = await packageExtension('slurm');
-    timings.package = seconds(Date.now() - mark);
-    mark = Date.now();
-    const install = await ensureInstalled();
-    timings.ensureInstalled = seconds(Date.now() - mark);
+    const { vsix, install } = await prepareWorkbench('slurm', timings);
     workspace = createWorkspace();
     // Nothing should run locally; should the executor pick go wrong, local jobs still stay out of the user's state.
     process.env.BATCHMAN_LOCAL_STATE = join(workspace.root, 'local-state');

@@ -6,6 +6,7 @@ import type { DashboardColumn, DashboardJob, SortDirection } from '../../core/pr
 import { COLUMN_LABELS, cellText } from '../../core/view/dashboardTable.js';
 import type { RunTable } from '../../core/view/dashboardTable.js';
 import { el, setText } from './dom.js';
+import { listKeyTarget } from './listKeys.js';
 
 /** Fixed row height: virtualisation places rows by arithmetic, not by measuring them. Mirrors --row-height in CSS. */
 export const ROW_HEIGHT = 24;
@@ -177,35 +178,14 @@ export class VirtualTable {
     if (count === 0) return;
     const current = this.selected === null ? -1 : this.table.positionOf(this.selected);
     const page = Math.max(1, Math.floor((this.element.clientHeight - this.headerHeight()) / ROW_HEIGHT) - 1);
-    let next: number | undefined;
-    switch (event.key) {
-      case 'ArrowDown':
-        next = current + 1;
-        break;
-      case 'ArrowUp':
-        next = current < 0 ? 0 : current - 1;
-        break;
-      case 'PageDown':
-        next = current + page;
-        break;
-      case 'PageUp':
-        next = current - page;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = count - 1;
-        break;
-      case 'Escape':
-        event.preventDefault();
-        this.select(null, false);
-        return;
-      default:
-        return;
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      this.select(null, false);
+      return;
     }
+    const position = listKeyTarget(event.key, current, count, page);
+    if (position === undefined) return;
     event.preventDefault();
-    const position = Math.min(count - 1, Math.max(0, next));
     this.select(this.table.rowAt(position)!.basename, true);
   }
 }

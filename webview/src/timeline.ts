@@ -8,6 +8,7 @@ import type { DashboardJob } from '../../core/protocol/dashboard.js';
 import { TimelineRows, describeEntry, formatDuration, timeScale, timelineBars } from '../../core/view/dashboardTimeline.js';
 import type { TimeRange, TimeScale } from '../../core/view/dashboardTimeline.js';
 import { el, setText } from './dom.js';
+import { listKeyTarget } from './listKeys.js';
 
 /** Fixed row height: rows are placed by arithmetic. Mirrors --timeline-row-height in pictures.css. */
 export const TIMELINE_ROW_HEIGHT = 22;
@@ -269,31 +270,10 @@ export class TimelineView {
     if (count === 0 || event.target !== this.scroller) return;
     const current = this.selected === null ? -1 : this.rows.positionOf(this.selected);
     const page = Math.max(1, Math.floor((this.scroller.clientHeight - this.rowsBox.offsetTop) / TIMELINE_ROW_HEIGHT) - 1);
-    let next: number;
-    switch (event.key) {
-      case 'ArrowDown':
-        next = current + 1;
-        break;
-      case 'ArrowUp':
-        next = current < 0 ? 0 : current - 1;
-        break;
-      case 'PageDown':
-        next = current + page;
-        break;
-      case 'PageUp':
-        next = current - page;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = count - 1;
-        break;
-      default:
-        return;
-    }
+    const next = listKeyTarget(event.key, current, count, page);
+    if (next === undefined) return;
     event.preventDefault();
-    this.choose(this.rows.at(Math.min(count - 1, Math.max(0, next)))!.basename, true);
+    this.choose(this.rows.at(next)!.basename, true);
   }
 }
 
