@@ -58,6 +58,8 @@ export interface StatusIcon {
 /** `contextValue`s, which the manifest's `viewItem == …` menu clauses match. */
 export const CONTEXT_VALUES = {
   batch: 'batch',
+  /** A batch with a live runner or jobs pending or running: can be cancelled. */
+  batchActive: 'batchActive',
   group: 'statusGroup',
   /** Not submitted (yet): no job id. */
   job: 'job',
@@ -426,7 +428,7 @@ function batchNode(view: BatchView, summary: StatusSummary): TreeNode {
     label: view.label,
     description: view.error !== null ? view.error : batchDescription(summary, view.stale !== null),
     icon: batchIcon(view, summary),
-    contextValue: CONTEXT_VALUES.batch,
+    contextValue: view.live === 'runner' || summary.running + summary.pending > 0 ? CONTEXT_VALUES.batchActive : CONTEXT_VALUES.batch,
     collapsible: view.error === null && view.jobs.length > 0,
   };
 }

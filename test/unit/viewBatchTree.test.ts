@@ -29,6 +29,17 @@ const PIPELINE = [
 ];
 
 describe('batch tree: nodes', () => {
+  test('only a batch with something going on offers cancel (its context value)', () => {
+    const tree = new BatchTree();
+    const ended = [job('a', { status: 'succeeded', jobId: '1' }), job('b', { status: 'failed', jobId: '2', cause: 'exit code 1' })];
+    tree.setBatch(batch(ended));
+    assert.equal(tree.roots()[0]?.contextValue, CONTEXT_VALUES.batch, 'all ended, no runner');
+    tree.setBatch(batch(ended, { live: 'runner' }));
+    assert.equal(tree.roots()[0]?.contextValue, CONTEXT_VALUES.batchActive, 'a live runner may still submit');
+    tree.setBatch(batch([...ended, job('c', { status: 'pending', jobId: '3' })]));
+    assert.equal(tree.roots()[0]?.contextValue, CONTEXT_VALUES.batchActive);
+  });
+
   test('a batch lists its jobs in batchfile order, each with id · state · elapsed · reason', () => {
     const tree = new BatchTree();
     tree.setBatch(batch(PIPELINE));
@@ -37,7 +48,7 @@ describe('batch tree: nodes', () => {
     assert.equal(root?.label, 'calcs/batchfile.csv');
     assert.equal(root?.description, '1/6 · 1 failed · 1 blocked · 1 running · 1 pending');
     assert.deepEqual(root?.icon, STATUS_ICONS.running, 'a batch with running jobs spins');
-    assert.equal(root?.contextValue, CONTEXT_VALUES.batch);
+    assert.equal(root?.contextValue, CONTEXT_VALUES.batchActive, 'jobs still run: the batch can be cancelled');
     const children = tree.children(root!.id);
     assert.deepEqual(children.map((n) => n.label), ['build', 'relax', 'freq', 'broken', 'report', 'idle']);
     assert.deepEqual(children.map((n) => n.description), [
