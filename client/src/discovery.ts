@@ -26,9 +26,10 @@ export class WorkspaceBatches implements vscode.Disposable {
     this.subscriptions.push(
       watcher,
       records,
-      watcher.onDidCreate(() => this.rescanSoon()),
+      // A runner's atomic writes (rename over the old file) show as creations of files already followed: no search.
+      watcher.onDidCreate((uri) => this.monitor.owns(uri.fsPath) || this.rescanSoon()),
       watcher.onDidDelete(() => this.rescanSoon()),
-      records.onDidCreate(() => this.rescanSoon()),
+      records.onDidCreate((uri) => this.monitor.owns(uri.fsPath) || this.rescanSoon()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.rescanSoon()),
       vscode.workspace.onDidOpenTextDocument((document) => {
         if (document.languageId === LANGUAGE_ID && document.uri.scheme === 'file' && !this.monitor.has(document.uri.fsPath)) this.rescanSoon();

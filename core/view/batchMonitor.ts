@@ -134,6 +134,17 @@ export class BatchMonitor {
     return [...this.entries.keys()];
   }
 
+  /**
+   * Whether `path` is a file of a batch already followed: its batchfile, its ledger or its current record. A runner
+   * replaces its ledger and record by renaming (atomic writes), which file watchers report as new files; those need no
+   * search of the workspace for batches.
+   */
+  owns(path: string): boolean {
+    if (this.entries.has(path)) return true;
+    for (const entry of this.entries.values()) if (entry.ledgerPath === path || entry.record?.path === path) return true;
+    return false;
+  }
+
   /** Shows these batches (absolute batchfile paths) and no others; resolves when the new ones are loaded. */
   async sync(batchfilePaths: Iterable<string>): Promise<void> {
     const wanted = new Set(batchfilePaths);

@@ -120,6 +120,9 @@ describe('batch monitor: where live state comes from', () => {
     await monitor.add(batchfile);
     assert.equal(tree.batch(batchfile)?.live, 'runner');
     assert.deepEqual(statuses(batchfile), ['a:running', 'b:not_started', 'c:not_started']);
+    // its files are known as its own (a runner's atomic rewrites need no workspace search); others are not
+    assert.ok(monitor.owns(batchfile) && monitor.owns(ledger));
+    assert.ok(!monitor.owns(join(dir, 'other', '__ledger__.csv')) && !monitor.owns(join(dir, 'batchfile2.csv')));
 
     // the runner writes its ledger: the file watcher fires, the view follows after the debounce
     await writeLedger(ledger, { rows: [row(dir, 'a', 'succeeded', 11), row(dir, 'b', 'pending', 12), row(dir, 'c', 'not_started')], extraColumns: [] });
