@@ -247,9 +247,10 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await page().locator('[data-testid="shown-count"]', { hasText: `${JOB_COUNT} jobs` }).waitFor();
   });
 
-  it('follows the theme: screenshots in light and dark', { timeout: 30_000 }, async () => {
+  it('follows the theme: screenshots in light, dark and high contrast', { timeout: 30_000 }, async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    for (const theme of ['light', 'dark'] as const) {
+    const backgrounds = { light: 'rgb(255, 255, 255)', dark: 'rgb(31, 31, 31)', 'high-contrast': 'rgb(0, 0, 0)' } as const;
+    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
       await page().evaluate((name) => {
         (globalThis as unknown as { document: { body: { className: string } } }).document.body.className = `vscode-${name}`;
       }, theme);
@@ -257,7 +258,10 @@ describe('dashboard webview in Chromium', { skip }, () => {
         const g = globalThis as unknown as { document: { body: object }; getComputedStyle(node: object): { backgroundColor: string } };
         return g.getComputedStyle(g.document.body).backgroundColor;
       });
-      assert.equal(background, theme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(31, 31, 31)');
+      assert.equal(background, backgrounds[theme]);
+      // the status colours follow the theme's variables, not fixed colours
+      const failed = await page().locator('.filter[data-status="failed"]').evaluate((badge) => (globalThis as unknown as { getComputedStyle(node: object): { color: string } }).getComputedStyle(badge).color);
+      assert.equal(failed, { light: 'rgb(241, 76, 76)', dark: 'rgb(241, 76, 76)', 'high-contrast': 'rgb(244, 135, 113)' }[theme]);
       await page().screenshot({ path: join(RESULTS_DIR, `webview-dashboard-${theme}.png`) });
     }
     assert.deepEqual(dashboard!.problems, []);

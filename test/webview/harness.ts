@@ -108,9 +108,10 @@ function pageHtml(origin: string, nonce: string): string {
 `;
 }
 
-// A few of the variables VS Code defines for its default light and dark themes (the host page sets them all).
+// A few of the variables VS Code defines for its default light, dark and high-contrast themes. VS Code puts them on
+// the root element and the theme's class on body; so does this page, switching themes by body's class alone.
 const THEMES = `
-body.vscode-light {
+html:has(> body.vscode-light) {
   --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px;
   --vscode-foreground: #3b3b3b; --vscode-editor-background: #ffffff; --vscode-descriptionForeground: #717171;
   --vscode-focusBorder: #005fb8; --vscode-panel-border: #e5e5e5; --vscode-badge-background: #cccccc; --vscode-badge-foreground: #3b3b3b;
@@ -120,7 +121,7 @@ body.vscode-light {
   --vscode-textLink-foreground: #005fb8; --vscode-testing-iconPassed: #388a34; --vscode-testing-iconFailed: #f14c4c;
   --vscode-charts-blue: #1a85ff; --vscode-charts-yellow: #bf8803; --vscode-charts-orange: #d18616; --vscode-editorWidget-background: #f8f8f8;
 }
-body.vscode-dark {
+html:has(> body.vscode-dark) {
   --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px;
   --vscode-foreground: #cccccc; --vscode-editor-background: #1f1f1f; --vscode-descriptionForeground: #9d9d9d;
   --vscode-focusBorder: #0078d4; --vscode-panel-border: #2b2b2b; --vscode-badge-background: #616161; --vscode-badge-foreground: #f8f8f8;
@@ -129,6 +130,17 @@ body.vscode-dark {
   --vscode-list-activeSelectionBackground: #04395e; --vscode-list-inactiveSelectionBackground: #37373d;
   --vscode-textLink-foreground: #4daafc; --vscode-testing-iconPassed: #73c991; --vscode-testing-iconFailed: #f14c4c;
   --vscode-charts-blue: #3794ff; --vscode-charts-yellow: #cca700; --vscode-charts-orange: #d18616; --vscode-editorWidget-background: #202020;
+}
+html:has(> body.vscode-high-contrast) {
+  --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px;
+  --vscode-foreground: #ffffff; --vscode-editor-background: #000000; --vscode-descriptionForeground: #ffffff;
+  --vscode-focusBorder: #f38518; --vscode-contrastBorder: #6fc3df; --vscode-contrastActiveBorder: #f38518;
+  --vscode-panel-border: #6fc3df; --vscode-badge-background: #000000; --vscode-badge-foreground: #ffffff;
+  --vscode-button-background: #000000; --vscode-button-foreground: #ffffff; --vscode-button-border: #6fc3df;
+  --vscode-input-background: #000000; --vscode-input-foreground: #ffffff; --vscode-input-border: #6fc3df;
+  --vscode-list-hoverBackground: #000000; --vscode-list-activeSelectionBackground: #000000;
+  --vscode-textLink-foreground: #21a6ff; --vscode-testing-iconPassed: #73c991; --vscode-testing-iconFailed: #f48771;
+  --vscode-charts-blue: #3794ff; --vscode-charts-yellow: #ffd700; --vscode-charts-orange: #d18616; --vscode-editorWidget-background: #0c141f;
 }`;
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
