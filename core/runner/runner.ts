@@ -217,9 +217,23 @@ async function applyChanges(changes: readonly JobChange[], context: ChangeContex
     }
     const decision = await decideStatus({ basename: job.basename, directory: job.path, program: job.programName }, row, view);
     recordTransition(row, decision, view.state, context.at);
-    if (isFinal(row.status)) await context.hooks.onJobEnded?.(job, row);
+    if (isFinal(row.status)) {
+      backfillStart(row, observation.elapsedSeconds);
+      await context.hooks.onJobEnded?.(job, row);
+    }
     if (decision.status === 'failed') await afterFailure(job, row, context.hooks);
   }
+}
+
+/**
+ * A job that ran between two polls was never seen running, so it has no start time and shows no elapsed time. The
+ * scheduler's elapsed time for it (from accounting) gives the start: the end as noticed minus that span.
+ */
+export function backfillStart(row: LedgerRow, elapsedSeconds: number | undefined): void {
+  // 0 s: it never ran (cancelled while pending) or too briefly to tell; no start is better than a made-up one
+  if (row.startedAt !== undefined || row.endedAt === undefined || elapsedSeconds === undefined || elapsedSeconds <= 0) return;
+  const start = Date.parse(row.endedAt) - elapsedSeconds * 1000;
+  if (Number.isFinite(start)) row.startedAt = new Date(start).toISOString();
 }
 
 /**
