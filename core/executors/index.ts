@@ -4,10 +4,11 @@ export type { CreateSchedulerOptions, ExecutorChoice } from './chooseExecutor.js
 export { LOCAL_STATE_ENV, LocalScheduler, defaultLocalStateDir } from './localScheduler.js';
 export type { LocalFs, LocalSchedulerOptions } from './localScheduler.js';
 export { deriveJobState } from './localJobState.js';
-export type { DerivedJobState, LocalJobSpec, LocalJobState } from './localJobState.js';
-export { parseJobListing } from './localJobFiles.js';
+export type { DerivedJobState, LocalJobLaunch, LocalJobSpec, LocalJobState, SubmitterState } from './localJobState.js';
+export { launchFileName, parseJobListing } from './localJobFiles.js';
 export type { JobListing, LocalJobFacts } from './localJobFiles.js';
 export { formatElapsed, formatSacctTime } from './localTime.js';
 export { WRAPPER_SCRIPT, installWrapper, wrapperFileName } from './localWrapper.js';
+export { CRASH_BEFORE_WRAPPER_ENV, crashBeforeWrapperHook } from './localCrashHook.js';
 export { localJobOptions, scriptDirectives } from './sbatchOptions.js';
 export type { LocalJobOptions } from './sbatchOptions.js';

@@ -5,6 +5,9 @@
  * create or a link), never rewritten:
  *
  * - `<id>.json`                              the job's spec (name, cwd, script…), published by link()
+ * - `<id>.launch`                            the claim to start its wrapper, created exclusively ('wx'):
+ *                                            by the submitter, or by a reader when the submitter died
+ *                                            before it could; whoever creates it is the only one to start it
  * - `<id>.run.<wrapperPid>.<jobPid>.<startMs>` the wrapper started the job (its pgid = jobPid)
  * - `<id>.end.<exitStatus>.<endMs>`          the wrapper saw the job end
  * - `<id>.cancel.<uid>.<atMs>`               someone cancelled it
@@ -19,6 +22,8 @@ export interface LocalJobFacts {
   /** Every file of the job in the listing (for pruning). */
   files: string[];
   spec: boolean;
+  /** Someone claimed the start of its wrapper (`<id>.launch`). */
+  launch: boolean;
   run?: { wrapperPid: number; jobPid: number; startMs: number };
   end?: { status: number; endMs: number };
   cancel?: { uid: number; atMs: number };
@@ -36,13 +41,14 @@ export interface JobListing {
 }
 
 export const specFileName = (id: number): string => `${id}.json`;
+export const launchFileName = (id: number): string => `${id}.launch`;
 export const endFileName = (id: number, status: number, endMs: number): string => `${id}.end.${status}.${endMs}`;
 export const cancelFileName = (id: number, uid: number, atMs: number): string => `${id}.cancel.${uid}.${atMs}`;
 export const lostFileName = (id: number, atMs: number): string => `${id}.lost.${atMs}`;
 
-const NAME = /^(\d{1,15})\.(json|run|end|cancel|timeout|lost)((?:\.\d{1,16})*)$/;
+const NAME = /^(\d{1,15})\.(json|launch|run|end|cancel|timeout|lost)((?:\.\d{1,16})*)$/;
 // How many numbers follow each kind of name.
-const ARITY: Record<string, number> = { json: 0, run: 3, end: 2, cancel: 2, timeout: 0, lost: 1 };
+const ARITY: Record<string, number> = { json: 0, launch: 0, run: 3, end: 2, cancel: 2, timeout: 0, lost: 1 };
 
 /** Groups a listing of the jobs folder by job id. */
 export function parseJobListing(names: Iterable<string>): JobListing {
@@ -56,7 +62,7 @@ export function parseJobListing(names: Iterable<string>): JobListing {
     if (numbers.length !== ARITY[kind]) continue;
     let job = all.get(id);
     if (!job) {
-      job = { id, files: [], spec: false, timeout: false };
+      job = { id, files: [], spec: false, launch: false, timeout: false };
       all.set(id, job);
     }
     job.files.push(name);
@@ -64,6 +70,9 @@ export function parseJobListing(names: Iterable<string>): JobListing {
     switch (kind) {
       case 'json':
         job.spec = true;
+        break;
+      case 'launch':
+        job.launch = true;
         break;
       case 'run':
         job.run = { wrapperPid: a, jobPid: b, startMs: c };

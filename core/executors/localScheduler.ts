@@ -1,4 +1,5 @@
-// The embedded local executor: jobs run as detached local processes, seen through SLURM's calls and states.
+// The embedded local executor: jobs run as detached local processes, seen through SLURM's calls and states;
+// a job whose submitter died between publishing it and starting it is started by the first reader to see it.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,10 +11,11 @@ import type { AccountingRecord } from '../slurm/sacct.js';
 import { SchedulerError } from '../slurm/scheduler.js';
 import type { AccountingResult, QueueSnapshot, Scheduler, SubmitOptions, SubmitResult } from '../slurm/scheduler.js';
 import type { QueueEntry } from '../slurm/squeue.js';
-import { cancelFileName, endFileName, lostFileName, parseJobListing, specFileName } from './localJobFiles.js';
+import { crashBeforeWrapperHook } from './localCrashHook.js';
+import { cancelFileName, endFileName, launchFileName, lostFileName, parseJobListing, specFileName } from './localJobFiles.js';
 import type { JobListing, LocalJobFacts } from './localJobFiles.js';
 import { deriveJobState } from './localJobState.js';
-import type { DerivedJobState, LocalJobSpec } from './localJobState.js';
+import type { DerivedJobState, LocalJobSpec, SubmitterState } from './localJobState.js';
 import { formatElapsed, formatSacctTime } from './localTime.js';
 import { installWrapper } from './localWrapper.js';
 import { localJobOptions, scriptDirectives } from './sbatchOptions.js';
@@ -79,6 +81,12 @@ export class LocalScheduler implements Scheduler {
   private readonly now: () => number;
   private readonly fs: LocalFs;
   private readonly bootId: string | null;
+  private readonly host: string;
+  /** This process as a submitter: pid and start time (tells it apart from a later owner of the pid). */
+  private readonly self: { pid: number; startTicks: number | undefined };
+  /** The crash test hook (core/executors/localCrashHook.ts); undefined outside those tests. */
+  private readonly crashBeforeWrapper: (() => void) | undefined;
+  /** Specs as read (without their environment: see LocalJobLaunch.env). */
   private readonly specs = new Map<number, LocalJobSpec>();
   private ready: Promise<string> | undefined;
   private nextId: { value: number; readAt: number } | undefined;
@@ -99,12 +107,20 @@ export class LocalScheduler implements Scheduler {
     this.now = options.now ?? Date.now;
     this.fs = options.fs ?? fsPromises;
     this.bootId = readBootId();
+    this.host = hostname();
+    this.self = { pid: process.pid, startTicks: processStartTicks(process.pid) };
+    this.crashBeforeWrapper = crashBeforeWrapperHook();
   }
 
   /**
    * Starts `bash <scriptPath>` in `cwd` under the wrapper, detached (its own session), output to
    * `slurm-<id>.out` in `cwd`. `--time`, `--job-name` and `--cpus-per-task` are honoured from the
    * script's `#SBATCH` lines and `extraArgs`; other sbatch options are accepted and ignored.
+   *
+   * The spec is published first (that gives the id), with all it takes to start the job; then the
+   * exclusive `<id>.launch` claim is taken and the wrapper started. Should this process die between
+   * the two, a reader (queue() in any process) finds the job unclaimed and its submitter gone, and
+   * starts it from the spec; the claim makes sure only one process ever starts a job.
    */
   async submit(scriptPath: string, options: SubmitOptions): Promise<SubmitResult> {
     const cwd = resolve(options.cwd);
@@ -119,7 +135,15 @@ export class LocalScheduler implements Scheduler {
     const parsed = localJobOptions([...scriptDirectives(text), ...(options.extraArgs ?? [])]);
     const name = options.jobName ?? parsed.jobName ?? basename(script);
     const wrapper = await this.prepare();
-    const id = await this.claimId({
+    const env: Record<string, string> = {
+      ...definedEnv(process.env),
+      ...this.env,
+      SLURM_JOB_NAME: name,
+      SLURM_SUBMIT_DIR: cwd,
+      BATCHMAN_EXECUTOR: 'local',
+    };
+    if (parsed.cpusPerTask !== undefined) env.SLURM_CPUS_PER_TASK = String(parsed.cpusPerTask);
+    const spec: Omit<LocalJobSpec, 'id'> = {
       version: 1,
       name,
       cwd,
@@ -127,8 +151,11 @@ export class LocalScheduler implements Scheduler {
       submittedAt: this.now(),
       timeLimitSeconds: parsed.timeLimitSeconds,
       bootId: this.bootId,
-      submitter: { pid: process.pid, host: hostname() },
-    });
+      submitter: { pid: this.self.pid, host: this.host, ...(this.self.startTicks !== undefined ? { startTicks: this.self.startTicks } : {}) },
+      launch: { bash: this.bash, killGraceSeconds: seconds(this.config.killGraceMs), env },
+    };
+    const id = await this.claimId(spec);
+    this.crashBeforeWrapper?.();
 
     let output;
     try {
@@ -137,26 +164,47 @@ export class LocalScheduler implements Scheduler {
       await this.recordEnd(id, 1);
       throw new SchedulerError('failed', 'local submit', `cannot create the job output in ${cwd}: ${errorMessage(error)}`);
     }
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...this.env,
-      SLURM_JOB_ID: String(id),
-      SLURM_JOBID: String(id),
-      SLURM_JOB_NAME: name,
-      SLURM_SUBMIT_DIR: cwd,
-      BATCHMAN_EXECUTOR: 'local',
-    };
-    if (parsed.cpusPerTask !== undefined) env.SLURM_CPUS_PER_TASK = String(parsed.cpusPerTask);
-    const args = [wrapper, this.jobsDir, String(id), String(parsed.timeLimitSeconds), seconds(this.config.killGraceMs), script];
+    // Claimed as late as possible, right before the start: dying after the claim and before the
+    // spawn leaves a job nobody may start, which only the start grace ends.
+    let claimed: boolean;
+    try {
+      claimed = await this.claimLaunch(id);
+    } catch (error) {
+      await output.close();
+      await this.recordEnd(id, 1);
+      throw new SchedulerError('failed', 'local submit', `cannot record the job's start in ${this.jobsDir}: ${errorMessage(error)}`);
+    }
+    if (!claimed) {
+      // a reader took it, so it judged this process gone (it is not): that reader starts the job
+      await output.close();
+      return { jobId: String(id) };
+    }
+    const failure = await this.startWrapper(wrapper, { ...spec, id }, output);
+    if (failure !== undefined) {
+      await this.recordEnd(id, 127);
+      throw new SchedulerError('unavailable', 'local submit', `cannot start ${this.bash}: ${errorMessage(failure)}`);
+    }
+    return { jobId: String(id) };
+  }
+
+  /**
+   * Spawns the wrapper of a claimed job with its output on `output` (closed here); resolves to the
+   * spawn's error, or undefined once the wrapper runs.
+   */
+  private async startWrapper(wrapper: string, spec: LocalJobSpec, output: fsPromises.FileHandle): Promise<unknown> {
+    const launch = spec.launch;
+    const bash = launch?.bash ?? this.bash;
+    const env: NodeJS.ProcessEnv = { ...(launch?.env ?? definedEnv(process.env)), SLURM_JOB_ID: String(spec.id), SLURM_JOBID: String(spec.id) };
+    const grace = launch?.killGraceSeconds ?? seconds(this.config.killGraceMs);
+    const args = [wrapper, this.jobsDir, String(spec.id), String(spec.timeLimitSeconds), grace, spec.script];
     // Not execa: the job must outlive this process (detached session, unref'ed, no timeout, no
     // cleanup on exit); the wrapper, not a promise here, records how it ends.
     let child;
     try {
-      child = spawn(this.bash, args, { cwd, env, detached: true, stdio: ['ignore', output.fd, output.fd] });
+      child = spawn(bash, args, { cwd: spec.cwd, env, detached: true, stdio: ['ignore', output.fd, output.fd] });
     } catch (error) {
       await output.close();
-      await this.recordEnd(id, 127);
-      throw new SchedulerError('unavailable', 'local submit', `cannot start ${this.bash}: ${errorMessage(error)}`);
+      return error ?? new Error('spawn failed');
     }
     const started = new Promise<unknown>((done) => {
       child.once('error', done);
@@ -165,12 +213,37 @@ export class LocalScheduler implements Scheduler {
     child.on('error', () => undefined);
     await output.close(); // the child has its own copy of the descriptor
     const failure = await started;
-    if (failure !== undefined || child.pid === undefined) {
-      await this.recordEnd(id, 127);
-      throw new SchedulerError('unavailable', 'local submit', `cannot start ${this.bash}: ${errorMessage(failure)}`);
-    }
+    if (failure !== undefined || child.pid === undefined) return failure ?? new Error('no pid');
     child.unref();
-    return { jobId: String(id) };
+    return undefined;
+  }
+
+  /**
+   * Starts a job whose submitter died between publishing it and starting it, if this process wins
+   * its `<id>.launch` claim (another reader, in this process or any other, may win it instead).
+   * Failures become the job's end record, never queue()'s error.
+   */
+  private async adopt(id: number): Promise<void> {
+    try {
+      if (!(await this.claimLaunch(id))) return;
+    } catch {
+      return; // cannot write the claim here: nobody starts it, and the start grace ends it
+    }
+    let spec: LocalJobSpec | undefined;
+    let output;
+    let wrapper: string;
+    try {
+      wrapper = await this.prepare();
+      // the spec again, whole: the cached one has no environment
+      spec = parseSpec(await this.fs.readFile(join(this.jobsDir, specFileName(id)), 'utf8'), id);
+      if (!spec) throw new Error('unreadable spec');
+      output = await this.fs.open(join(spec.cwd, `slurm-${id}.out`), 'w');
+    } catch {
+      await this.recordEnd(id, 1).catch(() => undefined);
+      return;
+    }
+    const failure = await this.startWrapper(wrapper, spec, output);
+    if (failure !== undefined) await this.recordEnd(id, 127).catch(() => undefined);
   }
 
   /** Every job the state folder lists, ended ones for minJobAgeMs: ONE directory listing. */
@@ -269,10 +342,16 @@ export class LocalScheduler implements Scheduler {
       startGraceMs: this.config.startGraceMs,
       alive: (run: NonNullable<LocalJobFacts['run']>, spec: LocalJobSpec | undefined) =>
         this.sameBoot(spec) && (processAlive(run.wrapperPid) || processAlive(run.jobPid)),
+      submitter: (spec: LocalJobSpec) => this.submitterState(spec),
     };
     for (const job of listing.jobs.values()) {
-      const state = deriveJobState(job, this.specs.get(job.id), context);
+      let state = deriveJobState(job, this.specs.get(job.id), context);
       if (state.markLost) await this.createMarker(lostFileName(job.id, now));
+      if (state.launch) {
+        // PENDING either way: its run file comes from the wrapper this (or another) reader starts
+        await this.adopt(job.id);
+        state = { ...state, launch: false };
+      }
       derived.set(job.id, state);
     }
     for (const id of this.specs.keys()) if (!listing.jobs.has(id)) this.specs.delete(id);
@@ -298,8 +377,8 @@ export class LocalScheduler implements Scheduler {
     await Promise.all(
       missing.map(async (id) => {
         try {
-          const spec = JSON.parse(await this.fs.readFile(join(this.jobsDir, specFileName(id)), 'utf8')) as LocalJobSpec;
-          if (spec.version === 1 && spec.id === id) this.specs.set(id, spec);
+          const spec = parseSpec(await this.fs.readFile(join(this.jobsDir, specFileName(id)), 'utf8'), id);
+          if (spec) this.specs.set(id, withoutEnv(spec));
         } catch {
           // pruned meanwhile, or not ours: the job shows without a name
         }
@@ -309,6 +388,16 @@ export class LocalScheduler implements Scheduler {
 
   private sameBoot(spec: LocalJobSpec | undefined): boolean {
     return !spec?.bootId || !this.bootId || spec.bootId === this.bootId;
+  }
+
+  /** Judged only on the submitter's own host, and only where boot ids tell a reboot from a reused pid. */
+  private submitterState(spec: LocalJobSpec): SubmitterState {
+    const { pid, host, startTicks } = spec.submitter;
+    if (host !== this.host || !spec.bootId || !this.bootId) return 'unknown';
+    if (spec.bootId !== this.bootId) return 'rebooted';
+    if (!processAlive(pid)) return 'gone';
+    // the pid lives, but a process started later may have been given it
+    return startTicks === undefined || processStartTicks(pid) === startTicks ? 'alive' : 'gone';
   }
 
   /** Drops jobs that ended more than retentionMs ago (never the highest id: new ids start above it). */
@@ -375,7 +464,7 @@ export class LocalScheduler implements Scheduler {
           if (isErrno(error, 'EEXIST')) continue;
           throw error;
         }
-        this.specs.set(id, { ...spec, id });
+        this.specs.set(id, withoutEnv({ ...spec, id }));
         return id;
       }
       throw new Error('no free job id after 10,000 attempts');
@@ -383,6 +472,17 @@ export class LocalScheduler implements Scheduler {
       throw new SchedulerError('failed', 'local submit', `cannot record the job in ${this.jobsDir}: ${errorMessage(error)}`);
     } finally {
       await this.fs.unlink(temp).catch(() => undefined);
+    }
+  }
+
+  /** Takes the exclusive right to start job `id`'s wrapper: true for exactly one caller, ever. */
+  private async claimLaunch(id: number): Promise<boolean> {
+    try {
+      await this.fs.writeFile(join(this.jobsDir, launchFileName(id)), '', { flag: 'wx', mode: 0o600 });
+      return true;
+    } catch (error) {
+      if (isErrno(error, 'EEXIST')) return false;
+      throw error;
     }
   }
 
@@ -464,6 +564,35 @@ function signal(target: number, name: NodeJS.Signals): boolean {
   } catch {
     return false;
   }
+}
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat); undefined where unknown. */
+function processStartTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // after `pid (comm) `: state is field 3, so field 22 is the 20th of the rest
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isSafeInteger(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseSpec(text: string, id: number): LocalJobSpec | undefined {
+  const spec = JSON.parse(text) as LocalJobSpec;
+  return spec.version === 1 && spec.id === id ? spec : undefined;
+}
+
+/** The spec to keep in memory: its environment is only needed to start it, and is read again then. */
+function withoutEnv(spec: LocalJobSpec): LocalJobSpec {
+  if (!spec.launch?.env) return spec;
+  return { ...spec, launch: { bash: spec.launch.bash, killGraceSeconds: spec.launch.killGraceSeconds } };
+}
+
+function definedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const defined: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) defined[key] = value;
+  return defined;
 }
 
 function readBootId(): string | null {

@@ -1,17 +1,20 @@
 // The local executor without running jobs: file grammar, state derivation, sbatch options, formats,
-// and what queue()/accounting()/pruning cost on a state folder of 1,000 ended jobs.
+// and what queue()/accounting()/pruning cost on a state folder of 1,000 ended jobs. Plus the one place
+// readers start jobs: a spec whose submitter died before starting it (tiny real jobs, two readers racing).
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as fsPromises from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { execa } from 'execa';
 import { LocalScheduler, defaultLocalStateDir } from '../../core/executors/localScheduler.js';
 import type { LocalFs } from '../../core/executors/localScheduler.js';
 import { parseJobListing } from '../../core/executors/localJobFiles.js';
 import type { LocalJobFacts } from '../../core/executors/localJobFiles.js';
 import { deriveJobState } from '../../core/executors/localJobState.js';
-import type { DeriveContext, LocalJobSpec } from '../../core/executors/localJobState.js';
+import type { DeriveContext, LocalJobSpec, SubmitterState } from '../../core/executors/localJobState.js';
 import { formatElapsed, formatSacctTime } from '../../core/executors/localTime.js';
 import { WRAPPER_SCRIPT } from '../../core/executors/localWrapper.js';
 import { localJobOptions, scriptDirectives } from '../../core/executors/sbatchOptions.js';
@@ -29,7 +32,7 @@ async function tempDir(): Promise<string> {
 }
 
 function facts(partial: Partial<LocalJobFacts> = {}): LocalJobFacts {
-  return { id: 1, files: [], spec: true, timeout: false, ...partial };
+  return { id: 1, files: [], spec: true, launch: false, timeout: false, ...partial };
 }
 
 function spec(partial: Partial<LocalJobSpec> = {}): LocalJobSpec {
@@ -62,6 +65,7 @@ describe('local executor: the jobs folder grammar', () => {
       '8.cancel.1000.6000',
       '8.timeout',
       '8.lost.7000',
+      '8.launch',
       '9.run.1.2.3', // no spec: debris
       '.claim.42.abc.tmp',
       '7.end.x.1',
@@ -78,6 +82,8 @@ describe('local executor: the jobs folder grammar', () => {
     assert.deepEqual(eight?.cancel, { uid: 1000, atMs: 6000 });
     assert.equal(eight?.timeout, true);
     assert.deepEqual(eight?.lost, { atMs: 7000 });
+    assert.equal(eight?.launch, true);
+    assert.equal(seven?.launch, false);
     assert.deepEqual(listing.orphans.map((o) => o.id), [9]);
   });
 });
@@ -111,6 +117,37 @@ describe('local executor: state derivation', () => {
       assert.equal(meaning.final, c.final);
     });
   }
+  // a job with a spec and no run file: what its submitter's fate decides
+  const launch = { bash: 'bash', killGraceSeconds: '1' };
+  const never: { name: string; facts: Partial<LocalJobFacts>; submitter: SubmitterState; withLaunch?: boolean; state: string; reason: string; final: boolean; launch: boolean }[] = [
+    { name: 'submitter gone before starting it: a reader starts it', facts: {}, submitter: 'gone', state: 'PENDING', reason: 'None', final: false, launch: true },
+    { name: 'submitter gone, but the start is claimed: wait for it', facts: { launch: true }, submitter: 'gone', state: 'PENDING', reason: 'None', final: false, launch: false },
+    { name: 'submitter gone, cancelled meanwhile: never started', facts: { cancel: { uid: 0, atMs: 4_000 } }, submitter: 'gone', state: 'CANCELLED', reason: 'None', final: true, launch: false },
+    { name: 'submitter gone, a spec without launch data (older version): left to the grace', facts: {}, submitter: 'gone', withLaunch: false, state: 'PENDING', reason: 'None', final: false, launch: false },
+    { name: 'submitter alive: it is about to start it', facts: {}, submitter: 'alive', state: 'PENDING', reason: 'None', final: false, launch: false },
+    { name: 'submitter on another host: left to the grace', facts: {}, submitter: 'unknown', state: 'PENDING', reason: 'None', final: false, launch: false },
+    { name: 'published before a reboot: never starts', facts: {}, submitter: 'rebooted', state: 'NODE_FAIL', reason: 'JobLaunchFailure', final: true, launch: false },
+    { name: 'claimed before a reboot: never starts', facts: { launch: true }, submitter: 'rebooted', state: 'NODE_FAIL', reason: 'JobLaunchFailure', final: true, launch: false },
+  ];
+  for (const c of never) {
+    test(c.name, () => {
+      const derived = deriveJobState(
+        facts(c.facts),
+        spec(c.withLaunch === false ? {} : { launch }),
+        context(false, { startGraceMs: 10 * NOW, submitter: () => c.submitter }),
+      );
+      assert.deepEqual(
+        { state: derived.state, reason: derived.reason, final: derived.final, launch: derived.launch, markLost: derived.markLost },
+        { state: c.state, reason: c.reason, final: c.final, launch: c.launch, markLost: c.final },
+      );
+    });
+  }
+  test('the submitter is not asked about a job that has started', () => {
+    let asked = 0;
+    const derived = deriveJobState(facts({ run }), spec({ launch }), context(true, { submitter: () => (asked++, 'gone') }));
+    assert.equal(derived.state, 'RUNNING');
+    assert.equal(asked, 0);
+  });
   test('processes are not asked about a job that has an end record', () => {
     let asked = 0;
     deriveJobState(facts({ run, end: { status: 0, endMs: 5_000 } }), spec(), context(true, { alive: () => (asked++, true) }));
@@ -302,5 +339,154 @@ describe('local executor: pruning and lost jobs', () => {
     assert.ok((await readdir(jobsDir)).some((name) => /^1\.lost\.\d+$/.test(name)), 'recorded as lost');
     // a reader with a long grace now agrees: the lost mark is final
     assert.equal((await patient.queue()).entries[0]?.state, 'NODE_FAIL');
+  });
+});
+
+/** This machine's boot id, when it has one (the orphan tests need it, as the executor does). */
+function bootId(): string | null {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Field 22 of /proc/<pid>/stat: when the process started, in ticks since boot. */
+function startTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+}
+
+/** A pid whose process has ended (and been reaped). */
+async function deadPid(): Promise<number> {
+  const child = execa('true', [], { timeout: 10_000 });
+  const pid = child.pid;
+  await child;
+  assert.ok(pid !== undefined);
+  return pid;
+}
+
+/**
+ * Publishes job `id` as submit() does up to the moment it starts the wrapper, i.e. what a submitter
+ * killed in that window leaves: the spec and nothing else. The job appends one line per start to `starts`.
+ */
+async function publishOnly(stateDir: string, id: number, submitter: LocalJobSpec['submitter'], partial: Partial<LocalJobSpec> = {}): Promise<string> {
+  const cwd = join(stateDir, '..', `job${id}`);
+  await fsPromises.mkdir(cwd, { recursive: true });
+  await fsPromises.mkdir(join(stateDir, 'jobs'), { recursive: true });
+  await writeFile(join(cwd, 'job.sh'), 'echo "started $SLURM_JOB_ID $ORPHAN_MARK" >> starts\necho out\n');
+  const published = spec({
+    id,
+    name: `job ${id}`,
+    cwd,
+    script: join(cwd, 'job.sh'),
+    submittedAt: Date.now(),
+    bootId: bootId(),
+    submitter,
+    launch: { bash: 'bash', killGraceSeconds: '1', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ORPHAN_MARK: 'from-the-spec' } },
+    ...partial,
+  });
+  await writeFile(join(stateDir, 'jobs', `${id}.json`), JSON.stringify(published));
+  return cwd;
+}
+
+/** Polls until `probe` holds (the jobs are real processes: there is no event to wait on). */
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 20));
+  }
+}
+
+/** node:fs/promises that counts, per reader, the `<id>.launch` claims it won. */
+function claimCountingFs(): { fs: LocalFs; won: number[]; tried: number[] } {
+  const won: number[] = [];
+  const tried: number[] = [];
+  const fs = {
+    ...fsPromises,
+    writeFile: async (...args: Parameters<typeof fsPromises.writeFile>) => {
+      const id = typeof args[0] === 'string' ? /[\\/](\d+)\.launch$/.exec(args[0])?.[1] : undefined;
+      if (id !== undefined) tried.push(Number(id));
+      await fsPromises.writeFile(...args);
+      if (id !== undefined) won.push(Number(id));
+    },
+  } as LocalFs;
+  return { fs, won, tried };
+}
+
+describe('local executor: a job whose submitter died before starting it', { skip: bootId() === null ? 'no boot id on this machine' : false }, () => {
+  test('two readers race for the same orphaned specs: each job is started exactly once, by one of them', async (t) => {
+    const stateDir = join(await tempDir(), 'state');
+    const dead = await deadPid();
+    const ids = Array.from({ length: 12 }, (_, i) => i + 1);
+    const cwds = await Promise.all(ids.map((id) => publishOnly(stateDir, id, { pid: dead, host: hostname() })));
+    const a = claimCountingFs();
+    const b = claimCountingFs();
+    const readerA = new LocalScheduler({ stateDir, fs: a.fs });
+    const readerB = new LocalScheduler({ stateDir, fs: b.fs });
+    const [seenA, seenB] = await Promise.all([readerA.queue(), readerB.queue()]);
+    for (const seen of [seenA, seenB]) {
+      for (const entry of seen.entries) assert.ok(['PENDING', 'RUNNING', 'COMPLETED'].includes(entry.state), `job ${entry.id}: ${entry.state}`);
+    }
+    assert.deepEqual([...a.won, ...b.won].sort((x, y) => x - y), ids, 'every claim won exactly once');
+    await until('every job to end', async () => (await readerA.queue()).entries.filter((e) => e.state === 'COMPLETED').length === ids.length);
+    const names = await readdir(join(stateDir, 'jobs'));
+    for (const [index, id] of ids.entries()) {
+      const cwd = cwds[index]!;
+      assert.equal(await readFile(join(cwd, 'starts'), 'utf8'), `started ${id} from-the-spec\n`, `job ${id} ran once, in the submitter's environment`);
+      assert.equal(await readFile(join(cwd, `slurm-${id}.out`), 'utf8'), 'out\n');
+      for (const kind of ['launch', 'run', 'end']) {
+        assert.equal(names.filter((name) => name === `${id}.${kind}` || name.startsWith(`${id}.${kind}.`)).length, 1, `job ${id}: one ${kind} file`);
+      }
+    }
+    const record = (await readerB.accounting(['1'])).records.get('1');
+    assert.equal(record?.state, 'COMPLETED');
+    assert.equal(record?.exitCode, 0);
+    t.diagnostic(`claims tried/won: reader A ${a.tried.length}/${a.won.length}, reader B ${b.tried.length}/${b.won.length}`);
+  });
+
+  test('a submitter still alive is left to start its job: no reader claims it', async () => {
+    const stateDir = join(await tempDir(), 'state');
+    const cwd = await publishOnly(stateDir, 1, { pid: process.pid, host: hostname(), startTicks: startTicks(process.pid) });
+    const readers = [new LocalScheduler({ stateDir }), new LocalScheduler({ stateDir })];
+    for (const reader of readers) {
+      const entry = (await reader.queue()).entries[0];
+      assert.equal(entry?.state, 'PENDING');
+    }
+    // a reader starts an orphan inside queue(): had one done so, its claim and output would exist now
+    const names = await readdir(join(stateDir, 'jobs'));
+    assert.deepEqual(names.filter((name) => name.startsWith('1.')), ['1.json']);
+    assert.equal(existsSync(join(cwd, 'slurm-1.out')), false);
+  });
+
+  test('a live pid that is not the submitter (reused: another start time) does not keep the job waiting', async () => {
+    const stateDir = join(await tempDir(), 'state');
+    const cwd = await publishOnly(stateDir, 1, { pid: process.pid, host: hostname(), startTicks: startTicks(process.pid) + 1 });
+    const reader = new LocalScheduler({ stateDir });
+    await reader.queue();
+    await until('the job to end', async () => (await reader.queue()).entries[0]?.state === 'COMPLETED');
+    assert.equal(await readFile(join(cwd, 'starts'), 'utf8'), 'started 1 from-the-spec\n');
+  });
+
+  test('cancelled before it started, after reboot, another host, an older spec: no reader starts it', async () => {
+    const stateDir = join(await tempDir(), 'state');
+    const jobsDir = join(stateDir, 'jobs');
+    const dead = await deadPid();
+    const cwds = [
+      await publishOnly(stateDir, 1, { pid: dead, host: hostname() }),
+      await publishOnly(stateDir, 2, { pid: dead, host: hostname() }, { bootId: 'an-earlier-boot' }),
+      await publishOnly(stateDir, 3, { pid: dead, host: `not-${hostname()}` }),
+      await publishOnly(stateDir, 4, { pid: dead, host: hostname() }, { launch: undefined }),
+    ];
+    const reader = new LocalScheduler({ stateDir });
+    await reader.cancel(['1']);
+    const states = Object.fromEntries((await reader.queue()).entries.map((e) => [e.id, `${e.state}/${e.reason}`]));
+    assert.deepEqual(states, { '1': 'CANCELLED/None', '2': 'NODE_FAIL/JobLaunchFailure', '3': 'PENDING/None', '4': 'PENDING/None' });
+    const names = await readdir(jobsDir);
+    assert.deepEqual(names.filter((name) => name.includes('.launch') || name.includes('.run.')), [], 'nothing claimed, nothing started');
+    for (const cwd of cwds) assert.equal(existsSync(join(cwd, 'starts')), false);
+    // final for any reader now: the lost marks make it so
+    assert.equal((await new LocalScheduler({ stateDir }).accounting(['1'])).records.get('1')?.state, 'CANCELLED by ' + String(process.getuid?.() ?? 0));
   });
 });
