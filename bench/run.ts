@@ -9,6 +9,7 @@ import { runActivationBench } from './activation.js';
 import { runRunnerBench } from './runnerSlurm.js';
 import { runDashboardBench } from './dashboard.js';
 import { benchPictures } from './pictures.js';
+import { runRunProgressBench } from './runProgress.js';
 
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchfile parse + validate', () => runParseBench()],
@@ -18,6 +19,7 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
   ['SLURM poll', () => runSlurmPollBench()],
   ['SLURM status, 1,000 jobs', () => runStatusSlurmBench()],
   ['runner: submitting 1,000 jobs, CPU per tick, memory', () => runRunnerBench()],
+  ['batchman run output, 10,000 jobs', async () => void (await runRunProgressBench())],
   ['dashboard webview, 10,000 jobs', () => runDashboardBench()],
   ['dashboard pictures: graph layout and timeline', () => benchPictures()],
   // The ledger bench is a script: importing it runs it.

@@ -1,17 +1,15 @@
 // `batchman run FILE`: takes the batch's runner lock, opens (or resumes) its record, and runs the loop
-// to the end with a live table; `--detach` starts the same command in the background instead.
+// to the end with live progress (runProgress.ts); `--detach` starts the same command in the background instead.
 import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LedgerRow } from '../ledger/ledger.js';
 import { launchBatch, resolveMaxActive } from '../runner/launch.js';
 import { LockHeldError } from '../runner/lock.js';
-import type { RunnerUpdate } from '../runner/runner.js';
 import { loadBatchfile, reportErrors } from './batchfileInput.js';
 import type { CliOutput } from './output.js';
 import { parseRunOptions } from './runOptions.js';
 import type { RunOptions } from './runOptions.js';
-import { renderTruthTable } from './table.js';
+import { runProgress } from './runProgress.js';
 import { EXIT } from './usage.js';
 
 export async function runCommand(args: readonly string[], output: CliOutput): Promise<number> {
@@ -41,7 +39,7 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
       ...(options.ledger !== undefined ? { ledger: options.ledger } : {}),
       onStart: (record, resumed, computed) =>
         output.err(`${resumed ? 'resuming' : 'starting'} batch ${record.name} (run ${record.run_number}, ${computed.executor}, up to ${computed.jobs} jobs at a time)`),
-      onUpdate: liveTable(options.file, output),
+      onUpdate: runProgress({ file: options.file, output, jobCount: loaded.model.jobs.length, tty: process.stdout.isTTY === true }),
     });
     const s = result.summary;
     output.err(`batch ${result.record.name}: ${s.succeeded}/${s.total} succeeded${s.failed ? `, ${s.failed} failed` : ''}${s.broken_dependency ? `, ${s.broken_dependency} broken dependency` : ''}${s.cancelled ? `, ${s.cancelled} cancelled` : ''}`);
@@ -57,29 +55,6 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
 
 function commandOptionsOf(options: RunOptions): Record<string, unknown> {
   return { jobs: options.jobs, restartFailed: options.restartFailed, executor: options.executor, tags: options.tags, ...(options.ledger ? { ledger: options.ledger } : {}) };
-}
-
-/** Redraws in place on a terminal; elsewhere prints the table only when it changed. */
-function liveTable(file: string, output: CliOutput): (update: RunnerUpdate) => void {
-  let previous = '';
-  return (update) => {
-    const table = renderTruthTable(file, { jobs: update.rows.map(displayRow), summary: update.summary, ...(update.stale ? { stale: update.stale } : {}) });
-    if (table === previous) return;
-    previous = table;
-    output.out(process.stdout.isTTY ? `\x1b[2J\x1b[H${table}` : `${table}\n`);
-  };
-}
-
-function displayRow(row: LedgerRow) {
-  return {
-    basename: row.basename,
-    status: row.status,
-    jobId: row.jobId < 0 ? null : String(row.jobId),
-    slurmState: row.slurmState ?? null,
-    elapsed: null,
-    cause: row.cause ?? null,
-    reason: null,
-  };
 }
 
 /** Starts this same command without --detach in its own session, logging to .batchman/runner.log. */
