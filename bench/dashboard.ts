@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { JobsChangedMessage, SnapshotMessage, message } from '../core/protocol/dashboard.js';
-import type { DashboardBatch, DashboardJob, DashboardLink } from '../core/protocol/dashboard.js';
+import type { DashboardJob, DashboardLink } from '../core/protocol/dashboard.js';
 import type { JobStatus } from '../core/status.js';
 import { REPO_ROOT, openDashboard, webviewSkip } from '../test/webview/harness.js';
+import { scratchBatch } from '../test/webview/batchFixture.js';
 
 const JOBS = 10_000;
 const LOADS = 5;
@@ -37,16 +38,7 @@ function job(i: number): DashboardJob {
   };
 }
 
-const BATCH: DashboardBatch = {
-  id: '/scratch/calcs/batchfile.csv',
-  label: 'calcs/batchfile.csv',
-  batchfilePath: '/scratch/calcs/batchfile.csv',
-  rootPath: '/scratch/calcs',
-  ledgerPath: '/scratch/calcs/__ledger__.csv',
-  record: null,
-  stale: null,
-  error: null,
-};
+const BATCH = scratchBatch();
 
 interface PageTest {
   sendAndTime(message: unknown, doneSelector: string, doneText?: string): Promise<number>;

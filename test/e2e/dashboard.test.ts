@@ -2,7 +2,8 @@
 // Batches tree's inline action, it shows the shell pipeline's jobs in batchfile order; a launch and its jobs' status
 // changes appear live in the same page (a job held by a gate file goes running → succeeded when the test opens the
 // gate); choosing a row shows its detail; a header link opens the batchfile; "Open Batch Dashboard" on a job brings
-// the same panel forward with that job chosen; after a window reload the panel comes back on the same batch. Screenshots go to test-results/; BATCHMAN_UPDATE_SCREENSHOT=1 also refreshes media/screenshot-dashboard.png for the README.
+// the same panel forward with that job chosen; "Restart" in a failed job's detail (after the user fixed its script)
+// runs it and the job blocked behind it again; after a window reload the panel comes back on the same batch. Screenshots go to test-results/; BATCHMAN_UPDATE_SCREENSHOT=1 also refreshes media/screenshot-dashboard.png for the README.
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,13 @@ for _ in $(seq 1 1500); do
 done
 test -e ${GATE}
 echo "frequencies for $(head -n 1 relax.xyz) atoms: 1595 3657 3756 cm-1"
+`;
+
+/** What the user writes into `broken`'s script before restarting it: it now succeeds and hands on its geometry. */
+const FIXED_BROKEN = `#!/usr/bin/env bash
+set -euo pipefail
+cp relax.xyz broken.xyz
+echo "fixed"
 `;
 
 interface World {
@@ -222,8 +230,37 @@ describe('the batch dashboard in VS Code (local executor)', { skip: workbenchSki
     });
   });
 
+  it('restarts a failed job from its detail: a confirmation, then it and the job blocked behind it run and succeed', async () => {
+    const current = world!;
+    await step('7-restart-confirmation', async (wb) => {
+      // the user fixes the job's script; a restart keeps the user's {basename}.sh for the next attempt
+      writeFileSync(join(current.workspace, 'shell-pipeline/water/broken/broken.sh'), FIXED_BROKEN, { mode: 0o755 });
+      const detail = dashboardFrame(wb).locator('[data-testid="job-detail"]');
+      await detail.filter({ hasText: 'broken' }).waitFor({ timeout: 30_000 });
+      await detail.locator('vscode-button[data-action="restart"]').click();
+      await wb.dialogButton('Restart');
+      const dialog = (await wb.page.locator('.monaco-dialog-box').first().innerText()).replace(/\s+/g, ' ');
+      assert.match(dialog, new RegExp(`Restart broken of ${PIPELINE.replace(/[.]/g, '\\.')}\\?`));
+    });
+    await step('8-restarted', async (wb) => {
+      const dash = dashboardFrame(wb);
+      const confirmed = Date.now();
+      await wb.confirmDialog('Restart');
+      await waitForBadge(dash, 'broken', 'succeeded', 90_000);
+      await waitForBadge(dash, 'report', 'succeeded', 60_000);
+      timings.restartToSucceeded = seconds(Date.now() - confirmed);
+      await dash.locator('[data-testid=progress-text]', { hasText: /^6\/6 ended · 6 succeeded · 0 failed$/ }).waitFor({ timeout: 30_000 });
+      await dash.locator('.batch-header .title', { hasText: /\(run 2\)/ }).waitFor({ timeout: 30_000 });
+      // the detail keeps both attempts: the failed first one and the restart
+      const detail = dash.locator('[data-testid="job-detail"]');
+      await detail.locator('.detail-history li', { hasText: 'restart 1' }).filter({ hasText: 'succeeded' }).waitFor({ timeout: 30_000 });
+      await detail.locator('.detail-history li', { hasText: 'first attempt' }).filter({ hasText: 'failed' }).waitFor({ timeout: 30_000 });
+      assert.ok(existsSync(join(current.workspace, 'shell-pipeline/water/broken_history_1')), 'the failed attempt is kept');
+    });
+  });
+
   it('comes back on the same batch after the window reloads (the panel serializer)', async () => {
-    await step('7-restored', async (wb) => {
+    await step('9-restored', async (wb) => {
       // bring the dashboard to the front, then reload the whole workbench
       await wb.page.locator('.tabs-container .tab', { hasText: `Batch: ${PIPELINE}` }).first().click();
       await dashboardFrame(wb).locator('.job-row[data-job="freq"] .badge.status-succeeded').waitFor({ timeout: 30_000 });
@@ -238,7 +275,8 @@ describe('the batch dashboard in VS Code (local executor)', { skip: workbenchSki
       const dash = dashboardFrame(wb);
       await waitForBadge(dash, 'freq', 'succeeded', 120_000);
       timings.reloadToRows = seconds(Date.now() - reloaded);
-      assert.deepEqual(await rowStates(dash), ['build succeeded', 'relax succeeded', 'freq succeeded', 'charges succeeded', 'broken failed', 'report broken_dependency']);
+      await waitForBadge(dash, 'report', 'succeeded', 60_000);
+      assert.deepEqual(await rowStates(dash), JOBS.map((name) => `${name} succeeded`));
       assert.equal(await wb.page.locator('.tabs-container .tab', { hasText: `Batch: ${PIPELINE}` }).count(), 1, 'one panel for the batch');
       assert.ok(existsSync(README_SHOT));
     });

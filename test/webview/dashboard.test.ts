@@ -10,6 +10,7 @@ import type { DashboardBatch, DashboardJob, DashboardLink, PageToHostMessage } f
 import type { JobStatus } from '../../core/status.js';
 import { RESULTS_DIR, ensureWebviewBuilt, openDashboard, webviewSkip } from './harness.js';
 import type { DashboardPage } from './harness.js';
+import { scratchBatch } from './batchFixture.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const HOSTILE_MESSAGE = '<b>bold</b><script>alert(2)</script> & "quotes"';
@@ -48,12 +49,7 @@ function makeJob(i: number): DashboardJob {
   };
 }
 
-const BATCH: DashboardBatch = {
-  id: '/scratch/calcs/batchfile.csv',
-  label: 'calcs/batchfile.csv',
-  batchfilePath: '/scratch/calcs/batchfile.csv',
-  rootPath: '/scratch/calcs',
-  ledgerPath: '/scratch/calcs/__ledger__.csv',
+const BATCH: DashboardBatch = scratchBatch({
   record: {
     id: '1735718400000_1a2b3c4d',
     name: 'brave-otter',
@@ -69,9 +65,7 @@ const BATCH: DashboardBatch = {
     executor: 'slurm',
     error: null,
   },
-  stale: null,
-  error: null,
-};
+});
 
 /** job00010 → job00011 → job00012 (coords), job00010 → job00013 (orbitals). */
 const LINKS: DashboardLink[] = [

@@ -7,10 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { JobsChangedMessage, SelectJobMessage, SnapshotMessage, message } from '../../core/protocol/dashboard.js';
-import type { DashboardBatch, DashboardJob, PageToHostMessage } from '../../core/protocol/dashboard.js';
+import type { DashboardJob, PageToHostMessage } from '../../core/protocol/dashboard.js';
 import { pipelineBatch } from '../unit/pictureFixtures.js';
 import { RESULTS_DIR, ensureWebviewBuilt, openDashboard, webviewSkip } from './harness.js';
 import type { DashboardPage } from './harness.js';
+import { scratchBatch } from './batchFixture.js';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const JOB_COUNT = 300;
@@ -38,16 +39,7 @@ type PageGlobal = {
   requestAnimationFrame(callback: () => void): void;
 };
 
-const BATCH: DashboardBatch = {
-  id: '/scratch/calcs/batchfile.csv',
-  label: 'calcs/batchfile.csv',
-  batchfilePath: '/scratch/calcs/batchfile.csv',
-  rootPath: '/scratch/calcs',
-  ledgerPath: '/scratch/calcs/__ledger__.csv',
-  record: null,
-  stale: null,
-  error: null,
-};
+const BATCH = scratchBatch();
 
 /** The synthetic batch, its times ending around now (so running bars grow on screen), one job with a hostile name. */
 function batch(): ReturnType<typeof pipelineBatch> {
