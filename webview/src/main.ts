@@ -26,7 +26,9 @@ table.setQuery(query);
 let batchId: string | null = saved?.batchId ?? null;
 let selected: string | null = saved?.selected ?? null;
 let shownRecord: string | null = null;
-let relations = new Map<string, { upstream: DashboardLink[]; downstream: DashboardLink[] }>();
+let links: readonly DashboardLink[] = [];
+/** Built from the links when a job's detail first needs its neighbours (not on every snapshot). */
+let relations: Map<string, { upstream: DashboardLink[]; downstream: DashboardLink[] }> | null = null;
 
 const header = new BatchHeader(host);
 const history = new HistoryList(host);
@@ -74,11 +76,12 @@ host.post(ReadyMessage, { protocolVersion: DASHBOARD_PROTOCOL_VERSION });
 function apply(message: HostToPageMessage): void {
   switch (message.method) {
     case 'batchman/dashboard/snapshot': {
-      const { batch, jobs, links, history: entries } = message.params;
+      const { batch, jobs, history: entries } = message.params;
+      links = message.params.links;
+      relations = null;
       if (batchId !== batch.id) selected = batchId === null ? selected : null;
       batchId = batch.id;
       shownRecord = batch.record?.id ?? null;
-      relations = relationsOf(links);
       header.setBatch(batch);
       table.setJobs(jobs);
       grid.refresh();
@@ -140,6 +143,7 @@ function choose(basename: string | null, from: 'table' | 'graph' | 'timeline' | 
 }
 
 function relationsFor(basename: string): JobRelations {
+  relations ??= relationsOf(links);
   return relations.get(basename) ?? { upstream: [], downstream: [] };
 }
 

@@ -58,6 +58,8 @@ export class TimelineView {
   private timer: ReturnType<typeof setInterval> | null = null;
   private revealPending = false;
   private nextRowId = 0;
+  /** Jobs given while the tab is hidden, in batchfile order: the rows are built when it shows (first render is cheaper). */
+  private deferred: Map<string, DashboardJob> | null = null;
 
   constructor(private readonly options: TimelineViewOptions) {
     this.now = options.now ?? (() => Date.now());
@@ -86,12 +88,21 @@ export class TimelineView {
 
   setJobs(jobs: readonly DashboardJob[]): void {
     this.jobCount = jobs.length;
+    if (!this.visible) {
+      this.deferred = new Map(jobs.map((job) => [job.basename, job]));
+      return;
+    }
+    this.deferred = null;
     this.rows.setJobs(jobs);
     this.afterChange();
   }
 
   /** Jobs whose row changed (matched by basename); the list of jobs itself is unchanged. */
   updateJobs(changed: readonly DashboardJob[]): void {
+    if (this.deferred) {
+      for (const job of changed) if (this.deferred.has(job.basename)) this.deferred.set(job.basename, job);
+      return;
+    }
     const change = this.rows.applyChanges(changed);
     if (change.changed.length > 0) this.afterChange();
   }
@@ -105,6 +116,12 @@ export class TimelineView {
 
   setVisible(visible: boolean): void {
     this.visible = visible;
+    if (visible && this.deferred) {
+      const jobs = [...this.deferred.values()];
+      this.deferred = null;
+      this.rows.setJobs(jobs);
+      this.afterChange();
+    }
     if (visible) this.schedule();
     else if (this.frame !== null) {
       cancelAnimationFrame(this.frame);
