@@ -91,7 +91,7 @@ export class Batches implements vscode.Disposable {
       pollerFor: (kind) => this.poller(kind),
       label: (path) => vscode.workspace.asRelativePath(path, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
       ledgerName: () => this.settings.ledgerName,
-      defaultExecutor: () => resolveExecutorKind(this.settings.executor),
+      defaultExecutor: () => resolveExecutorKind(this.settings.executor, { sbatch: this.settings.slurmCommands.sbatch }),
       log: (level, message) => this.log[level](message),
     });
     this.monitorSubscriptions = [

@@ -1,8 +1,8 @@
 // Runs the bundled `batchman` CLI (dist/cli.js) with VS Code's own runtime: `process.execPath` with
 // ELECTRON_RUN_AS_NODE=1 is a plain Node, so users need no separate Node. A detached runner started this way
 // outlives the window.
-import { delimiter, dirname, isAbsolute } from 'node:path';
 import { execa } from 'execa';
+import { slurmCommandsEnv } from '../../core/slurm/commandsEnv.js';
 import type { SlurmCommands } from '../../core/slurm/slurmScheduler.js';
 
 export interface CliResult {
@@ -15,7 +15,7 @@ export interface CliResult {
 export interface CliOptions {
   cwd: string;
   timeoutMs?: number;
-  /** The SLURM commands as configured: their folders go first on PATH so the runner finds the same ones. */
+  /** The SLURM commands as configured: handed on as BATCHMAN_SBATCH… so the runner calls the same ones. */
   slurmCommands?: SlurmCommands;
 }
 
@@ -25,7 +25,7 @@ export class BatchmanCli {
   async run(args: readonly string[], options: CliOptions): Promise<CliResult> {
     const result = await execa(process.execPath, [this.cliPath, ...args], {
       cwd: options.cwd,
-      env: { ELECTRON_RUN_AS_NODE: '1', PATH: pathWith(options.slurmCommands) },
+      env: { ELECTRON_RUN_AS_NODE: '1', ...slurmCommandsEnv(options.slurmCommands) },
       extendEnv: true,
       timeout: options.timeoutMs ?? 120_000,
       reject: false,
@@ -34,17 +34,4 @@ export class BatchmanCli {
     });
     return { exitCode: result.exitCode ?? -1, output: result.all ?? '', timedOut: result.timedOut };
   }
-}
-
-/**
- * The runner calls sbatch/squeue/sacct/scancel by name; where the settings name them by absolute path, their folders
- * are put first on PATH. (A wrapper with another name than the command cannot be passed this way: the CLI has no
- * option for it yet.)
- */
-export function pathWith(commands: SlurmCommands | undefined, path = process.env.PATH ?? ''): string {
-  if (!commands) return path;
-  const dirs = Object.entries(commands)
-    .filter(([name, command]) => isAbsolute(command) && command.endsWith(`/${name}`))
-    .map(([, command]) => dirname(command));
-  return [...new Set(dirs), ...path.split(delimiter).filter((p) => p !== '')].join(delimiter);
 }

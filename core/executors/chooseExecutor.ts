@@ -1,5 +1,6 @@
-// Which executor runs a batch: SLURM where `sbatch` is on PATH, else the embedded local one.
-import { findOnPath } from '../slurm/detect.js';
+// Which executor runs a batch: SLURM where `sbatch` runs (as named by BATCHMAN_SBATCH or the settings, else on
+// PATH), else the embedded local one.
+import { commandExists, slurmCommandsFromEnv } from '../slurm/commandsEnv.js';
 import type { Scheduler } from '../slurm/scheduler.js';
 import { SlurmScheduler } from '../slurm/slurmScheduler.js';
 import type { SlurmSchedulerOptions } from '../slurm/slurmScheduler.js';
@@ -9,9 +10,17 @@ import type { LocalSchedulerOptions } from './localScheduler.js';
 /** As asked on the command line (`--executor`) or in settings. */
 export type ExecutorChoice = 'slurm' | 'local' | 'auto';
 
-export function resolveExecutorKind(choice: ExecutorChoice = 'auto', path?: string): 'slurm' | 'local' {
+export interface ExecutorLookup {
+  /** PATH to look for sbatch in (default: this process's). */
+  path?: string;
+  /** sbatch as configured (default: BATCHMAN_SBATCH, else `sbatch`). */
+  sbatch?: string;
+}
+
+export function resolveExecutorKind(choice: ExecutorChoice = 'auto', lookup: ExecutorLookup = {}): 'slurm' | 'local' {
   if (choice !== 'auto') return choice;
-  return findOnPath('sbatch', path) !== undefined ? 'slurm' : 'local';
+  const sbatch = lookup.sbatch ?? slurmCommandsFromEnv().sbatch ?? 'sbatch';
+  return commandExists(sbatch, lookup.path) ? 'slurm' : 'local';
 }
 
 export interface CreateSchedulerOptions {
@@ -21,8 +30,11 @@ export interface CreateSchedulerOptions {
   local?: LocalSchedulerOptions;
 }
 
+/** The SLURM commands are the options' (the extension's settings), else the environment's, else the plain names. */
 export function createScheduler(choice: ExecutorChoice = 'auto', options: CreateSchedulerOptions = {}): Scheduler {
-  return resolveExecutorKind(choice, options.path) === 'slurm'
-    ? new SlurmScheduler(options.slurm)
+  const commands = { ...slurmCommandsFromEnv(), ...options.slurm?.commands };
+  const lookup: ExecutorLookup = { ...(options.path !== undefined ? { path: options.path } : {}), ...(commands.sbatch !== undefined ? { sbatch: commands.sbatch } : {}) };
+  return resolveExecutorKind(choice, lookup) === 'slurm'
+    ? new SlurmScheduler({ ...options.slurm, commands })
     : new LocalScheduler(options.local);
 }

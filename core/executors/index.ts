@@ -1,6 +1,6 @@
 // The executors: the embedded local one (detached processes with SLURM's states) and the choice between it and SLURM.
 export { createScheduler, resolveExecutorKind } from './chooseExecutor.js';
-export type { CreateSchedulerOptions, ExecutorChoice } from './chooseExecutor.js';
+export type { CreateSchedulerOptions, ExecutorChoice, ExecutorLookup } from './chooseExecutor.js';
 export { LOCAL_STATE_ENV, LocalScheduler, defaultLocalStateDir } from './localScheduler.js';
 export type { LocalFs, LocalSchedulerOptions } from './localScheduler.js';
 export { deriveJobState } from './localJobState.js';

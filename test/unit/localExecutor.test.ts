@@ -195,8 +195,8 @@ describe('local executor: formats', () => {
     assert.match(WRAPPER_SCRIPT, /bash -- "\$script"/);
   });
   test('executor choice and state folder defaults', () => {
-    assert.equal(resolveExecutorKind('auto', '/nonexistent-dir'), 'local');
-    assert.equal(resolveExecutorKind('slurm', '/nonexistent-dir'), 'slurm');
+    assert.equal(resolveExecutorKind('auto', { path: '/nonexistent-dir', sbatch: 'sbatch' }), 'local');
+    assert.equal(resolveExecutorKind('slurm', { path: '/nonexistent-dir' }), 'slurm');
     assert.equal(defaultLocalStateDir({ BATCHMAN_LOCAL_STATE: '/x/y' }), '/x/y');
     assert.match(defaultLocalStateDir({}), /\.batchman[\\/]local$/);
   });

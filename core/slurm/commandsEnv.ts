@@ -1,0 +1,46 @@
+// SLURM's command paths handed to the CLI and the runner through the environment (BATCHMAN_SBATCH, …), so a site's
+// wrappers or an install off PATH reach a detached runner exactly as the extension's settings name them.
+import { accessSync, constants } from 'node:fs';
+import { findOnPath } from './detect.js';
+import { DEFAULT_SLURM_COMMANDS } from './slurmScheduler.js';
+import type { SlurmCommands } from './slurmScheduler.js';
+
+export const SLURM_COMMAND_ENV: Readonly<Record<keyof SlurmCommands, string>> = {
+  sbatch: 'BATCHMAN_SBATCH',
+  squeue: 'BATCHMAN_SQUEUE',
+  sacct: 'BATCHMAN_SACCT',
+  scancel: 'BATCHMAN_SCANCEL',
+};
+
+const NAMES = Object.keys(SLURM_COMMAND_ENV) as (keyof SlurmCommands)[];
+
+/** The commands the environment names (empty values ignored). */
+export function slurmCommandsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<SlurmCommands> {
+  const commands: Partial<SlurmCommands> = {};
+  for (const name of NAMES) {
+    const value = env[SLURM_COMMAND_ENV[name]]?.trim();
+    if (value) commands[name] = value;
+  }
+  return commands;
+}
+
+/** The variables that hand these commands on; the default names need none. */
+export function slurmCommandsEnv(commands: Partial<SlurmCommands> | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of NAMES) {
+    const value = commands?.[name];
+    if (value !== undefined && value !== DEFAULT_SLURM_COMMANDS[name]) env[SLURM_COMMAND_ENV[name]] = value;
+  }
+  return env;
+}
+
+/** Whether a command runs: a path is checked as it is, a bare name on PATH. */
+export function commandExists(command: string, path?: string): boolean {
+  if (!command.includes('/')) return findOnPath(command, path) !== undefined;
+  try {
+    accessSync(command, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
