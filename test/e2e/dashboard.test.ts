@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import type { Frame, FrameLocator } from 'playwright-core';
-import { prepareWorkbench } from '../support/vscode/prepare.js';
+import { startTestWorkbench } from '../support/vscode/prepare.js';
 import { codeServerVersion } from '../support/vscode/install.js';
-import { RESULTS_DIR, Workbench } from '../support/vscode/workbench.js';
+import type { Workbench } from '../support/vscode/workbench.js';
+import { RESULTS_DIR } from '../support/vscode/workbench.js';
 import { BIN, REPO_ROOT, STATUS_ITEM, STATUS_ITEM_ID, clearScreenshots, seconds, stepRunner, stopBatchWork, workbenchSkip } from './batchSession.js';
 
-const RUN_DIR = join(REPO_ROOT, '.e2e', 'runs', 'dashboard');
 const SHOT_PREFIX = 'e2e-dashboard-';
 const SHOT = 'dashboard-vscode';
 const README_SHOT = join(REPO_ROOT, 'media', 'screenshot-dashboard.png');
@@ -105,12 +105,10 @@ describe('the batch dashboard in VS Code (local executor)', { skip: workbenchSki
 
   before(async () => {
     clearScreenshots(SHOT_PREFIX);
-    const { vsix, install } = await prepareWorkbench('dashboard', timings);
     world = createWorld();
     // The extension host and the runner inherit this: local jobs stay in the test's own state folder.
     process.env.BATCHMAN_LOCAL_STATE = world.state;
-    workbench = await Workbench.start({ folder: world.workspace, runDir: RUN_DIR, vsix, install, startTimeoutMs: 180_000, watchSelectors: [STATUS_ITEM] });
-    timings.workbenchReady = seconds(workbench.timings.workbenchReadyMs);
+    workbench = await startTestWorkbench('dashboard', timings, { folder: world.workspace, watchSelectors: [STATUS_ITEM] });
   });
 
   after(async () => {

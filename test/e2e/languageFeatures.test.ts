@@ -5,12 +5,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { prepareWorkbench } from '../support/vscode/prepare.js';
+import { seconds, startTestWorkbench } from '../support/vscode/prepare.js';
 import { CHROMIUM, codeServerVersion, findInstall } from '../support/vscode/install.js';
-import { REPO_ROOT, RESULTS_DIR, Workbench } from '../support/vscode/workbench.js';
+import type { Workbench } from '../support/vscode/workbench.js';
+import { RESULTS_DIR } from '../support/vscode/workbench.js';
 
 const IN_CI = process.env.CI === 'true';
-const RUN_DIR = join(REPO_ROOT, '.e2e', 'runs', 'language-features');
 const SHOT_PREFIX = 'e2e-language-features-';
 
 const installed = findInstall() !== undefined && existsSync(CHROMIUM);
@@ -54,7 +54,6 @@ function createWorkspace(): string {
   return folder;
 }
 
-const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
 
 describe('batchfile language features in VS Code', { skip, timeout: 20 * 60_000 }, () => {
   const t0 = Date.now();
@@ -82,12 +81,10 @@ describe('batchfile language features in VS Code', { skip, timeout: 20 * 60_000 
     for (const name of existsSync(RESULTS_DIR) ? readdirSync(RESULTS_DIR) : []) {
       if (name.startsWith(SHOT_PREFIX)) rmSync(join(RESULTS_DIR, name));
     }
-    const { vsix, install } = await prepareWorkbench('language-features', timings);
     workspace = createWorkspace();
-    workbench = await Workbench.start({ folder: workspace, runDir: RUN_DIR, vsix, install, startTimeoutMs: 180_000 });
+    workbench = await startTestWorkbench('language-features', timings, { folder: workspace });
     timings.extensionInstalled = seconds(workbench.timings.extensionInstalledMs);
     timings.serverReady = seconds(workbench.timings.serverReadyMs);
-    timings.workbenchReady = seconds(workbench.timings.workbenchReadyMs);
     await workbench.screenshot(`${SHOT_PREFIX}0-workbench`);
   });
 

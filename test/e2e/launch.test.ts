@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { parseJobListing } from '../../core/executors/localJobFiles.js';
-import { prepareWorkbench } from '../support/vscode/prepare.js';
+import { startTestWorkbench } from '../support/vscode/prepare.js';
 import { codeServerVersion } from '../support/vscode/install.js';
-import { Workbench, formatActivation } from '../support/vscode/workbench.js';
+import type { Workbench} from '../support/vscode/workbench.js';
+import { formatActivation } from '../support/vscode/workbench.js';
 import { BIN, REPO_ROOT, STATUS_ITEM, STATUS_ITEM_ID, answerLaunchSteps, clearScreenshots, seconds, stepRunner, stopBatchWork, workbenchSkip } from './batchSession.js';
 
-const RUN_DIR = join(REPO_ROOT, '.e2e', 'runs', 'launch');
 const SHOT_PREFIX = 'e2e-launch-';
 const README_SHOT = join(REPO_ROOT, 'media', 'screenshot-tree.png');
 
@@ -90,13 +90,11 @@ describe('launching and watching batches in VS Code (local executor)', { skip: w
 
   before(async () => {
     clearScreenshots(SHOT_PREFIX);
-    const { vsix, install } = await prepareWorkbench('launch', timings);
     world = createWorld();
     // The extension host (and the runners it starts) inherit code-server's environment: local jobs stay in the
     // test's own state folder, apart from the user's.
     process.env.BATCHMAN_LOCAL_STATE = world.state;
-    workbench = await Workbench.start({ folder: world.workspace, runDir: RUN_DIR, vsix, install, startTimeoutMs: 180_000, watchSelectors: [STATUS_ITEM] });
-    timings.workbenchReady = seconds(workbench.timings.workbenchReadyMs);
+    workbench = await startTestWorkbench('launch', timings, { folder: world.workspace, watchSelectors: [STATUS_ITEM] });
   });
 
   after(async () => {

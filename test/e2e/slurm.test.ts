@@ -8,12 +8,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { prepareCluster } from '../support/slurm/cluster.js';
-import { prepareWorkbench } from '../support/vscode/prepare.js';
+import { startTestWorkbench } from '../support/vscode/prepare.js';
 import { codeServerVersion } from '../support/vscode/install.js';
-import { Workbench } from '../support/vscode/workbench.js';
-import { BIN, REPO_ROOT, STATUS_ITEM_ID, answerLaunchSteps, clearScreenshots, seconds, stepRunner, stopBatchWork, workbenchSkip } from './batchSession.js';
+import type { Workbench } from '../support/vscode/workbench.js';
+import { BIN, STATUS_ITEM_ID, answerLaunchSteps, clearScreenshots, seconds, stepRunner, stopBatchWork, workbenchSkip } from './batchSession.js';
 
-const RUN_DIR = join(REPO_ROOT, '.e2e', 'runs', 'slurm');
 const SHOT_PREFIX = 'e2e-slurm-';
 
 const BATCHFILE = ['root_directory=.', 'job_basename|job_directory|program|pipe', 'make|jobs/make|shell|', 'use|jobs/use|shell|coords{../make,make.xyz}', 'solo|jobs/solo|shell|', ''].join('\n');
@@ -49,12 +48,10 @@ describe('launching a batch on the real SLURM cluster from VS Code', { skip, tim
 
   before(async () => {
     clearScreenshots(SHOT_PREFIX);
-    const { vsix, install } = await prepareWorkbench('slurm', timings);
     workspace = createWorkspace();
     // Nothing should run locally; should the executor pick go wrong, local jobs still stay out of the user's state.
     process.env.BATCHMAN_LOCAL_STATE = join(workspace.root, 'local-state');
-    workbench = await Workbench.start({ folder: workspace.folder, runDir: RUN_DIR, vsix, install, startTimeoutMs: 180_000 });
-    timings.workbenchReady = seconds(workbench.timings.workbenchReadyMs);
+    workbench = await startTestWorkbench('slurm', timings, { folder: workspace.folder });
   });
 
   after(async () => {

@@ -6,7 +6,7 @@ import type { DashboardColumn, DashboardJob, SortDirection } from '../../core/pr
 import { COLUMN_LABELS, cellText } from '../../core/view/dashboardTable.js';
 import type { RunTable } from '../../core/view/dashboardTable.js';
 import { el, setText } from './dom.js';
-import { listKeyTarget } from './listKeys.js';
+import { listKeyTarget, visibleRows } from './rowLists.js';
 
 /** Fixed row height: virtualisation places rows by arithmetic, not by measuring them. Mirrors --row-height in CSS. */
 export const ROW_HEIGHT = 24;
@@ -104,9 +104,7 @@ export class VirtualTable {
     const count = this.table.length;
     const viewHeight = this.element.clientHeight || 600;
     const top = this.element.scrollTop;
-    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(count, Math.ceil((top + viewHeight) / ROW_HEIGHT) + OVERSCAN);
-    const needed = Math.max(0, last - first);
+    const { first, needed } = visibleRows(count, top, viewHeight, ROW_HEIGHT, OVERSCAN);
     while (this.pool.length < needed) this.pool.push(this.createRow());
     while (this.pool.length > needed) this.pool.pop()!.node.remove();
     let active: string | null = null;

@@ -8,7 +8,7 @@ import type { DashboardJob } from '../../core/protocol/dashboard.js';
 import { TimelineRows, describeEntry, formatDuration, timeScale, timelineBars } from '../../core/view/dashboardTimeline.js';
 import type { TimeRange, TimeScale } from '../../core/view/dashboardTimeline.js';
 import { el, setText } from './dom.js';
-import { listKeyTarget } from './listKeys.js';
+import { listKeyTarget, visibleRows } from './rowLists.js';
 
 /** Fixed row height: rows are placed by arithmetic. Mirrors --timeline-row-height in pictures.css. */
 export const TIMELINE_ROW_HEIGHT = 22;
@@ -183,9 +183,7 @@ export class TimelineView {
     const count = this.rows.length;
     const viewHeight = this.scroller.clientHeight || 600;
     const top = Math.max(0, this.scroller.scrollTop - this.rowsBox.offsetTop);
-    const first = Math.max(0, Math.floor(top / TIMELINE_ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(count, Math.ceil((top + viewHeight) / TIMELINE_ROW_HEIGHT) + OVERSCAN);
-    const needed = Math.max(0, last - first);
+    const { first, needed } = visibleRows(count, top, viewHeight, TIMELINE_ROW_HEIGHT, OVERSCAN);
     while (this.pool.length < needed) this.pool.push(this.createRow());
     while (this.pool.length > needed) this.pool.pop()!.node.remove();
     let active: string | null = null;

@@ -1,18 +1,26 @@
-// What every e2e test does before it starts a workbench: package the extension (.vsix) and make sure code-server is
-// installed, each timed into the test's timings.
+// How every e2e test starts its workbench: package the extension (.vsix), make sure code-server is installed, start
+// a fresh workbench in `.e2e/runs/<name>` with the extension installed; each step timed into the test's timings.
+import { join } from 'node:path';
 import { packageExtension } from './extensionPackage.js';
 import { ensureInstalled } from './install.js';
-import type { CodeServerInstall } from './install.js';
+import { REPO_ROOT, Workbench } from './workbench.js';
+import type { WorkbenchOptions } from './workbench.js';
 
-export async function prepareWorkbench(name: string, timings: Record<string, string>): Promise<{ vsix: string; install: CodeServerInstall }> {
+/** `12.3 s`, or `-` for a time not taken. */
+export const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
+
+export async function startTestWorkbench(
+  name: string,
+  timings: Record<string, string>,
+  options: Omit<WorkbenchOptions, 'vsix' | 'install' | 'runDir'>,
+): Promise<Workbench> {
   let mark = Date.now();
   const vsix = await packageExtension(name);
   timings.package = seconds(Date.now() - mark);
   mark = Date.now();
   const install = await ensureInstalled();
   timings.ensureInstalled = seconds(Date.now() - mark);
-  return { vsix, install };
+  const workbench = await Workbench.start({ startTimeoutMs: 180_000, ...options, runDir: join(REPO_ROOT, '.e2e', 'runs', name), vsix, install });
+  timings.workbenchReady = seconds(workbench.timings.workbenchReadyMs);
+  return workbench;
 }
-
-/** `12.3 s`, or `-` for a time not taken. */
-export const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);

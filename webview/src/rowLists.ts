@@ -1,5 +1,12 @@
-// Where a key moves the selection in a list of rows (the run table, the timeline): arrows, Page Up/Down, Home/End,
-// clamped to the list. One rule, so every list in the dashboard moves alike.
+// The dashboard's virtualised row lists (the run table, the timeline) alike: which rows a scroll position shows, and
+// where a key moves the selection (arrows, Page Up/Down, Home/End, clamped to the list).
+
+/** The rows to have in the DOM: those in view plus `overscan` either side, so a fast scroll shows no blank band. */
+export function visibleRows(count: number, top: number, viewHeight: number, rowHeight: number, overscan: number): { first: number; needed: number } {
+  const first = Math.max(0, Math.floor(top / rowHeight) - overscan);
+  const last = Math.min(count, Math.ceil((top + viewHeight) / rowHeight) + overscan);
+  return { first, needed: Math.max(0, last - first) };
+}
 
 /** The new position for `key`, or undefined when the key is not a list movement. `current` is -1 for none. */
 export function listKeyTarget(key: string, current: number, count: number, page: number): number | undefined {
