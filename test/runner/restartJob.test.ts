@@ -68,3 +68,27 @@ test('run -r --job: only the named job restarts, once, whatever its cause; its d
   assert.equal(detail.outputTail?.text, 'all good');
   assert.deepEqual(detail.files, { output: true, input: true, folder: true });
 });
+
+test('run -r after the run ("Restart Failed Jobs"): an earlier TIMEOUT restarts with twice the walltime, its blocked job runs', async () => {
+  const box = await sandbox();
+  await writeShellBatch(box, [
+    // 3 s of work under a 2 s limit: fails the first launch, fits the doubled 4 s of the restart
+    { basename: 'slow', directory: 'slow', walltime: '00:00:02', script: '#!/usr/bin/env bash\nsleep 3\necho slow > slow.xyz\n' },
+    { basename: 'after', directory: 'after', pipe: 'coords{../slow,slow.xyz}', walltime: '00:00:30', script: '#!/usr/bin/env bash\ncat slow.xyz\n' },
+  ]);
+  const first = await runBatchman(box, [], { timeoutMs: 60_000 });
+  assert.equal(first.exitCode, 1, first.stderr);
+  let rows = await ledgerRows(box);
+  assert.equal(rows.get('slow')?.status, 'failed');
+  assert.equal(rows.get('slow')?.cause, 'TIMEOUT');
+  assert.equal(rows.get('after')?.status, 'broken_dependency');
+
+  const second = await runBatchman(box, ['-r'], { timeoutMs: 60_000 });
+  assert.equal(second.exitCode, 0, second.stderr);
+  rows = await ledgerRows(box);
+  assert.equal(rows.get('slow')?.status, 'succeeded');
+  assert.equal(rows.get('slow')?.restarts, 1);
+  assert.equal(rows.get('after')?.status, 'succeeded', 'unblocked and run after the restart');
+  const info = JSON.parse(await readFile(join(box.dir, 'slow', 'run_info.json'), 'utf8')) as Record<string, unknown>;
+  assert.equal(info['restart_walltime'], '00:00:04');
+});
