@@ -1,7 +1,7 @@
 // Restarting after the run (what "Restart Job" and "Restart Failed Jobs" launch), with real processes on the local
 // executor: `run -r --job NAME` restarts only the named job even when its cause is not retried by itself, the jobs
 // blocked behind it run after it, each attempt's end is written into its run_info.json, and the job detail shows
-// both attempts' history.
+// both attempts' history; a plain `-r` after the run restarts earlier failures by their cause and unblocks their jobs.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
