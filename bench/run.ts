@@ -27,9 +27,14 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
 ];
 
 console.log(`batchman benchmarks on ${availableParallelism()} cores, node ${process.version}`);
-const only = process.argv.slice(2);
-for (const [name, run] of BENCHES) {
-  if (only.length > 0 && !only.some((word) => name.includes(word))) continue;
+// `npm run bench -- WORD…` runs the benchmarks whose name has one of the words; a bare `--` is no word.
+const only = process.argv.slice(2).filter((word) => word !== '--');
+const chosen = BENCHES.filter(([name]) => only.length === 0 || only.some((word) => name.toLowerCase().includes(word.toLowerCase())));
+if (chosen.length === 0) {
+  console.error(`no benchmark's name has ${only.map((word) => `"${word}"`).join(' or ')}; they are:\n${BENCHES.map(([name]) => `  ${name}`).join('\n')}`);
+  process.exit(2);
+}
+for (const [name, run] of chosen) {
   console.log(`\n## ${name}`);
   await run();
 }
