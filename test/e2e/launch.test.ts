@@ -3,7 +3,7 @@
 // failed and broken dependency; status bar; notification), then a job cancelled from the tree. Screenshots of each
 // step go to test-results/; BATCHMAN_UPDATE_SCREENSHOT=1 also refreshes media/screenshot-tree.png for the README.
 import assert from 'node:assert/strict';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +17,13 @@ import { BIN, REPO_ROOT, STATUS_ITEM, STATUS_ITEM_ID, answerLaunchSteps, clearSc
 
 const SHOT_PREFIX = 'e2e-launch-';
 const README_SHOT = join(REPO_ROOT, 'media', 'screenshot-tree.png');
+
+/** Width and height from a PNG's signature and IHDR chunk; throws when the bytes are not a PNG. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.ok(bytes.length > 24 && bytes.subarray(0, 8).equals(signature) && bytes.toString('latin1', 12, 16) === 'IHDR', 'a PNG file');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
 
 const PIPELINE = 'shell-pipeline/batchfile.csv';
 const SLOW = 'slow/batchfile.csv';
@@ -208,19 +215,26 @@ describe('launching and watching batches in VS Code (local executor)', { skip: w
       await wb.runCommand('Batchman: Show Batches');
       await wb.waitForTreeRow(/^broken \d+ · failed · exit code 3$/);
       // A smaller window with a wider sidebar: the tree's descriptions are whole and the file stays small.
-      await wb.page.setViewportSize({ width: 1180, height: 560 });
+      const viewport = { width: 1180, height: 560 };
+      await wb.page.setViewportSize(viewport);
       await widenSidebar(wb, 440);
       await wb.page.mouse.move(900, 500);
       await wb.page.locator('.monaco-sash.hover, .monaco-sash.active').first().waitFor({ state: 'hidden', timeout: 10_000 });
       await wb.waitForTreeRow(/^report broken dependency · upstream broken failed$/);
       await wb.waitForEditorLine('job_basename|job_directory|program|pipe');
+      // What the picture must hold: every job of both finished batches, whole, inside the window.
+      for (const name of ['build', 'relax', 'freq', 'charges', 'broken', 'report', 'slow', 'after']) {
+        const box = await wb.treeRow(name).boundingBox();
+        assert.ok(box, `the tree row of ${name} is shown`);
+        assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height, `${name}'s row lies inside the window: ${JSON.stringify(box)}`);
+      }
       const shot = await wb.screenshot(`${SHOT_PREFIX}tree`);
       if (process.env.BATCHMAN_UPDATE_SCREENSHOT === '1') {
         mkdirSync(join(README_SHOT, '..'), { recursive: true });
         copyFileSync(shot, README_SHOT);
         console.log(`wrote ${README_SHOT} (${Math.round(statSync(README_SHOT).size / 1024)} KB)`);
       }
-      assert.ok(existsSync(shot) && readFileSync(shot).length > 10_000);
+      assert.deepEqual(pngSize(readFileSync(shot)), viewport, 'the picture is the whole window, as a PNG');
     });
   });
 });
