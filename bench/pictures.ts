@@ -3,9 +3,9 @@
 // over the whole graph would cost instead, one big connected component, and the timeline's rows.
 import { performance } from 'node:perf_hooks';
 import dagre from '@dagrejs/dagre';
-import type { DashboardLink } from '../core/protocol/dashboard.js';
-import { clearLayoutCache, estimateNodeWidth, layoutDependencyGraph } from '../core/view/dashboardGraph.js';
-import { TimelineRows, timelineBars } from '../core/view/dashboardTimeline.js';
+import type { DashboardLink } from '../core/dashboard/protocol.js';
+import { clearLayoutCache, estimateNodeWidth, layoutDependencyGraph } from '../core/dashboard/page/graph.js';
+import { TimelineRows, timelineBars } from '../core/dashboard/page/timeline.js';
 import { pipelineBatch } from '../test/unit/pictureFixtures.js';
 
 const SIZES = [300, 2000, 10_000] as const;
@@ -25,7 +25,7 @@ function time(runs: number, work: () => void): number {
   return median(times);
 }
 
-/** The naive alternative: every job and pipe in one dagre graph (dagre's types come through as `any`; see dashboardGraph.ts). */
+/** The naive alternative: every job and pipe in one dagre graph (dagre's types come through as `any`; see core/dashboard/page/graph.ts). */
 function wholeGraphDagre(jobs: readonly { basename: string }[], links: readonly DashboardLink[]): void {
   const graph = new dagre.graphlib.Graph({ multigraph: true });
   graph.setGraph({ rankdir: 'LR', nodesep: 12, ranksep: 48 });

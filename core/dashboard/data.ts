@@ -1,10 +1,10 @@
 // Host-side: turns what the Batches view knows (JobView, BatchView, batch records) into the dashboard's messages'
 // data. Never bundled into the webview (it reaches records.ts, which uses node:fs).
-import type { DashboardBatch, DashboardHistoryEntry, DashboardJob, DashboardRecord, DashboardRecordStatus } from '../protocol/dashboard.js';
+import type { DashboardBatch, DashboardHistoryEntry, DashboardJob, DashboardRecord, DashboardRecordStatus } from './protocol.js';
 import { effectiveStatus } from '../runner/records.js';
 import type { BatchRecord } from '../runner/records.js';
-import type { BatchRecordView, BatchView } from './batchTree.js';
-import type { JobView } from './jobView.js';
+import type { BatchRecordView, BatchView } from '../view/batchTree.js';
+import type { JobView } from '../view/jobView.js';
 import { lastEventOf } from '../truth/truth.js';
 
 /** A run-table row from the tree's job. The last event is the newest of its times, as `status --json` derives it. */

@@ -1,13 +1,13 @@
 // One batch's dashboard feed: from the tree's BatchView, the batchfile's pipes and the batch records, the messages
 // the host posts to the page: a snapshot, then only what changed since the last message it built. VS-Code-free.
-import { BatchChangedMessage, HistoryChangedMessage, JobsChangedMessage, SnapshotMessage, message } from '../protocol/dashboard.js';
-import type { DashboardBatch, DashboardHistoryEntry, DashboardJob, DashboardLink, HostToPageMessage, MessageOf } from '../protocol/dashboard.js';
+import { BatchChangedMessage, HistoryChangedMessage, JobsChangedMessage, SnapshotMessage, message } from './protocol.js';
+import type { DashboardBatch, DashboardHistoryEntry, DashboardJob, DashboardLink, HostToPageMessage, MessageOf } from './protocol.js';
 import { effectiveStatus } from '../runner/records.js';
 import type { BatchRecord } from '../runner/records.js';
-import type { BatchView } from './batchTree.js';
-import { dashboardBatch, dashboardJob, dashboardRecord, historyEntries } from './dashboardData.js';
-import { sameDashboardJob } from './dashboardTable.js';
-import type { JobView } from './jobView.js';
+import type { BatchView } from '../view/batchTree.js';
+import { dashboardBatch, dashboardJob, dashboardRecord, historyEntries } from './data.js';
+import { sameDashboardJob } from './page/table.js';
+import type { JobView } from '../view/jobView.js';
 
 export type SnapshotPayload = MessageOf<typeof SnapshotMessage>;
 

@@ -2,15 +2,15 @@
 // (earlier attempts from `<dir>_history_N`), run_info.json as it is on disk, and the tail of the program's output.
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename as pathBasename } from 'node:path';
-import type { DashboardJobDetail, DashboardStatusEvent } from '../protocol/dashboard.js';
+import type { DashboardJobDetail, DashboardStatusEvent } from './protocol.js';
 import { isErrno } from '../fsAtomic.js';
 import { parseRunInfo, runInfoPath } from '../ledger/runInfo.js';
 import type { RunInfo } from '../ledger/runInfo.js';
 import { historyDirectory, listHistory } from '../runner/restart.js';
 import type { JobStatus } from '../status.js';
 import { isFinal } from '../status.js';
-import { jobInputFile, jobOutputFile } from './jobFiles.js';
-import type { JobView } from './jobView.js';
+import { jobInputFile, jobOutputFile } from '../view/jobFiles.js';
+import type { JobView } from '../view/jobView.js';
 
 /** How much of the output's end is read, and how many of its last lines are shown. */
 export const OUTPUT_TAIL_BYTES = 16 * 1024;

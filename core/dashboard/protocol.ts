@@ -9,7 +9,7 @@ export const DASHBOARD_PROTOCOL_VERSION = 2;
 /** A record's status as readers show it (`lost`: in progress, runner dead); mirrors core/runner/records.ts. */
 export type DashboardRecordStatus = 'in_progress' | 'completed' | 'canceled' | 'internal_error' | 'lost';
 
-/** The batch state derived from its jobs and its record (see core/view/dashboardState.ts). */
+/** The batch state derived from its jobs and its record (see core/dashboard/page/state.ts). */
 export type DashboardBatchState = 'SCHEDULE' | 'RUNNING' | 'TERMINATING' | 'DONE' | 'ERROR';
 
 /** One row of the run table. Every string is the user's or a program's text: the page inserts it as text. */

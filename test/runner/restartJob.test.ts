@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { jobViewFromRow } from '../../core/view/jobView.js';
-import { readJobDetail } from '../../core/view/jobDetail.js';
+import { readJobDetail } from '../../core/dashboard/jobDetail.js';
 import { batchman, cleanupSandboxes, ledgerRows, runBatchman, sandbox, writeShellBatch } from '../support/runner.js';
 
 after(cleanupSandboxes);

@@ -11,9 +11,9 @@ import {
   isMessage,
   isPageToHostMessage,
   message,
-} from '../../core/protocol/dashboard.js';
+} from '../../core/dashboard/protocol.js';
 import type { BatchRecord } from '../../core/runner/records.js';
-import { dashboardJob, dashboardRecord, historyEntries } from '../../core/view/dashboardData.js';
+import { dashboardJob, dashboardRecord, historyEntries } from '../../core/dashboard/data.js';
 import { notStartedJob } from '../../core/view/jobView.js';
 import type { JobView } from '../../core/view/jobView.js';
 

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
 import { buildBatchModel, parseBatchfile } from '../../core/batchfile/index.js';
-import { BatchChangedMessage, HistoryChangedMessage, JobsChangedMessage, SnapshotMessage, isHostToPageMessage } from '../../core/protocol/dashboard.js';
-import type { DashboardLink, HostToPageMessage } from '../../core/protocol/dashboard.js';
+import { BatchChangedMessage, HistoryChangedMessage, JobsChangedMessage, SnapshotMessage, isHostToPageMessage } from '../../core/dashboard/protocol.js';
+import type { DashboardLink, HostToPageMessage } from '../../core/dashboard/protocol.js';
 import type { BatchRecord } from '../../core/runner/records.js';
 import { BatchTree } from '../../core/view/batchTree.js';
 import type { BatchView } from '../../core/view/batchTree.js';
-import { DashboardFeed, dashboardLinks, touchesJob } from '../../core/view/dashboardFeed.js';
+import { DashboardFeed, dashboardLinks, touchesJob } from '../../core/dashboard/feed.js';
 import { notStartedJob } from '../../core/view/jobView.js';
 import type { JobView } from '../../core/view/jobView.js';
 

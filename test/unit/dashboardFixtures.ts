@@ -1,5 +1,5 @@
 // Jobs for the dashboard view-model tests: a DashboardJob with defaults, overridden field by field.
-import type { DashboardJob } from '../../core/protocol/dashboard.js';
+import type { DashboardJob } from '../../core/dashboard/protocol.js';
 
 export function job(basename: string, patch: Partial<DashboardJob> = {}): DashboardJob {
   return {

@@ -3,9 +3,9 @@
 // deterministic, bad links are dropped, and the spatial index finds exactly what a brute-force scan finds.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GraphIndex, edgePath, estimateNodeWidth, layoutDependencyGraph, nodeLabel } from '../../core/view/dashboardGraph.js';
-import type { GraphLayout, GraphNode, Rect } from '../../core/view/dashboardGraph.js';
-import type { DashboardLink } from '../../core/protocol/dashboard.js';
+import { GraphIndex, edgePath, estimateNodeWidth, layoutDependencyGraph, nodeLabel } from '../../core/dashboard/page/graph.js';
+import type { GraphLayout, GraphNode, Rect } from '../../core/dashboard/page/graph.js';
+import type { DashboardLink } from '../../core/dashboard/protocol.js';
 import { pipelineBatch } from './pictureFixtures.js';
 
 const named = (...names: string[]) => names.map((basename) => ({ basename, status: 'not_started' as const }));

@@ -2,7 +2,7 @@
 // the module script and 128 random bits in it, the bundle and stylesheet by their webview URIs, hostile text escaped.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dashboardHtml, escapeHtml, makeNonce, messageHtml } from '../../core/view/dashboardHtml.js';
+import { dashboardHtml, escapeHtml, makeNonce, messageHtml } from '../../core/dashboard/html.js';
 
 const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 const SCRIPT = 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js';

@@ -1,10 +1,10 @@
 // The dashboard's derived batch state and progress, from job statuses and the record's status.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DashboardRecordStatus } from '../../core/protocol/dashboard.js';
+import type { DashboardRecordStatus } from '../../core/dashboard/protocol.js';
 import type { JobStatus } from '../../core/status.js';
 import { summarise } from '../../core/truth/summary.js';
-import { batchProgress, deriveBatchState, deriveBatchStateOf } from '../../core/view/dashboardState.js';
+import { batchProgress, deriveBatchState, deriveBatchStateOf } from '../../core/dashboard/page/state.js';
 
 function state(statuses: JobStatus[], record: DashboardRecordStatus | null): string {
   return deriveBatchStateOf(statuses, record);

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { DASHBOARD_COLUMNS } from '../../core/protocol/dashboard.js';
-import type { DashboardColumn, DashboardJob } from '../../core/protocol/dashboard.js';
+import { DASHBOARD_COLUMNS } from '../../core/dashboard/protocol.js';
+import type { DashboardColumn, DashboardJob } from '../../core/dashboard/protocol.js';
 import { JOB_STATUSES } from '../../core/status.js';
-import { RunTable, cellText, diffJobs, sortKey } from '../../core/view/dashboardTable.js';
-import type { RunTableQuery } from '../../core/view/dashboardTable.js';
+import { RunTable, cellText, diffJobs, sortKey } from '../../core/dashboard/page/table.js';
+import type { RunTableQuery } from '../../core/dashboard/page/table.js';
 import { job } from './dashboardFixtures.js';
 
 function shown(table: RunTable): string[] {

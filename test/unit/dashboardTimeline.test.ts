@@ -3,8 +3,8 @@
 // in submission order through the host's updates.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TimelineRows, buildTimeline, describeEntry, formatDuration, timeScale, timelineBars, timelineEntry, timelineRange } from '../../core/view/dashboardTimeline.js';
-import type { TimelineEntry } from '../../core/view/dashboardTimeline.js';
+import { TimelineRows, buildTimeline, describeEntry, formatDuration, timeScale, timelineBars, timelineEntry, timelineRange } from '../../core/dashboard/page/timeline.js';
+import type { TimelineEntry } from '../../core/dashboard/page/timeline.js';
 import { job } from './dashboardFixtures.js';
 import { pipelineBatch } from './pictureFixtures.js';
 

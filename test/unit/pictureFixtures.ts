@@ -1,7 +1,7 @@
 // A synthetic, chain-heavy batch for the dashboard's graph and timeline (unit tests, Chromium test, bench): molecules
 // with opt → freq and opt → sp pipes (coords), some sp reading a guess job's orbitals, a conformer fan-out now and
 // then (crest → 4 × opt → sp), and a few jobs with no pipe at all. Statuses and times follow the pipeline.
-import type { DashboardJob, DashboardLink } from '../../core/protocol/dashboard.js';
+import type { DashboardJob, DashboardLink } from '../../core/dashboard/protocol.js';
 import type { JobStatus } from '../../core/status.js';
 
 export interface PictureBatch {

@@ -1,6 +1,6 @@
 // The batch header the webview tests and the dashboard bench show: a batch under /scratch/calcs, never launched
 // unless a test gives it a record.
-import type { DashboardBatch } from '../../core/protocol/dashboard.js';
+import type { DashboardBatch } from '../../core/dashboard/protocol.js';
 
 export function scratchBatch(patch: Partial<DashboardBatch> = {}): DashboardBatch {
   return {

@@ -2,8 +2,8 @@
 // history, run_info.json, the output's tail); its upstream and downstream jobs as links; buttons to open its files,
 // cancel or restart it. Every value is inserted as text.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { DashboardJob, DashboardJobAction, DashboardJobDetail, DashboardLink } from '../../core/protocol/dashboard.js';
-import { formatTime } from '../../core/view/dashboardTable.js';
+import type { DashboardJob, DashboardJobAction, DashboardJobDetail, DashboardLink } from '../../core/dashboard/protocol.js';
+import { formatTime } from '../../core/dashboard/page/table.js';
 import { el, replaceChildren, setText } from './dom.js';
 
 export interface DetailCallbacks {

@@ -1,16 +1,16 @@
 // The dashboard's dependency graph (the Graph tab): jobs as boxes coloured by status, pipes as arrows (orbitals
-// dashed), drawn in SVG from core/view/dashboardGraph.ts's layout, with pan (drag), zoom (wheel, buttons, keys) and
+// dashed), drawn in SVG from core/dashboard/page/graph.ts's layout, with pan (drag), zoom (wheel, buttons, keys) and
 // a legend. Big graphs stay responsive by drawing only what the viewport shows: up to DETAIL_BUDGET nodes as
 // focusable elements, and beyond that (zoomed far out) a summary of a few long paths, one per status, hit-tested
 // through the layout's spatial index. The layout is computed only while the view is visible, and again only when
 // the set of jobs or pipes changed; status updates just recolour.
 import './pictures.css';
-import type { DashboardJob, DashboardLink } from '../../core/protocol/dashboard.js';
+import type { DashboardJob, DashboardLink } from '../../core/dashboard/protocol.js';
 import { JOB_STATUSES } from '../../core/status.js';
 import type { JobStatus } from '../../core/status.js';
-import { GraphIndex, edgePath, layoutDependencyGraph, nodeLabel } from '../../core/view/dashboardGraph.js';
-import type { GraphLayout, Rect } from '../../core/view/dashboardGraph.js';
-import { statusLabel } from '../../core/view/dashboardTable.js';
+import { GraphIndex, edgePath, layoutDependencyGraph, nodeLabel } from '../../core/dashboard/page/graph.js';
+import type { GraphLayout, Rect } from '../../core/dashboard/page/graph.js';
+import { statusLabel } from '../../core/dashboard/page/table.js';
 import { el, setText } from './dom.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';

@@ -1,10 +1,10 @@
 // The top of the dashboard: which launch this is (name, run number, message, id, tags), the derived batch state
 // beside the record's status, who started it and when, git, the runner, links to the batch's files, and the
 // progress bar. Everything from the batch is inserted as text.
-import { OpenBatchFileMessage } from '../../core/protocol/dashboard.js';
-import type { DashboardBatch, DashboardBatchFile } from '../../core/protocol/dashboard.js';
-import { batchProgress, deriveBatchState } from '../../core/view/dashboardState.js';
-import { formatTime } from '../../core/view/dashboardTable.js';
+import { OpenBatchFileMessage } from '../../core/dashboard/protocol.js';
+import type { DashboardBatch, DashboardBatchFile } from '../../core/dashboard/protocol.js';
+import { batchProgress, deriveBatchState } from '../../core/dashboard/page/state.js';
+import { formatTime } from '../../core/dashboard/page/table.js';
 import type { StatusSummary } from '../../core/truth/summary.js';
 import { el, replaceChildren, setText } from './dom.js';
 import type { Host } from './host.js';

@@ -1,7 +1,7 @@
 // The launches of this batchfile, newest first; choosing one asks the host for that launch's snapshot.
-import { ShowLaunchMessage } from '../../core/protocol/dashboard.js';
-import type { DashboardHistoryEntry } from '../../core/protocol/dashboard.js';
-import { formatTime } from '../../core/view/dashboardTable.js';
+import { ShowLaunchMessage } from '../../core/dashboard/protocol.js';
+import type { DashboardHistoryEntry } from '../../core/dashboard/protocol.js';
+import { formatTime } from '../../core/dashboard/page/table.js';
 import { el, replaceChildren } from './dom.js';
 import type { Host } from './host.js';
 

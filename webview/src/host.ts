@@ -1,7 +1,7 @@
 // The page's side of the webview channel: VS Code's API (acquireVsCodeApi, callable once), typed posting, the UI
 // intent kept with getState/setState, and the host's messages.
-import { DASHBOARD_TABS, isHostToPageMessage, message } from '../../core/protocol/dashboard.js';
-import type { DashboardTab, DashboardViewState, HostToPageMessage, MessageType } from '../../core/protocol/dashboard.js';
+import { DASHBOARD_TABS, isHostToPageMessage, message } from '../../core/dashboard/protocol.js';
+import type { DashboardTab, DashboardViewState, HostToPageMessage, MessageType } from '../../core/dashboard/protocol.js';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

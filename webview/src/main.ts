@@ -2,10 +2,10 @@
 // One selection is shared by the table, the graph, the timeline and the detail pane; the host is told of it and
 // answers with the job's detail. VS Code's theme variables and vscode-elements; the host side lives in client/.
 import './styles.css';
-import { DASHBOARD_PROTOCOL_VERSION, JobActionMessage, ReadyMessage, SelectJobMessage, ViewStateMessage } from '../../core/protocol/dashboard.js';
-import type { DashboardColumn, DashboardJob, DashboardLink, DashboardTab, DashboardViewState, HostToPageMessage } from '../../core/protocol/dashboard.js';
-import { RunTable } from '../../core/view/dashboardTable.js';
-import type { RunTableQuery } from '../../core/view/dashboardTable.js';
+import { DASHBOARD_PROTOCOL_VERSION, JobActionMessage, ReadyMessage, SelectJobMessage, ViewStateMessage } from '../../core/dashboard/protocol.js';
+import type { DashboardColumn, DashboardJob, DashboardLink, DashboardTab, DashboardViewState, HostToPageMessage } from '../../core/dashboard/protocol.js';
+import { RunTable } from '../../core/dashboard/page/table.js';
+import type { RunTableQuery } from '../../core/dashboard/page/table.js';
 import { JobDetailPane } from './detail.js';
 import type { JobRelations } from './detail.js';
 import { el } from './dom.js';

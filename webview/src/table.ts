@@ -1,10 +1,10 @@
 // The run table, virtualised: one scrolling grid whose spacer is as tall as every row, holding only the rows in view
 // (plus a few either side) absolutely placed; scrolling re-fills that small pool of row elements, so 10,000 jobs
 // cost what 40 do. Cells are filled with textContent. Keyboard: arrows, Page Up/Down, Home/End move the selection.
-import { DASHBOARD_COLUMNS } from '../../core/protocol/dashboard.js';
-import type { DashboardColumn, DashboardJob, SortDirection } from '../../core/protocol/dashboard.js';
-import { COLUMN_LABELS, cellText } from '../../core/view/dashboardTable.js';
-import type { RunTable } from '../../core/view/dashboardTable.js';
+import { DASHBOARD_COLUMNS } from '../../core/dashboard/protocol.js';
+import type { DashboardColumn, DashboardJob, SortDirection } from '../../core/dashboard/protocol.js';
+import { COLUMN_LABELS, cellText } from '../../core/dashboard/page/table.js';
+import type { RunTable } from '../../core/dashboard/page/table.js';
 import { el, setText } from './dom.js';
 import { listKeyTarget, visibleRows } from './rowLists.js';
 

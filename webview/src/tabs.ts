@@ -3,8 +3,8 @@
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
-import { DASHBOARD_TABS } from '../../core/protocol/dashboard.js';
-import type { DashboardTab } from '../../core/protocol/dashboard.js';
+import { DASHBOARD_TABS } from '../../core/dashboard/protocol.js';
+import type { DashboardTab } from '../../core/dashboard/protocol.js';
 import { el } from './dom.js';
 
 const TAB_LABELS: Record<DashboardTab, string> = { jobs: 'Jobs', graph: 'Graph', timeline: 'Timeline', history: 'History' };

@@ -4,9 +4,9 @@
 // re-filled on scroll), so thousands of rows stay smooth; bars are placed in percent of the track, so a resize
 // re-lays nothing out. Running bars grow: a one-second timer re-renders while the view is visible and a job goes on.
 import './pictures.css';
-import type { DashboardJob } from '../../core/protocol/dashboard.js';
-import { TimelineRows, describeEntry, formatDuration, timeScale, timelineBars } from '../../core/view/dashboardTimeline.js';
-import type { TimeRange, TimeScale } from '../../core/view/dashboardTimeline.js';
+import type { DashboardJob } from '../../core/dashboard/protocol.js';
+import { TimelineRows, describeEntry, formatDuration, timeScale, timelineBars } from '../../core/dashboard/page/timeline.js';
+import type { TimeRange, TimeScale } from '../../core/dashboard/page/timeline.js';
 import { el, setText } from './dom.js';
 import { listKeyTarget, visibleRows } from './rowLists.js';
 

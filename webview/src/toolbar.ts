@@ -2,7 +2,7 @@
 import { JOB_STATUSES } from '../../core/status.js';
 import type { JobStatus } from '../../core/status.js';
 import type { StatusSummary } from '../../core/truth/summary.js';
-import { statusLabel } from '../../core/view/dashboardTable.js';
+import { statusLabel } from '../../core/dashboard/page/table.js';
 import { el, setText } from './dom.js';
 
 export interface ToolbarCallbacks {

@@ -3,13 +3,13 @@
 // discarded and reloads when shown: no retainContextWhenHidden), then posts only what changed.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { DASHBOARD_PROTOCOL_VERSION, JobDetailMessage, RevealJobMessage, isPageToHostMessage, message } from '../../../core/protocol/dashboard.js';
-import type { DashboardViewState, HostToPageMessage, PageToHostMessage } from '../../../core/protocol/dashboard.js';
+import { DASHBOARD_PROTOCOL_VERSION, JobDetailMessage, RevealJobMessage, isPageToHostMessage, message } from '../../../core/dashboard/protocol.js';
+import type { DashboardViewState, HostToPageMessage, PageToHostMessage } from '../../../core/dashboard/protocol.js';
 import type { BatchView } from '../../../core/view/batchTree.js';
-import { DashboardFeed, touchesJob } from '../../../core/view/dashboardFeed.js';
-import type { DashboardSource } from '../../../core/view/dashboardFeed.js';
-import { dashboardHtml, makeNonce } from '../../../core/view/dashboardHtml.js';
-import { readJobDetail } from '../../../core/view/jobDetail.js';
+import { DashboardFeed, touchesJob } from '../../../core/dashboard/feed.js';
+import type { DashboardSource } from '../../../core/dashboard/feed.js';
+import { dashboardHtml, makeNonce } from '../../../core/dashboard/html.js';
+import { readJobDetail } from '../../../core/dashboard/jobDetail.js';
 import type { Batches } from '../batches.js';
 import { VIEWS } from '../commands.js';
 import { readLinksOf, readRecordsOf } from './batchSources.js';

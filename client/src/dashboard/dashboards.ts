@@ -2,7 +2,7 @@
 // reload from the batch their page saved, and live updates from the Batches tree to the panel of each batch.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { messageHtml } from '../../../core/view/dashboardHtml.js';
+import { messageHtml } from '../../../core/dashboard/html.js';
 import type { Batches } from '../batches.js';
 import { VIEWS } from '../commands.js';
 import { DashboardPanel, panelOptions } from './dashboardPanel.js';

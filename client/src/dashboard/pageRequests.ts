@@ -1,6 +1,6 @@
 // What the page may ask of the host, checked: the page names a job and an action, or one of the batch's own files;
 // the host maps that to a command or to a path it knows itself. Page text is never taken as a path or a command.
-import type { DashboardBatchFile, DashboardJobAction } from '../../../core/protocol/dashboard.js';
+import type { DashboardBatchFile, DashboardJobAction } from '../../../core/dashboard/protocol.js';
 import { COMMANDS } from '../commands.js';
 import type { CommandId } from '../commands.js';
 

@@ -2,7 +2,7 @@
 // rank (dagre), one connected component at a time, packed in batchfile order, with the jobs that have no pipe in a grid
 // block beside them. Pure, deterministic and DOM-free; statuses play no part, so recolouring never needs a relayout.
 import dagre from '@dagrejs/dagre';
-import type { DashboardLink } from '../protocol/dashboard.js';
+import type { DashboardLink } from '../protocol.js';
 
 export interface GraphNode {
   basename: string;

@@ -1,9 +1,9 @@
 // The dashboard's batch state (SCHEDULE / RUNNING / TERMINATING / DONE / ERROR) and progress, derived from the jobs'
 // statuses and the record's status. Pure and DOM-free: the host and the webview bundle both use it.
-import type { DashboardBatchState, DashboardRecordStatus } from '../protocol/dashboard.js';
-import type { JobStatus } from '../status.js';
-import { summarise } from '../truth/summary.js';
-import type { StatusSummary } from '../truth/summary.js';
+import type { DashboardBatchState, DashboardRecordStatus } from '../protocol.js';
+import type { JobStatus } from '../../status.js';
+import { summarise } from '../../truth/summary.js';
+import type { StatusSummary } from '../../truth/summary.js';
 
 /** Jobs that ended without succeeding: they make a finished batch an ERROR. */
 const UNSUCCESSFUL: readonly JobStatus[] = ['failed', 'broken_dependency', 'cancelled'];

@@ -1,12 +1,12 @@
 // The dashboard's run table as data: jobs in batchfile order, the rows on show (status filter, text search, sort by
 // any column), cell texts, and updates that re-sort only when a changed job moves. Pure and DOM-free, so the webview
 // bundle and the unit tests use the same code; 10,000 jobs must stay cheap (keys and search text are cached).
-import type { DashboardColumn, DashboardJob, SortDirection } from '../protocol/dashboard.js';
-import { parseSlurmDuration } from '../slurm/states.js';
-import { JOB_STATUSES } from '../status.js';
-import type { JobStatus } from '../status.js';
-import { summarise } from '../truth/summary.js';
-import type { StatusSummary } from '../truth/summary.js';
+import type { DashboardColumn, DashboardJob, SortDirection } from '../protocol.js';
+import { parseSlurmDuration } from '../../slurm/states.js';
+import { JOB_STATUSES } from '../../status.js';
+import type { JobStatus } from '../../status.js';
+import { summarise } from '../../truth/summary.js';
+import type { StatusSummary } from '../../truth/summary.js';
 
 export interface RunTableQuery {
   sort: { column: DashboardColumn; direction: SortDirection } | null;

@@ -1,10 +1,10 @@
 // The dashboard's timeline as data: per submitted job a pending span (submitted → started) and a running span
 // (started → ended), open-ended at `now` while the job goes on; the rows in submission order; the time range and a
 // scale of nice ticks (seconds, minutes, hours, days). Pure and DOM-free; `now` is always a parameter.
-import type { DashboardJob } from '../protocol/dashboard.js';
-import { isFinal } from '../status.js';
-import type { JobStatus } from '../status.js';
-import { formatTime } from './dashboardTable.js';
+import type { DashboardJob } from '../protocol.js';
+import { isFinal } from '../../status.js';
+import type { JobStatus } from '../../status.js';
+import { formatTime } from './table.js';
 
 /** A submitted job's times, in ms since the epoch, as its status makes sense of them. */
 export interface TimelineEntry {
