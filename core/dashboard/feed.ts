@@ -1,12 +1,11 @@
 // One batch's dashboard feed: from the tree's BatchView, the batchfile's pipes and the batch records, the messages
 // the host posts to the page: a snapshot, then only what changed since the last message it built. VS-Code-free.
-import { BatchChangedMessage, HistoryChangedMessage, JobsChangedMessage, SnapshotMessage, message } from './protocol.js';
+import { BatchChangedMessage, HistoryChangedMessage, JobsChangedMessage, SnapshotMessage, message, sameDashboardJob } from './protocol.js';
 import type { DashboardBatch, DashboardHistoryEntry, DashboardJob, DashboardLink, HostToPageMessage, MessageOf } from './protocol.js';
 import { effectiveStatus } from '../runner/records.js';
 import type { BatchRecord } from '../runner/records.js';
 import type { BatchView } from '../view/batchTree.js';
 import { dashboardBatch, dashboardJob, dashboardRecord, historyEntries } from './data.js';
-import { sameDashboardJob } from './page/table.js';
 import type { JobView } from '../view/jobView.js';
 
 export type SnapshotPayload = MessageOf<typeof SnapshotMessage>;

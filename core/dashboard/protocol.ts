@@ -36,6 +36,28 @@ export interface DashboardJob {
   restarts: number;
 }
 
+/** Whether the page would show two rows alike: the host sends, and the page redraws, only rows where this is false. */
+export function sameDashboardJob(a: DashboardJob, b: DashboardJob): boolean {
+  return (
+    a.basename === b.basename &&
+    a.directory === b.directory &&
+    a.program === b.program &&
+    a.status === b.status &&
+    a.jobId === b.jobId &&
+    a.slurmState === b.slurmState &&
+    a.reason === b.reason &&
+    a.lastEvent?.status === b.lastEvent?.status &&
+    a.lastEvent?.at === b.lastEvent?.at &&
+    a.submittedAt === b.submittedAt &&
+    a.startedAt === b.startedAt &&
+    a.endedAt === b.endedAt &&
+    a.elapsed === b.elapsed &&
+    a.exitCode === b.exitCode &&
+    a.cause === b.cause &&
+    a.restarts === b.restarts
+  );
+}
+
 /** The launch (batch record) shown at the top. */
 export interface DashboardRecord {
   id: string;

@@ -1,6 +1,7 @@
 // The dashboard's run table as data: jobs in batchfile order, the rows on show (status filter, text search, sort by
 // any column), cell texts, and updates that re-sort only when a changed job moves. Pure and DOM-free, so the webview
 // bundle and the unit tests use the same code; 10,000 jobs must stay cheap (keys and search text are cached).
+import { sameDashboardJob } from '../protocol.js';
 import type { DashboardColumn, DashboardJob, SortDirection } from '../protocol.js';
 import { parseSlurmDuration } from '../../slurm/states.js';
 import { JOB_STATUSES } from '../../status.js';
@@ -127,27 +128,6 @@ function searchText(job: DashboardJob): string {
     .filter((part) => part !== null && part !== '')
     .join('\n')
     .toLowerCase();
-}
-
-export function sameDashboardJob(a: DashboardJob, b: DashboardJob): boolean {
-  return (
-    a.basename === b.basename &&
-    a.directory === b.directory &&
-    a.program === b.program &&
-    a.status === b.status &&
-    a.jobId === b.jobId &&
-    a.slurmState === b.slurmState &&
-    a.reason === b.reason &&
-    a.lastEvent?.status === b.lastEvent?.status &&
-    a.lastEvent?.at === b.lastEvent?.at &&
-    a.submittedAt === b.submittedAt &&
-    a.startedAt === b.startedAt &&
-    a.endedAt === b.endedAt &&
-    a.elapsed === b.elapsed &&
-    a.exitCode === b.exitCode &&
-    a.cause === b.cause &&
-    a.restarts === b.restarts
-  );
 }
 
 /** What the host sends after a read: the changed jobs, or `sameJobs: false` when jobs were added, removed or reordered. */
