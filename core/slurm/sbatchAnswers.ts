@@ -5,15 +5,19 @@
 // two: "Job violates accounting/QOS policy" covers both a full queue (AssocMaxSubmitJobLimit, which clears when
 // jobs end) and a job too big for the QOS (QOSMaxCpuPerJobLimit, which never clears), so codes are matched first.
 
-/** `for-now`: the job stays ready and is submitted again later. `for-good`: the job fails with SLURM's message. */
-export type RefusalKind = 'for-now' | 'for-good';
+/**
+ * `for-now`: the job stays ready and is submitted again later. `for-good`: the job fails with SLURM's message.
+ * `in-doubt`: the answer was lost on the way back (the controller may have queued the job): the next squeue decides,
+ * by the job's folder and name, whether it exists before anything is submitted again.
+ */
+export type RefusalKind = 'for-now' | 'for-good' | 'in-doubt';
 
 /** Why a refusal is temporary; what the runner shows while it waits. */
 export type WaitReason = 'submit limit' | 'controller unreachable' | 'controller busy' | 'rate limit';
 
 export type SbatchRefusal =
   | { kind: 'for-now'; reason: WaitReason; message: string }
-  | { kind: 'for-good'; message: string };
+  | { kind: 'for-good' | 'in-doubt'; message: string };
 
 interface RefusalRule {
   readonly pattern: RegExp;
@@ -33,7 +37,9 @@ export const SBATCH_REFUSALS: readonly RefusalRule[] = [
   // The number of jobs a user, account or QOS may have queued: clears as jobs end.
   { pattern: /\b(?:Assoc|QOS)\w*(?:MaxSubmitJob|GrpSubmitJob|MaxJobs|GrpJobs)\w*|\bjob submit limit\b/i, kind: 'for-now', reason: 'submit limit' },
   { pattern: /Unable to contact slurm controller|connect failure|Connection refused|slurmctld.*(?:not responding|standby)|controller (?:not responding|in standby)/i, kind: 'for-now', reason: 'controller unreachable' },
-  { pattern: /Resource temporarily unavailable|temporarily unable to accept job|try again later|Zero Bytes were transmitted or received/i, kind: 'for-now', reason: 'controller busy' },
+  // The request reached the controller but its answer did not come back.
+  { pattern: /Socket timed out on send\/recv|Zero Bytes were transmitted or received|Insane message length/i, kind: 'in-doubt' },
+  { pattern: /Resource temporarily unavailable|temporarily unable to accept job|try again later/i, kind: 'for-now', reason: 'controller busy' },
   { pattern: /rate.?limit|too many (?:requests|rpcs)/i, kind: 'for-now', reason: 'rate limit' },
   // Everything the site will never accept for this job as written.
   {
@@ -60,7 +66,7 @@ export function classifySbatchRefusal(stderr: string): SbatchRefusal {
   const message = sbatchMessage(stderr) || 'sbatch refused the job without a message';
   for (const rule of SBATCH_REFUSALS) {
     if (!rule.pattern.test(stderr)) continue;
-    return rule.kind === 'for-now' ? { kind: 'for-now', reason: rule.reason ?? 'controller busy', message } : { kind: 'for-good', message };
+    return rule.kind === 'for-now' ? { kind: 'for-now', reason: rule.reason ?? 'controller busy', message } : { kind: rule.kind, message };
   }
   return { kind: 'for-good', message };
 }

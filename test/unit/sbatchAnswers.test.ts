@@ -47,6 +47,15 @@ describe('sbatch refusals that never clear: the job fails with SLURM message', (
   }
 });
 
+describe('sbatch answers lost on the way back: the next squeue decides whether the job exists', () => {
+  for (const [name, stderr] of [
+    ['a send/recv timeout', failed('Batch job submission failed: Socket timed out on send/recv operation')],
+    ['an empty answer', failed('Batch job submission failed: Zero Bytes were transmitted or received')],
+  ] as const) {
+    test(name, () => assert.equal(classifySbatchRefusal(stderr).kind, 'in-doubt'));
+  }
+});
+
 test("the message is SLURM's lines without sbatch's prefixes", () => {
   assert.equal(sbatchMessage(failed('QOSMaxSubmitJobPerUserLimit', POLICY)), `QOSMaxSubmitJobPerUserLimit; ${POLICY}`);
   assert.equal(classifySbatchRefusal('').message, 'sbatch refused the job without a message');
