@@ -2,6 +2,7 @@
 // Explorer decorations and the batchfile's code lens, all adapting core/view.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { changedBatches } from '../../core/dashboard/batchChanges.js';
 import { createScheduler, resolveExecutorKind } from '../../core/executors/chooseExecutor.js';
 import { Poller } from '../../core/slurm/poller.js';
 import { BatchMonitor } from '../../core/view/batchMonitor.js';
@@ -32,6 +33,9 @@ export class Batches implements vscode.Disposable {
   private readonly decorations: FolderDecorations;
   private readonly decorationEmitter = new vscode.EventEmitter<vscode.Uri[]>();
   private readonly lensEmitter = new vscode.EventEmitter<void>();
+  private readonly batchesEmitter = new vscode.EventEmitter<ReadonlySet<string> | 'all'>();
+  /** The batches the model changed (whichever monitor: it is rebuilt when settings change); 'all' when batches came or went. */
+  readonly onDidChangeBatches = this.batchesEmitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
   private monitorSubscriptions: vscode.Disposable[] = [];
   /** The batch the status bar shows: the last one selected, edited or changed. */
@@ -57,6 +61,7 @@ export class Batches implements vscode.Disposable {
       this.discovery,
       this.decorationEmitter,
       this.lensEmitter,
+      this.batchesEmitter,
       this.view.onDidChangeVisibility((event) => this.monitor.setVisible(event.visible)),
       this.view.onDidChangeSelection((event) => {
         const node = event.selection[0] ? this.tree.node(event.selection[0]) : undefined;
@@ -144,6 +149,7 @@ export class Batches implements vscode.Disposable {
 
   private onTreeChanged(diff: TreeDiff): void {
     this.provider.apply(diff);
+    this.batchesEmitter.fire(changedBatches(this.tree, diff));
     const folders = this.decorations.update(diff);
     if (folders.length > 0) this.decorationEmitter.fire(folders.map((folder) => vscode.Uri.file(folder)));
     this.lensEmitter.fire();

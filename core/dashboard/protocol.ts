@@ -160,10 +160,22 @@ export interface DashboardViewState {
 }
 
 /** Job buttons of the detail view; the host maps each to its command. */
-export type DashboardJobAction = 'openOutput' | 'openInput' | 'openFolder' | 'cancel' | 'restart';
+export const DASHBOARD_JOB_ACTIONS = ['openOutput', 'openInput', 'openFolder', 'cancel', 'restart'] as const;
+export type DashboardJobAction = (typeof DASHBOARD_JOB_ACTIONS)[number];
 
 /** The batch's own files the header links to; the page names one, the host knows its path (the page never sends paths). */
-export type DashboardBatchFile = 'root' | 'ledger' | 'batchfile';
+export const DASHBOARD_BATCH_FILES = ['root', 'ledger', 'batchfile'] as const;
+export type DashboardBatchFile = (typeof DASHBOARD_BATCH_FILES)[number];
+
+/** Whether the page named a job button the host knows (page text is checked, never trusted as a command). */
+export function isDashboardJobAction(value: unknown): value is DashboardJobAction {
+  return typeof value === 'string' && (DASHBOARD_JOB_ACTIONS as readonly string[]).includes(value);
+}
+
+/** Whether the page named one of the batch's own files (the host knows their paths; the page never sends one). */
+export function isDashboardBatchFile(value: unknown): value is DashboardBatchFile {
+  return typeof value === 'string' && (DASHBOARD_BATCH_FILES as readonly string[]).includes(value);
+}
 
 // ------------------------------------------------------------------ message types
 

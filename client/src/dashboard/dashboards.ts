@@ -1,5 +1,5 @@
 // The open dashboards: one panel per batch (opening it again brings it to the front), panels restored after a
-// reload from the batch their page saved, and live updates from the Batches tree to the panel of each batch.
+// reload from the batch their page saved, and the model's changes passed to the panel of each batch they touch.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { messageHtml } from '../../../core/dashboard/html.js';
@@ -21,8 +21,7 @@ export class Dashboards implements vscode.Disposable {
       vscode.window.registerWebviewPanelSerializer(VIEWS.dashboard, {
         deserializeWebviewPanel: (panel, state: unknown) => this.restore(panel, state),
       }),
-      // The tree's own change event: it outlives the monitor (rebuilt when settings change) and merges bursts.
-      batches.provider.onDidChangeTreeData((ids) => this.onTreeChanged(ids)),
+      batches.onDidChangeBatches((changed) => this.onBatchesChanged(changed)),
     );
   }
 
@@ -85,18 +84,12 @@ export class Dashboards implements vscode.Disposable {
     });
   }
 
-  private onTreeChanged(ids: string | string[] | undefined): void {
-    if (this.panels.size === 0) return;
-    if (ids === undefined) {
+  private onBatchesChanged(changed: ReadonlySet<string> | 'all'): void {
+    if (changed === 'all') {
       for (const panel of this.panels.values()) panel.refresh();
       return;
     }
-    const batchIds = new Set<string>();
-    for (const id of Array.isArray(ids) ? ids : [ids]) {
-      const batchId = this.batches.tree.node(id)?.batchId;
-      if (batchId !== undefined) batchIds.add(batchId);
-    }
-    for (const batchId of batchIds) this.panels.get(batchId)?.refresh();
+    for (const batchId of changed) this.panels.get(batchId)?.refresh();
   }
 
   private deps(): { batches: Batches; extensionUri: vscode.Uri; log: vscode.LogOutputChannel } {

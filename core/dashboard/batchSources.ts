@@ -1,12 +1,12 @@
 // What the dashboard needs besides the tree's view of a batch, read from disk: its launches (batch records) and the
 // links between its jobs (the batchfile's pipes). Never throws: a batch that cannot be read has none of either.
 import { readFile } from 'node:fs/promises';
-import { buildBatchModel, parseBatchfile } from '../../../core/batchfile/index.js';
-import type { DashboardLink } from '../../../core/dashboard/protocol.js';
-import { readBatchRecords } from '../../../core/runner/records.js';
-import type { BatchRecord } from '../../../core/runner/records.js';
-import type { BatchView } from '../../../core/view/batchTree.js';
-import { dashboardLinks } from '../../../core/dashboard/feed.js';
+import { buildBatchModel, parseBatchfile } from '../batchfile/index.js';
+import type { DashboardLink } from './protocol.js';
+import { readBatchRecords } from '../runner/records.js';
+import type { BatchRecord } from '../runner/records.js';
+import type { BatchView } from '../view/batchTree.js';
+import { dashboardLinks } from './feed.js';
 
 /** Newest first; damaged record files are skipped (and named to `warn`). */
 export async function readRecordsOf(view: BatchView, warn: (text: string) => void): Promise<BatchRecord[]> {
