@@ -1,5 +1,5 @@
-// The lines each program writes when it ends well or badly, and the failure causes Batchman reports.
-import type { ProgramId } from './catalog.js';
+// The failure causes Batchman reports, the shape of a program's end lines (each program module has its
+// own), and SLURM's messages and end states.
 
 /** Failure causes, as shown in the ledger's `cause` column and the UI. */
 export const CAUSES = {
@@ -32,50 +32,6 @@ export interface ProgramMarkers {
   /** Checked in order; the first found gives the cause. */
   failures: readonly FailureMarker[];
 }
-
-export const GAUSSIAN_STATIONARY_POINT = 'Stationary point found';
-/** Gaussian: `******    1 imaginary frequencies (negative Signs) ******`. */
-export const GAUSSIAN_IMAGINARY = 'imaginary frequencies';
-export const ORCA_OPTIMIZATION_DONE = '*** OPTIMIZATION RUN DONE ***';
-
-export const MARKERS: Readonly<Record<Exclude<ProgramId, 'shell'>, ProgramMarkers>> = {
-  gaussian: {
-    success: 'Normal termination of Gaussian',
-    failures: [
-      { text: 'Convergence failure -- run terminated', cause: CAUSES.scfNotConverged },
-      { text: 'Optimization stopped', cause: CAUSES.optNotConverged },
-      { text: 'Number of steps exceeded', cause: CAUSES.optNotConverged },
-      { text: 'Error termination', cause: CAUSES.errorTermination },
-    ],
-  },
-  orca: {
-    success: 'ORCA TERMINATED NORMALLY',
-    failures: [
-      { text: 'SCF NOT CONVERGED', cause: CAUSES.scfNotConverged },
-      { text: 'The optimization did not converge', cause: CAUSES.optNotConverged },
-      { text: 'ORCA finished by error termination', cause: CAUSES.errorTermination },
-      { text: 'aborting the run', cause: CAUSES.errorTermination },
-    ],
-  },
-  crest: {
-    success: 'CREST terminated normally',
-    failures: [{ text: 'CREST terminated abnormally', cause: CAUSES.errorTermination }],
-  },
-  xtb: {
-    // xtb prints ` * finished run on <date>` even after a failed optimisation, so failures win.
-    success: '* finished run on',
-    failures: [
-      { text: 'FAILED TO CONVERGE GEOMETRY OPTIMIZATION', cause: CAUSES.optNotConverged },
-      { text: 'Self consistent charge iterator did not converge', cause: CAUSES.scfNotConverged },
-      // stderr, when the submit script sends it to the output too.
-      { text: 'abnormal termination of xtb', cause: CAUSES.errorTermination },
-    ],
-  },
-  pyaroma: {
-    success: 'pyAroma terminated normally',
-    failures: [],
-  },
-};
 
 /** SLURM's own lines in `slurm-{id}.out`, checked in order (a time limit also says CANCELLED AT). */
 export const SLURM_MESSAGES: readonly FailureMarker[] = [

@@ -1,21 +1,13 @@
 // A job's outcome from the program's own output, the SLURM end state and exit code, and slurm-{id}.out.
 import { join } from 'node:path';
 import { isErrno } from '../fsAtomic.js';
-import { programById } from './catalog.js';
+import { PROGRAMS, programById } from './catalog.js';
 import type { ProgramId } from './catalog.js';
 import { countOccurrences, linesContaining, readHead, readTail, scanNeedles } from './fileScan.js';
 import type { FileSlice } from './fileScan.js';
 import { jobFiles } from './files.js';
-import { gaussianStepsFromInput, gaussianStepsFromLog, orcaIsOptimisation, orcaIsOptimisationFromOutput } from './jobKind.js';
-import {
-  ABNORMAL_SLURM_STATES,
-  CAUSES,
-  GAUSSIAN_IMAGINARY,
-  GAUSSIAN_STATIONARY_POINT,
-  MARKERS,
-  ORCA_OPTIMIZATION_DONE,
-  exitCodeCause,
-} from './markers.js';
+import { ABNORMAL_SLURM_STATES, CAUSES, exitCodeCause } from './markers.js';
+import type { VerdictFiles } from './program.js';
 import { readSlurmEvidence } from './slurmOutput.js';
 
 /**
@@ -53,7 +45,7 @@ const ENDED_STATES = new Set(['COMPLETED', 'FAILED', ...Object.keys(ABNORMAL_SLU
 /**
  * Decides a job's outcome. Order: an abnormal SLURM end state (TIMEOUT…) > a failure the program
  * reports > SLURM's messages in slurm-{id}.out > a non-zero exit > the program's success markers
- * (exit code 0 for shell jobs) > "ended without the markers" = program did not finish.
+ * (exit code 0 for a program without markers, such as shell) > "ended without the markers" = program did not finish.
  */
 export async function readOutcome(query: OutcomeQuery): Promise<Outcome> {
   const info = programById(query.program);
@@ -71,7 +63,8 @@ export async function readOutcome(query: OutcomeQuery): Promise<Outcome> {
   const output = await readOutputVerdict(program, query.jobDirectory, query.basename, query.notBefore);
   if (output.status === 'failed') return output;
 
-  if (program === 'shell' && (query.exitCode === 0 || (query.exitCode === undefined && state === 'COMPLETED'))) {
+  const exitCodeDecides = info.verdict.by === 'exit code';
+  if (exitCodeDecides && (query.exitCode === 0 || (query.exitCode === undefined && state === 'COMPLETED'))) {
     return { status: 'succeeded', evidence: state === 'COMPLETED' ? 'SLURM state COMPLETED' : 'exit code 0' };
   }
 
@@ -118,9 +111,10 @@ export async function readOutputVerdict(
   if (notBefore !== undefined && tail.mtimeMs < notBefore) {
     return { status: 'no_output', evidence: `${files.output} is from an earlier attempt` };
   }
-  if (program === 'shell') return { status: 'unfinished', evidence: `${files.output}: ${lastLine(tail.text)}` };
+  const verdict = PROGRAMS[program].verdict;
+  if (verdict.by === 'exit code') return { status: 'unfinished', evidence: `${files.output}: ${lastLine(tail.text)}` };
 
-  const markers = MARKERS[program];
+  const markers = verdict.markers;
   for (const failure of markers.failures) {
     const line = linesContaining(tail.text, failure.text)[0];
     if (line !== undefined) return { status: 'failed', cause: failure.cause, evidence: `${files.output}: ${line}` };
@@ -131,13 +125,13 @@ export async function readOutputVerdict(
     return { status: 'unfinished', ...(last ? { evidence: `${files.output}: ${last}` } : {}) };
   }
 
-  const plan = await countPlan(program, jobDirectory, path, files.input);
+  const plan = await verdict.countPlan(verdictFiles(join(jobDirectory, files.input), path));
   const needles = plan.requirements.map((requirement) => requirement.needle);
-  if (plan.imaginaryAllowed !== undefined) needles.push(GAUSSIAN_IMAGINARY);
+  if (plan.limit !== undefined) needles.push(plan.limit.needle);
   let counts = new Map(needles.map((needle) => [needle, { count: countOccurrences(tail.text, needle), lines: linesContaining(tail.text, needle) }]));
   const unmetInTail = plan.requirements.some((requirement) => counts.get(requirement.needle)!.count < requirement.count);
-  // Imaginary frequencies are printed before the (possibly huge) normal-mode tables: look everywhere.
-  if (!tail.whole && (unmetInTail || plan.imaginaryAllowed !== undefined)) {
+  // A limited line (imaginary frequencies) is printed before the (possibly huge) tables after it: look everywhere.
+  if (!tail.whole && (unmetInTail || plan.limit !== undefined)) {
     const hits = await scanNeedles(path, needles);
     counts = new Map(hits.map((hit) => [hit.needle, { count: hit.count, lines: hit.lines }]));
   }
@@ -152,11 +146,11 @@ export async function readOutputVerdict(
       return { status: 'failed', cause: requirement.cause, evidence };
     }
   }
-  if (plan.imaginaryAllowed !== undefined) {
-    for (const line of counts.get(GAUSSIAN_IMAGINARY)!.lines) {
-      const number = /(\d+)\s+imaginary frequencies/.exec(line);
-      if (number && Number(number[1]) > plan.imaginaryAllowed) {
-        return { status: 'failed', cause: CAUSES.imaginaryFrequency, evidence: `${files.output}: ${line}` };
+  if (plan.limit !== undefined) {
+    for (const line of counts.get(plan.limit.needle)!.lines) {
+      const reported = plan.limit.countIn(line);
+      if (reported !== undefined && reported > plan.limit.allowed) {
+        return { status: 'failed', cause: plan.limit.cause, evidence: `${files.output}: ${line}` };
       }
     }
   }
@@ -169,45 +163,9 @@ export function normaliseSlurmState(state: string | undefined): string | undefin
   return word ? word : undefined;
 }
 
-interface Requirement {
-  needle: string;
-  count: number;
-  cause: string;
-}
-
-interface CountPlan {
-  /** A few words on the job kind, for evidence. */
-  kind: string;
-  requirements: Requirement[];
-  /** Gaussian frequency jobs: how many imaginary frequencies are fine (1 for a TS search). */
-  imaginaryAllowed?: number;
-}
-
-async function countPlan(program: ProgramId, jobDirectory: string, outputPath: string, inputName: string): Promise<CountPlan> {
-  const success = MARKERS[program as Exclude<ProgramId, 'shell'>].success;
-  if (program === 'gaussian') {
-    let steps = gaussianStepsFromInput(await readHeadText(join(jobDirectory, inputName)));
-    if (steps.length === 0) steps = gaussianStepsFromLog(await readHeadText(outputPath));
-    if (steps.length === 0) return { kind: 'single step', requirements: [{ needle: success, count: 1, cause: CAUSES.notFinished }] };
-    const terminations = steps.reduce((sum, step) => sum + (step.opt && step.freq ? 2 : 1), 0);
-    const stationary = steps.reduce((sum, step) => sum + (step.opt ? (step.freq ? 2 : 1) : 0), 0);
-    const requirements: Requirement[] = [{ needle: success, count: terminations, cause: CAUSES.notFinished }];
-    if (stationary > 0) requirements.push({ needle: GAUSSIAN_STATIONARY_POINT, count: stationary, cause: CAUSES.optNotConverged });
-    const kind = steps.map((step) => [step.opt ? (step.ts ? 'opt=ts' : 'opt') : '', step.freq ? 'freq' : ''].filter(Boolean).join('+') || 'single point').join(', ');
-    return {
-      kind,
-      requirements,
-      ...(steps.some((step) => step.freq) ? { imaginaryAllowed: steps.some((step) => step.ts) ? 1 : 0 } : {}),
-    };
-  }
-  if (program === 'orca') {
-    const input = await readHeadText(join(jobDirectory, inputName));
-    const opt = input !== '' ? orcaIsOptimisation(input) : orcaIsOptimisationFromOutput(await readHeadText(outputPath));
-    const requirements: Requirement[] = [{ needle: success, count: 1, cause: CAUSES.notFinished }];
-    if (opt) requirements.push({ needle: ORCA_OPTIMIZATION_DONE, count: 1, cause: CAUSES.optNotConverged });
-    return { kind: opt ? 'optimisation' : 'single run', requirements };
-  }
-  return { kind: 'run', requirements: [{ needle: success, count: 1, cause: CAUSES.notFinished }] };
+/** The heads of a job's input and output, read only when the count plan asks. */
+function verdictFiles(inputPath: string, outputPath: string): VerdictFiles {
+  return { inputHead: () => readHeadText(inputPath), outputHead: () => readHeadText(outputPath) };
 }
 
 async function readHeadText(path: string): Promise<string> {

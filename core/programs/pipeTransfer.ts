@@ -4,9 +4,15 @@ import { copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises
 import { basename as pathBasename, dirname, join } from 'node:path';
 import { isErrno, writeFileAtomic } from '../fsAtomic.js';
 import type { BatchModel, PipeLink, ResolvedJob } from '../batchfile/model.js';
-import type { ProgramId } from './catalog.js';
+import { PROGRAMS, PROGRAM_IDS } from './catalog.js';
+import type { Program, ProgramId } from './catalog.js';
 import { jobFiles } from './files.js';
-import { GeometryError, addOrcaMoRead, parseXyzFrames, replaceGaussianGeometry, setOrcaXyzFile } from './geometry.js';
+import { GeometryError } from './geometry/atoms.js';
+import { parseXyzFrames } from './geometry/xyz.js';
+import { MissingInputError, PlannedInput } from './jobInput.js';
+import type { PipeInput, PipedFile } from './program.js';
+
+export { MOREAD_SUFFIX, orbitalsFileName } from './orca.js';
 
 export type PipeResult =
   | {
@@ -18,17 +24,13 @@ export type PipeResult =
     }
   | { ok: false; cause: string };
 
-/** A pipe's file whose name would be ORCA's own output gets this suffix (see `orbitalsFileName`). */
-export const MOREAD_SUFFIX = '_moread.gbw';
-
 /**
  * Transfers every pipe of `job` that is not `./` (no transfer) into its folder and rewrites its
- * input, before the job is submitted:
+ * input, before the job is submitted, as the job's program says (`coordsPipe`, `orbitalsPipe`):
  * - `coords`: Gaussian — the piped file is copied in and the geometry block of `{basename}.gjf` is
  *   replaced; ORCA — the first frame is written as FILE and `{basename}.inp` reads it with
- *   `* xyzfile CHARGE MULT FILE`; xTB/CREST — the first frame becomes the input `{basename}.xyz`
- *   (the upstream name is not copied: `xtbopt.xyz` in a downstream xTB folder would be mistaken for
- *   that job's own result); pyAroma and shell — the file is copied in as it is.
+ *   `* xyzfile CHARGE MULT FILE`; xTB/CREST — the first frame becomes the input `{basename}.xyz`;
+ *   pyAroma and shell — the file is copied in as it is.
  * - `orbitals` (ORCA only): the `.gbw` is copied in and the input gets `MORead` and `%moinp "FILE"`.
  *
  * Everything is read, checked and computed before the first write, so a missing piped file (cause
@@ -37,7 +39,7 @@ export const MOREAD_SUFFIX = '_moread.gbw';
  * the same files (idempotent), so a resumed runner may repeat it safely.
  */
 export async function applyPipes(_model: BatchModel, job: ResolvedJob): Promise<PipeResult> {
-  const program = job.program?.id;
+  const program = job.program ? PROGRAMS[job.program.id] : undefined;
   if (!program) return { ok: false, cause: `unknown program "${job.programName}"` };
   const nameProblem = basenameProblem(job.basename);
   if (nameProblem) return { ok: false, cause: nameProblem };
@@ -50,8 +52,8 @@ export async function applyPipes(_model: BatchModel, job: ResolvedJob): Promise<
       const kind = await fileKind(source);
       if (kind === 'missing') return { ok: false, cause: `missing piped file ${source}` };
       if (kind === 'other') return { ok: false, cause: `piped file ${source} is not a regular file` };
-      if (pipe.kind === 'orbitals' && program !== 'orca') {
-        return { ok: false, cause: `an orbitals pipe needs an ORCA job; ${job.basename} is ${program}` };
+      if (pipe.kind === 'orbitals' && !program.orbitalsPipe) {
+        return { ok: false, cause: `an orbitals pipe needs an ${orbitalsPrograms()} job; ${job.basename} is ${program.id}` };
       }
     }
     const plan = await planTransfer(program, job, pipes);
@@ -70,15 +72,14 @@ export async function applyPipes(_model: BatchModel, job: ResolvedJob): Promise<
   }
 }
 
-/** The name an orbitals file gets in an ORCA job's folder: ORCA writes `{basename}.gbw` itself. */
-export function orbitalsFileName(jobBasename: string, fileName: string): string {
-  const name = pathBasename(fileName);
-  return name === `${jobBasename}.gbw` ? `${jobBasename}${MOREAD_SUFFIX}` : name;
-}
-
 /** The name a coords file gets in the job folder (FILE may name a sub-folder upstream). */
 export function coordsFileName(program: ProgramId, jobBasename: string, fileName: string): string {
-  return program === 'xtb' || program === 'crest' ? `${jobBasename}.xyz` : pathBasename(fileName);
+  return PROGRAMS[program].coordsPipe.fileName(jobBasename, fileName);
+}
+
+/** The name a pipe's file gets in the job folder; its own name when the program takes no such pipe. */
+export function pipedFileName(program: ProgramId, kind: PipeLink['kind'], jobBasename: string, fileName: string): string {
+  return pipeInput(PROGRAMS[program], kind)?.fileName(jobBasename, fileName) ?? pathBasename(fileName);
 }
 
 /** Why a basename cannot name files in a folder, or undefined when it can. */
@@ -94,60 +95,43 @@ interface TransferPlan {
   input?: { name: string; text: string };
 }
 
-async function planTransfer(program: ProgramId, job: ResolvedJob, pipes: readonly PipeLink[]): Promise<TransferPlan | { cause: string }> {
+async function planTransfer(program: Program, job: ResolvedJob, pipes: readonly PipeLink[]): Promise<TransferPlan | { cause: string }> {
   const plan: TransferPlan = { copies: [], writes: [] };
-  const inputName = jobFiles(program, job.basename).input;
-  let input: string | undefined;
-  const readInput = async (): Promise<string | undefined> => {
-    if (input !== undefined) return input;
-    try {
-      input = await readFile(join(job.path, inputName), 'utf8');
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) return undefined;
-      throw error;
-    }
-    return input;
-  };
-  const missingInput = { cause: `missing input ${join(job.path, inputName)}` };
-
+  const input = new PlannedInput(job.path, job.basename, jobFiles(program.id, job.basename).input);
   try {
     for (const pipe of pipes) {
-      const source = join(pipe.targetPath, pipe.fileName);
-      if (pipe.kind === 'orbitals') {
-        const to = orbitalsFileName(job.basename, pipe.fileName);
-        const text = await readInput();
-        if (text === undefined) return missingInput;
-        input = addOrcaMoRead(text, to, inputName);
-        plan.copies.push({ from: source, to });
-        continue;
-      }
-      const to = coordsFileName(program, job.basename, pipe.fileName);
-      if (program === 'pyaroma' || program === 'shell') {
-        plan.copies.push({ from: source, to });
-        continue;
-      }
-      const frame = parseXyzFrames(await readFile(source, 'utf8'), `piped file ${source}`)[0]!;
-      if (program === 'gaussian') {
-        const text = await readInput();
-        if (text === undefined) return missingInput;
-        input = replaceGaussianGeometry(text, frame.atoms, inputName);
-        plan.copies.push({ from: source, to });
-      } else if (program === 'orca') {
-        const text = await readInput();
-        if (text === undefined) return missingInput;
-        input = setOrcaXyzFile(text, to, inputName);
-        // A trajectory or conformer ensemble: ORCA gets its first frame only.
-        plan.writes.push({ to, text: frame.text });
-      } else {
-        plan.writes.push({ to, text: frame.text });
-      }
+      // Checked by applyPipes before planning: every pipe here has its program's transfer.
+      const change = await pipeInput(program, pipe.kind)!.plan(pipedFile(pipe), input);
+      plan.copies.push(...(change.copies ?? []));
+      plan.writes.push(...(change.writes ?? []));
+      input.apply(change);
     }
   } catch (error) {
-    if (error instanceof GeometryError) return { cause: error.message };
+    if (error instanceof GeometryError || error instanceof MissingInputError) return { cause: error.message };
     throw error;
   }
-  if (input !== undefined) plan.input = { name: inputName, text: input };
+  if (input.newText !== undefined) plan.input = { name: input.name, text: input.newText };
   return plan;
+}
+
+function pipeInput(program: Program, kind: PipeLink['kind']): PipeInput | undefined {
+  return kind === 'orbitals' ? program.orbitalsPipe : program.coordsPipe;
+}
+
+function pipedFile(pipe: PipeLink): PipedFile {
+  const path = join(pipe.targetPath, pipe.fileName);
+  return {
+    path,
+    fileName: pipe.fileName,
+    firstFrame: async () => parseXyzFrames(await readFile(path, 'utf8'), `piped file ${path}`)[0]!,
+  };
+}
+
+/** `ORCA` (the display names of the programs that take orbitals, joined by "or"). */
+function orbitalsPrograms(): string {
+  return PROGRAM_IDS.filter((id) => PROGRAMS[id].orbitalsPipe !== undefined)
+    .map((id) => PROGRAMS[id].displayName)
+    .join(' or ');
 }
 
 async function fileKind(path: string): Promise<'file' | 'missing' | 'other'> {

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isErrno } from '../fsAtomic.js';
-import { PROGRAM_IDS } from '../programs/catalog.js';
+import { PROGRAMS, PROGRAM_IDS } from '../programs/catalog.js';
 import type { ProgramId } from '../programs/catalog.js';
 import { parseMemory, parseWalltime } from './slurmUnits.js';
 
@@ -65,27 +65,18 @@ export const DEFAULT_MAX_RESTARTS = 2;
 export const PLACEHOLDERS = ['basename', 'input', 'output', 'cores', 'memory', 'walltime', 'jobDir'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 
-/**
- * Built-in command lines. ORCA must be started by its full path for parallel runs, hence the
- * `command -v` lookup (configure `programs.orca.command` with the real path on a cluster). xTB's stderr
- * goes to the output so `abnormal termination of xtb` is seen there.
- */
-export const DEFAULT_COMMANDS: Readonly<Record<Exclude<ProgramId, 'shell'>, string>> = {
-  gaussian: 'g16 < {input} > {output}',
-  orca: 'orca_path="$(command -v orca)" || { echo "orca is not on PATH" >&2; exit 127; }; "$orca_path" {input} > {output}',
-  crest: 'crest {input} -T {cores} > {output} 2>&1',
-  xtb: 'xtb {input} --opt > {output} 2>&1',
-  pyaroma: 'python3 {input} > {output} 2>&1',
-};
-
-const DEFAULT_PROGRAM_SLURM: Readonly<Partial<Record<ProgramId, SlurmOptions>>> = {
-  orca: { coresAs: 'ntasks' },
-};
+/** Built-in command lines, each program's `script.defaultCommand` (none for a program that is its own script). */
+export const DEFAULT_COMMANDS: Readonly<Partial<Record<ProgramId, string>>> = Object.fromEntries(
+  PROGRAM_IDS.flatMap((id) => {
+    const script = PROGRAMS[id].script;
+    return script.kind === 'generated' ? [[id, script.defaultCommand]] : [];
+  }),
+);
 
 /** Settings when there is no batchman.json. */
 export function defaultBatchSettings(): BatchSettings {
   const programs = Object.fromEntries(
-    PROGRAM_IDS.map((id) => [id, { ...(id === 'shell' ? {} : { command: DEFAULT_COMMANDS[id] }), slurm: { ...DEFAULT_PROGRAM_SLURM[id] } }]),
+    PROGRAM_IDS.map((id) => [id, { ...(DEFAULT_COMMANDS[id] === undefined ? {} : { command: DEFAULT_COMMANDS[id] }), slurm: { ...PROGRAMS[id].slurm } }]),
   ) as Record<ProgramId, CommandSettings>;
   return { programs, slurm: { cores: 1, coresAs: 'cpus-per-task', extraArgs: [] }, jobs: [], maxRestarts: DEFAULT_MAX_RESTARTS };
 }
@@ -137,8 +128,8 @@ export function validateBatchSettings(value: unknown, file = SETTINGS_FILE_NAME)
     for (const id of PROGRAM_IDS) {
       if (given[id] === undefined) continue;
       const custom = v.commandSettings(given[id], `programs.${id}`, []);
-      if (id === 'shell' && custom.command !== undefined) {
-        v.fail('programs.shell.command', 'a shell job is its own script `{basename}.sh`; it has no command');
+      if (PROGRAMS[id].script.kind === 'own' && custom.command !== undefined) {
+        v.fail(`programs.${id}.command`, `a ${id} job is its own script \`{basename}.sh\`; it has no command`);
       }
       programs[id] = mergeCommandSettings(programs[id], custom);
     }

@@ -4,13 +4,15 @@ import { copyFile, lstat, mkdir, readFile, readdir, rename, rm } from 'node:fs/p
 import { basename as pathBasename, dirname, join, resolve } from 'node:path';
 import type { PipeLink, ResolvedJob } from '../batchfile/model.js';
 import { isErrno, writeFileAtomic } from '../fsAtomic.js';
-import { programById } from '../programs/catalog.js';
+import { PROGRAMS, PROGRAM_IDS, programById } from '../programs/catalog.js';
 import type { ProgramId, ProgramInfo } from '../programs/catalog.js';
 import { jobFiles } from '../programs/files.js';
-import { GeometryError, formatXyz, parseXyzFrames, readLastGaussianGeometry, replaceGaussianGeometry, setOrcaXyzFile } from '../programs/geometry.js';
-import type { Atom } from '../programs/geometry.js';
+import { GeometryError } from '../programs/geometry/atoms.js';
+import { formatXyz } from '../programs/geometry/xyz.js';
+import { MissingInputError, PlannedInput } from '../programs/jobInput.js';
 import { CAUSES } from '../programs/markers.js';
-import { coordsFileName, orbitalsFileName } from '../programs/pipeTransfer.js';
+import { copyFileAtomic, pipedFileName } from '../programs/pipeTransfer.js';
+import type { FoundGeometry } from '../programs/program.js';
 import { isGeneratedScript } from './submitScript.js';
 import { doubleMemory, doubleWalltime } from './slurmUnits.js';
 
@@ -19,8 +21,8 @@ export const DEFAULT_WALLTIME = '01:00:00';
 /** Assumed memory of an OUT_OF_MEMORY job that asked for none (the restart asks for twice this). */
 export const DEFAULT_MEMORY = '4G';
 
-/** Programs whose run can continue from the last geometry it reached. */
-export const GEOMETRY_RESTART_PROGRAMS: readonly ProgramId[] = ['gaussian', 'orca', 'xtb'];
+/** Programs whose run can continue from the last geometry it reached (Gaussian, ORCA, xTB). */
+export const GEOMETRY_RESTART_PROGRAMS: readonly ProgramId[] = PROGRAM_IDS.filter((id) => PROGRAMS[id].restart !== undefined);
 
 export interface RestartQuery {
   /** The failure cause (a CAUSES value, `exit code N`…). */
@@ -66,7 +68,7 @@ const RESUBMIT_AS_IS = new Set<string>([CAUSES.nodeFail, CAUSES.preempted]);
 export function planRestart(query: RestartQuery): RestartPlan {
   const { cause } = query;
   const program = query.program === undefined ? undefined : programById(query.program)?.id;
-  const geometry = program === undefined || GEOMETRY_RESTART_PROGRAMS.includes(program);
+  const geometry = program === undefined || PROGRAMS[program].restart !== undefined;
   const budget = (): RestartPlan | undefined =>
     query.attempt >= query.maxRestarts ? { restart: false, reason: `${cause}: already restarted ${query.attempt} time(s), maxRestarts is ${query.maxRestarts}` } : undefined;
 
@@ -101,64 +103,17 @@ export function planRestart(query: RestartQuery): RestartPlan {
 
 // --------------------------------------------------------------------------------------- last geometry
 
-export interface FoundGeometry {
-  atoms: Atom[];
-  /** The file it was read from. */
-  source: string;
-  /** The frame as the program wrote it, when the source is an XYZ file (full precision, its comment). */
-  xyz?: string;
-}
+export type { FoundGeometry } from '../programs/program.js';
 
 /**
- * The last geometry a failed run reached, from the files the program writes while it runs:
- * xTB `xtblast.xyz` (written when an optimisation fails), `xtbopt.xyz`, else the last complete frame of
- * the trajectory `xtbopt.log`; ORCA `{basename}.xyz`, else the last frame of `{basename}_trj.xyz`;
- * Gaussian the last orientation table of `{basename}.log`. Undefined when there is none (or for
- * programs without one).
+ * The last geometry a failed run reached, from the files the program writes while it runs (its
+ * `restart.lastGeometry`): xTB `xtblast.xyz` (written when an optimisation fails), `xtbopt.xyz`, else
+ * the last complete frame of the trajectory `xtbopt.log`; ORCA `{basename}.xyz`, else the last frame
+ * of `{basename}_trj.xyz`; Gaussian the last orientation table of `{basename}.log`. Undefined when
+ * there is none (or for programs without one).
  */
 export async function findLastGeometry(program: ProgramId, directory: string, basename: string): Promise<FoundGeometry | undefined> {
-  if (program === 'gaussian') {
-    const source = join(directory, jobFiles('gaussian', basename).output);
-    try {
-      const atoms = await readLastGaussianGeometry(source);
-      return atoms ? { atoms, source } : undefined;
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) return undefined;
-      throw error;
-    }
-  }
-  const candidates: { name: string; last: boolean }[] =
-    program === 'xtb'
-      ? [
-          { name: 'xtblast.xyz', last: false },
-          { name: 'xtbopt.xyz', last: false },
-          { name: 'xtbopt.log', last: true },
-        ]
-      : program === 'orca'
-        ? [
-            { name: `${basename}.xyz`, last: false },
-            { name: `${basename}_trj.xyz`, last: true },
-          ]
-        : [];
-  for (const candidate of candidates) {
-    const source = join(directory, candidate.name);
-    let text: string;
-    try {
-      text = await readFile(source, 'utf8');
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) continue;
-      throw error;
-    }
-    try {
-      const frames = parseXyzFrames(text, source, { truncatedTail: true });
-      const frame = candidate.last ? frames.at(-1)! : frames[0]!;
-      return { atoms: [...frame.atoms], source, xyz: frame.text };
-    } catch (error) {
-      if (error instanceof GeometryError) continue; // a half-written file: try the next one
-      throw error;
-    }
-  }
-  return undefined;
+  return PROGRAMS[program].restart?.lastGeometry(directory, basename);
 }
 
 export type RestartGeometryJob = Pick<ResolvedJob, 'basename' | 'path' | 'program'>;
@@ -167,46 +122,41 @@ export type RestartGeometryResult = { applied: true; source: string; written: st
 
 /**
  * Puts the last geometry of the failed attempt in `fromDirectory` (usually the `_history_N` folder
- * returned by `archiveAttempt`) into the job's input in `job.path`: xTB's `{basename}.xyz` becomes
- * that frame, verbatim;
- * Gaussian replaces the geometry block of `{basename}.gjf`; ORCA writes `{basename}_restart.xyz` and
- * points `* xyzfile` at it. When no geometry is found the inputs stay as they were (the job restarts
- * from its original geometry) and the reason says why.
+ * returned by `archiveAttempt`) into the job's input in `job.path`, as the program's `restart.plan`
+ * says: xTB's `{basename}.xyz` becomes that frame, verbatim; Gaussian replaces the geometry block of
+ * `{basename}.gjf`; ORCA writes `{basename}_restart.xyz` and points `* xyzfile` at it. When no
+ * geometry is found the inputs stay as they were (the job restarts from its original geometry) and
+ * the reason says why.
  */
 export async function applyRestartGeometry(job: RestartGeometryJob, fromDirectory: string): Promise<RestartGeometryResult> {
-  const program = job.program?.id;
-  if (!program || !GEOMETRY_RESTART_PROGRAMS.includes(program)) {
-    return { applied: false, reason: `${program ?? 'this program'} cannot continue from a geometry` };
+  const program = job.program ? PROGRAMS[job.program.id] : undefined;
+  const restart = program?.restart;
+  if (!program || !restart) {
+    return { applied: false, reason: `${program?.id ?? 'this program'} cannot continue from a geometry` };
   }
-  const found = await findLastGeometry(program, fromDirectory, job.basename);
+  const found = await restart.lastGeometry(fromDirectory, job.basename);
   if (!found) return { applied: false, reason: `no geometry found in ${fromDirectory}` };
-  const files = jobFiles(program, job.basename);
+  const input = new PlannedInput(job.path, job.basename, jobFiles(program.id, job.basename).input);
   // An XYZ frame is copied as the program wrote it; a geometry read from a log is formatted.
   const xyz = found.xyz ?? formatXyz(found.atoms, `restart from ${pathBasename(found.source)}`);
   try {
-    if (program === 'xtb') {
-      await writeFileAtomic(join(job.path, files.input), xyz);
-      return { applied: true, source: found.source, written: [files.input] };
+    const change = await restart.plan({ atoms: found.atoms, xyz }, input);
+    const written: string[] = [];
+    for (const copy of change.copies ?? []) {
+      await copyFileAtomic(copy.from, join(job.path, copy.to));
+      written.push(copy.to);
     }
-    const inputPath = join(job.path, files.input);
-    let input: string;
-    try {
-      input = await readFile(inputPath, 'utf8');
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) return { applied: false, reason: `missing input ${inputPath}` };
-      throw error;
+    for (const write of change.writes ?? []) {
+      await writeFileAtomic(join(job.path, write.to), write.text);
+      written.push(write.to);
     }
-    if (program === 'gaussian') {
-      await writeFileAtomic(inputPath, replaceGaussianGeometry(input, found.atoms, files.input));
-      return { applied: true, source: found.source, written: [files.input] };
+    if (change.input !== undefined) {
+      await writeFileAtomic(join(job.path, input.name), change.input);
+      written.push(input.name);
     }
-    const xyzName = `${job.basename}_restart.xyz`;
-    const rewritten = setOrcaXyzFile(input, xyzName, files.input);
-    await writeFileAtomic(join(job.path, xyzName), xyz);
-    await writeFileAtomic(inputPath, rewritten);
-    return { applied: true, source: found.source, written: [xyzName, files.input] };
+    return { applied: true, source: found.source, written };
   } catch (error) {
-    if (error instanceof GeometryError) return { applied: false, reason: error.message };
+    if (error instanceof GeometryError || error instanceof MissingInputError) return { applied: false, reason: error.message };
     throw error;
   }
 }
@@ -221,9 +171,6 @@ export interface ArchiveJob {
   /** More file names to carry into the fresh folder (constraint files, basis sets…). */
   keep?: readonly string[];
 }
-
-/** Files xTB and CREST read beside the geometry: charge, unpaired electrons, detailed input. */
-const XTB_SIDE_INPUTS = ['.CHRG', '.UHF', 'xcontrol', '.xcontrol', '.xtbrc'];
 
 /** `<dir>_history_N`: the N-th failed attempt of a job kept by `archiveAttempt`. */
 export function historyDirectory(jobDirectory: string, n: number): string {
@@ -251,7 +198,7 @@ export async function listHistory(jobDirectory: string): Promise<number[]> {
  * Keeps a failed attempt as `<dir>_history_N` (the first free N from 1) and leaves a fresh job folder
  * holding only the inputs: the input file, the user's own `{basename}.sh` (a generated one is
  * regenerated), the piped files, the files the input names (ORCA `* xyzfile`, `%moinp`; Gaussian
- * `%oldchk`, `@include`), xTB/CREST's `.CHRG`/`.UHF`/`xcontrol`, and `job.keep`. Outputs,
+ * `%oldchk`, `@include`), the program's side inputs (xTB/CREST's `.CHRG`/`.UHF`/`xcontrol`), and `job.keep`. Outputs,
  * `slurm-*.out` and `run_info.json` stay in the history folder. The fresh folder is filled beside the
  * job folder first and the two renames follow each other, so the job folder is never half-filled.
  * Returns the history folder's path.
@@ -290,10 +237,10 @@ async function inputsToKeep(dir: string, basename: string, program: ProgramId | 
   if (program) {
     const files = jobFiles(program, basename);
     names.add(files.input);
-    if (program === 'xtb' || program === 'crest') for (const name of XTB_SIDE_INPUTS) names.add(name);
+    for (const name of PROGRAMS[program].sideInputs) names.add(name);
     for (const pipe of job.pipes ?? []) {
       if (pipe.noTransfer) continue;
-      names.add(pipe.kind === 'orbitals' ? orbitalsFileName(basename, pipe.fileName) : coordsFileName(program, basename, pipe.fileName));
+      names.add(pipedFileName(program, pipe.kind, basename, pipe.fileName));
     }
     const input = await readFile(join(dir, files.input), 'utf8').catch(() => '');
     for (const name of filesNamedByInput(program, input)) names.add(name);
@@ -317,15 +264,7 @@ async function inputsToKeep(dir: string, basename: string, program: ProgramId | 
 
 /** File names an input reads from its own folder. */
 export function filesNamedByInput(program: ProgramId, input: string): string[] {
-  const names: string[] = [];
-  if (program === 'orca') {
-    for (const match of input.matchAll(/^\s*\*\s*(?:xyzfile|gzmtfile|pdbfile)\s+\S+\s+\S+\s+(\S+)/gim)) names.push(match[1]!);
-    for (const match of input.matchAll(/^\s*%moinp\s+"([^"]+)"/gim)) names.push(match[1]!);
-  } else if (program === 'gaussian') {
-    for (const match of input.matchAll(/^\s*%oldchk\s*=\s*(\S+)/gim)) names.push(match[1]!);
-    for (const match of input.matchAll(/^\s*@([^\s/]+)/gm)) names.push(match[1]!);
-  }
-  return names;
+  return PROGRAMS[program].filesNamedByInput(input);
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { valueOf } from '../batchfile/document.js';
 import type { BatchModel, ResolvedJob } from '../batchfile/model.js';
 import { isErrno, writeFileAtomicIfChanged } from '../fsAtomic.js';
+import { PROGRAMS } from '../programs/catalog.js';
 import type { ProgramId } from '../programs/catalog.js';
 import { jobFiles } from '../programs/files.js';
 import { basenameProblem } from '../programs/pipeTransfer.js';
@@ -44,7 +45,7 @@ export class SubmitScriptError extends Error {
  * Makes sure `{basename}.sh` is ready to submit and says how to submit it.
  *
  * - A script the user wrote (no GENERATED_MARKER line) is never touched and is submitted as is; for a
- *   shell job that script is the job itself, and its absence is a SubmitScriptError. Its own
+ *   program whose script is its own (shell) that script is the job itself, and its absence is a SubmitScriptError. Its own
  *   `#SBATCH` lines decide, except for what the batchfile row sets explicitly (cores, memory,
  *   walltime, partition columns) and the restart plan's walltime/memory, passed as arguments
  *   (sbatch's arguments win over `#SBATCH` lines). `--job-name` is passed unless the script sets one.
@@ -81,8 +82,8 @@ export async function prepareSubmitScript(
     args.push(...slurmArgs(options, settingsForJob(settings, program, job.basename).slurm.coresAs ?? 'cpus-per-task'));
     return { scriptPath, generated: false, sbatchArgs: args };
   }
-  if (program === 'shell') {
-    throw new SubmitScriptError(`job ${job.basename}: missing script ${scriptPath} (a shell job runs its own {basename}.sh)`);
+  if (PROGRAMS[program].script.kind === 'own') {
+    throw new SubmitScriptError(`job ${job.basename}: missing script ${scriptPath} (a ${program} job runs its own {basename}.sh)`);
   }
 
   const jobSettings = settingsForJob(settings, program, job.basename);
@@ -128,7 +129,7 @@ export function slurmArgs(options: SlurmOptions, coresAs: SlurmOptions['coresAs'
 
 /** The generated script's text: deterministic, so regenerating an unchanged job rewrites nothing. */
 export function generateScript(
-  program: Exclude<ProgramId, 'shell'>,
+  program: ProgramId,
   job: Pick<ResolvedJob, 'basename' | 'path'>,
   settings: { command?: string; modules: readonly string[]; setup: readonly string[]; env: Readonly<Record<string, string>> },
   options: SlurmOptions,
@@ -156,12 +157,9 @@ export function generateScript(
     `cd -- ${shellQuote(job.path)} || exit 1`,
   ];
   for (const module of settings.modules) lines.push(`module load ${shellQuote(module)} || exit 1`);
-  const env: Record<string, string> = {};
-  if (program === 'xtb' || program === 'crest') {
-    // xTB and CREST use OpenMP: one thread per core asked for, not one per core of the node.
-    env['OMP_NUM_THREADS'] = String(cores);
-    env['MKL_NUM_THREADS'] = String(cores);
-  }
+  const script = PROGRAMS[program].script;
+  // The program's own variables (xTB's OpenMP threads) first: batchman.json's env wins.
+  const env: Record<string, string> = script.kind === 'generated' ? script.env(cores) : {};
   Object.assign(env, settings.env);
   for (const [name, value] of Object.entries(env)) lines.push(`export ${name}=${shellQuote(value)}`);
   lines.push(...settings.setup);

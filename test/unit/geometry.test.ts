@@ -5,21 +5,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  GeometryError,
-  addOrcaMoRead,
-  elementSymbol,
-  formatXyz,
-  gaussianOrientations,
-  lastGaussianGeometry,
-  orcaChargeMultiplicity,
-  parseXyz,
-  parseXyzFrames,
-  readLastGaussianGeometry,
-  replaceGaussianGeometry,
-  setOrcaXyzFile,
-} from '../../core/programs/geometry.js';
-import type { Atom } from '../../core/programs/geometry.js';
+import { GeometryError, elementSymbol } from '../../core/programs/geometry/atoms.js';
+import type { Atom } from '../../core/programs/geometry/atoms.js';
+import { replaceGaussianGeometry } from '../../core/programs/geometry/gaussianInput.js';
+import { gaussianOrientations, lastGaussianGeometry, readLastGaussianGeometry } from '../../core/programs/geometry/gaussianLog.js';
+import { addOrcaMoRead, orcaChargeMultiplicity, setOrcaXyzFile } from '../../core/programs/geometry/orcaInput.js';
+import { formatXyz, parseXyz, parseXyzFrames } from '../../core/programs/geometry/xyz.js';
 
 const inputs = new URL('../fixtures/inputs/', import.meta.url).pathname;
 const fixture = (name: string): string => readFileSync(join(inputs, name), 'utf8');

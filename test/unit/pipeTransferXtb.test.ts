@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { buildBatchModel } from '../../core/batchfile/model.js';
 import type { BatchModel } from '../../core/batchfile/model.js';
 import { parseBatchfile } from '../../core/batchfile/parser.js';
-import { parseXyz } from '../../core/programs/geometry.js';
+import { parseXyz } from '../../core/programs/geometry/xyz.js';
 import { readOutcome } from '../../core/programs/outcome.js';
 import { applyPipes } from '../../core/programs/pipeTransfer.js';
 import { parseBatchSettings } from '../../core/runner/batchSettings.js';

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { PROGRAM_IDS } from '../../core/programs/catalog.js';
 import { countOccurrences, readHead, readTail, scanNeedles } from '../../core/programs/fileScan.js';
 import { jobFiles, jobPaths, listSlurmOutputIds, slurmOutputName } from '../../core/programs/files.js';
-import { gaussianStep, gaussianStepsFromInput, gaussianStepsFromLog, orcaIsOptimisation, orcaIsOptimisationFromOutput } from '../../core/programs/jobKind.js';
+import { gaussianStep, gaussianStepsFromInput, gaussianStepsFromLog } from '../../core/programs/gaussianRoute.js';
+import { orcaIsOptimisation, orcaIsOptimisationFromOutput } from '../../core/programs/orcaKeywords.js';
 
 describe('job files', () => {
   it('names input, output and submit script per program', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { PROGRAMS } from '../../core/programs/catalog.js';
 import { CAUSES, exitCodeCause } from '../../core/programs/markers.js';
-import { parseXyz } from '../../core/programs/geometry.js';
+import { parseXyz } from '../../core/programs/geometry/xyz.js';
 import {
   DEFAULT_MEMORY,
   applyRestartGeometry,

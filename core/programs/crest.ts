@@ -1,0 +1,34 @@
+// CREST: the geometry `.xyz` is its input, `.out` its output; a conformer search starts over rather
+// than from a geometry; OpenMP threads set to the cores asked for.
+import { GEOMETRY_IS_INPUT, XTB_SIDE_INPUTS, finishedOnce, openMpThreads } from './commonParts.js';
+import { CAUSES } from './markers.js';
+import type { ProgramMarkers } from './markers.js';
+import type { Program } from './program.js';
+
+const markers: ProgramMarkers = {
+  success: 'CREST terminated normally',
+  failures: [{ text: 'CREST terminated abnormally', cause: CAUSES.errorTermination }],
+};
+
+export const crest: Program<'crest'> = {
+  id: 'crest',
+  displayName: 'CREST',
+  description: 'CREST conformer search: input geometry `{basename}.xyz`, output `{basename}.out`. Success needs `CREST terminated normally`.',
+  inputExtension: '.xyz',
+  outputExtension: '.out',
+  inputIsGeometry: true,
+  acceptsOrbitals: false,
+
+  verdict: { by: 'markers', markers, countPlan: finishedOnce(markers) },
+
+  coordsPipe: GEOMETRY_IS_INPUT,
+  orbitalsPipe: undefined,
+  restart: undefined,
+
+  // CREST runs xTB underneath and reads the same side files.
+  sideInputs: XTB_SIDE_INPUTS,
+  filesNamedByInput: () => [],
+
+  script: { kind: 'generated', defaultCommand: 'crest {input} -T {cores} > {output} 2>&1', env: openMpThreads },
+  slurm: {},
+};

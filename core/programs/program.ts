@@ -1,0 +1,177 @@
+// What a program is to Batchman: the one interface each program module implements, so code outside
+// core/programs/ asks the program instead of branching on its name.
+import type { SlurmOptions } from '../runner/batchSettings.js';
+import type { Atom } from './geometry/atoms.js';
+import type { XyzFrame } from './geometry/xyz.js';
+import type { ProgramMarkers } from './markers.js';
+
+export const PROGRAM_IDS = ['gaussian', 'orca', 'crest', 'xtb', 'pyaroma', 'shell'] as const;
+
+export type ProgramId = (typeof PROGRAM_IDS)[number];
+
+/** What the batchfile language knows of a program (completion, hover, rules): its name and files. */
+export interface ProgramInfo<Id extends ProgramId = ProgramId> {
+  readonly id: Id;
+  readonly displayName: string;
+  readonly description: string;
+  /** Extension of the job's input file, `{basename}{inputExtension}`. */
+  readonly inputExtension: string;
+  /** Extension of the program's main output, `{basename}{outputExtension}`. */
+  readonly outputExtension: string;
+  /** True when the input is a bare geometry that a coords pipe can supply on its own. */
+  readonly inputIsGeometry: boolean;
+  /** True when the program reads orbitals piped in (`orbitals{DIR,FILE.gbw}`); then `orbitalsPipe` is set. */
+  readonly acceptsOrbitals: boolean;
+}
+
+/**
+ * Everything particular to one program. Each member is required (a member that does not apply is
+ * `undefined` or empty on purpose), so a program that forgets a piece does not compile.
+ */
+export interface Program<Id extends ProgramId = ProgramId> extends ProgramInfo<Id> {
+  /** How its output says a run ended well or badly. */
+  readonly verdict: ProgramVerdict;
+  /** What a `coords` pipe does to the job's folder and input. */
+  readonly coordsPipe: PipeInput;
+  /** What an `orbitals` pipe does; undefined when the program takes no orbitals. */
+  readonly orbitalsPipe: PipeInput | undefined;
+  /** Continuing a failed run from the last geometry it reached; undefined when the program starts over. */
+  readonly restart: GeometryRestart | undefined;
+  /** Files beside the input that a run reads and a restart carries into the fresh folder (`.CHRG`, `xcontrol`…). */
+  readonly sideInputs: readonly string[];
+  /** File names the input itself refers to in its folder (ORCA `* xyzfile`, `%moinp`; Gaussian `%oldchk`, `@include`). */
+  filesNamedByInput(input: string): string[];
+  /** How a job of it runs on SLURM. */
+  readonly script: GeneratedScript | OwnScript;
+  /** SLURM options every job of it starts from (batchman.json's `programs.<id>.slurm` goes over them). */
+  readonly slurm: SlurmOptions;
+
+  // Room for the next issues, one member each, beside what is above:
+  //  - results parsing (energies, frequencies… from the output),
+  //  - final-geometry extraction (the geometry a successful run ends with; `restart.lastGeometry` reads
+  //    the files a failed one leaves),
+  //  - input templates (a new job's input written from a geometry and settings).
+}
+
+// ------------------------------------------------------------------------------------------- verdict
+
+export type ProgramVerdict = MarkerVerdict | ExitCodeVerdict;
+
+/** The program prints no end marker: exit code 0 (or SLURM's COMPLETED) is success. */
+export interface ExitCodeVerdict {
+  readonly by: 'exit code';
+}
+
+/** The program's own lines decide: a failure marker anywhere in the tail, else enough success markers. */
+export interface MarkerVerdict {
+  readonly by: 'markers';
+  readonly markers: ProgramMarkers;
+  /** What a finished run's output must hold, which may depend on the job's kind (opt+freq, an optimisation). */
+  countPlan(files: VerdictFiles): Promise<CountPlan>;
+}
+
+/** The job's files as a count plan may read them (first 64 KiB; '' when the file does not exist). */
+export interface VerdictFiles {
+  inputHead(): Promise<string>;
+  outputHead(): Promise<string>;
+}
+
+/** How many times a line must appear, and the cause when it appears too few times. */
+export interface CountRequirement {
+  readonly needle: string;
+  readonly count: number;
+  readonly cause: string;
+}
+
+/** A line that reports a number that must not exceed `allowed` (Gaussian's imaginary frequencies). */
+export interface CountLimit {
+  readonly needle: string;
+  readonly allowed: number;
+  readonly cause: string;
+  /** The number the line reports, undefined when it reports none. */
+  countIn(line: string): number | undefined;
+}
+
+export interface CountPlan {
+  /** A few words on the job kind, for evidence. */
+  readonly kind: string;
+  /** The success marker's requirement first: too few of it means the run has not finished yet. */
+  readonly requirements: readonly CountRequirement[];
+  /** Checked over the whole output (such lines come before huge tables) once the requirements are met. */
+  readonly limit?: CountLimit;
+}
+
+// ------------------------------------------------------------------------------------- pipes, restarts
+
+/** A file a pipe brings from an upstream job's folder. */
+export interface PipedFile {
+  /** Its path upstream. */
+  readonly path: string;
+  /** FILE as the pipe names it (it may name a sub-folder upstream). */
+  readonly fileName: string;
+  /** Its first XYZ frame; throws a GeometryError when the file is not XYZ. */
+  firstFrame(): Promise<XyzFrame>;
+}
+
+/** The job's input while a change is planned; nothing is written until the whole plan is known. */
+export interface JobInput {
+  readonly basename: string;
+  /** `{basename}{inputExtension}`. */
+  readonly name: string;
+  /** The input's text as the earlier steps of the plan left it; throws MissingInputError when there is none. */
+  read(): Promise<string>;
+}
+
+/** What a pipe or a restart puts in the job folder: copies and new files first, the input's new text last. */
+export interface InputChange {
+  readonly copies?: readonly { readonly from: string; readonly to: string }[];
+  readonly writes?: readonly { readonly to: string; readonly text: string }[];
+  /** The input's new text, when the input changes. */
+  readonly input?: string;
+}
+
+/** What a pipe of one kind does to a job of this program. */
+export interface PipeInput {
+  /** The name the piped file gets in the job folder. */
+  fileName(jobBasename: string, pipedName: string): string;
+  /** The change that brings the piped file in; throws a GeometryError when the input cannot take it. */
+  plan(piped: PipedFile, input: JobInput): Promise<InputChange>;
+}
+
+/** A geometry a failed run left behind. */
+export interface FoundGeometry {
+  atoms: Atom[];
+  /** The file it was read from. */
+  source: string;
+  /** The frame as the program wrote it, when the source is an XYZ file (full precision, its comment). */
+  xyz?: string;
+}
+
+/** The geometry a restart starts from: its atoms and the same as an XYZ frame. */
+export interface RestartGeometry {
+  readonly atoms: readonly Atom[];
+  readonly xyz: string;
+}
+
+export interface GeometryRestart {
+  /** The last geometry a failed run left in `directory`; undefined when there is none. */
+  lastGeometry(directory: string, basename: string): Promise<FoundGeometry | undefined>;
+  /** The change that makes the fresh attempt start from `geometry`; throws a GeometryError when the input cannot take it. */
+  plan(geometry: RestartGeometry, input: JobInput): Promise<InputChange>;
+}
+
+// ------------------------------------------------------------------------------------------- scripts
+
+/** Batchman writes `{basename}.sh` around a command line (batchman.json's, else `defaultCommand`). */
+export interface GeneratedScript {
+  readonly kind: 'generated';
+  /** One bash line with placeholders (`{input}`, `{output}`, `{cores}`…), as in batchman.json. */
+  readonly defaultCommand: string;
+  /** Variables exported before batchman.json's `env` (which wins), e.g. threads per core asked for. */
+  env(cores: number): Record<string, string>;
+}
+
+/** The job is the user's own `{basename}.sh`: it has no command, and its absence is an error. */
+export interface OwnScript {
+  readonly kind: 'own';
+}
