@@ -70,19 +70,8 @@ function toJson(truth: BatchTruth, batch: unknown): unknown {
   return {
     batch,
     summary: truth.summary,
-    jobs: truth.jobs.map((job) => ({
-      basename: job.basename,
-      directory: job.directory,
-      program: job.program,
-      status: job.status,
-      jobId: job.jobId,
-      slurmState: job.slurmState,
-      reason: job.reason,
-      elapsed: job.elapsed,
-      exitCode: job.exitCode,
-      cause: job.cause,
-      lastEvent: job.lastEvent,
-    })),
+    // JobTruth is the documented job of `status --json`, key for key and in order (DESIGN §5)
+    jobs: truth.jobs,
     ...(truth.stale ? { stale: truth.stale } : {}),
     ...(truth.recoveredLedger ? { recoveredLedger: truth.recoveredLedger } : {}),
   };

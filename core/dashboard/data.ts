@@ -5,27 +5,11 @@ import { effectiveStatus } from '../runner/records.js';
 import type { BatchRecord } from '../runner/records.js';
 import type { BatchRecordView, BatchView } from '../view/batchTree.js';
 import type { JobView } from '../view/jobView.js';
-import { lastEventOf } from '../truth/truth.js';
+import { lastEventOf } from '../truth/job.js';
 
-/** A run-table row from the tree's job. The last event is the newest of its times, as `status --json` derives it. */
+/** A run-table row from the tree's job: the job itself, with the last event its times say, as `status --json` derives it. */
 export function dashboardJob(job: JobView): DashboardJob {
-  return {
-    basename: job.basename,
-    directory: job.directory,
-    program: job.program,
-    status: job.status,
-    jobId: job.jobId,
-    slurmState: job.slurmState,
-    reason: job.reason,
-    lastEvent: lastEventOf(job),
-    submittedAt: job.submittedAt,
-    startedAt: job.startedAt,
-    endedAt: job.endedAt,
-    elapsed: job.elapsed,
-    exitCode: job.exitCode,
-    cause: job.cause,
-    restarts: job.restarts,
-  };
+  return { ...job, lastEvent: lastEventOf(job) };
 }
 
 /** The launch shown at the top, from its record file and the status readers show (`lost` derived by the caller). */

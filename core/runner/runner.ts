@@ -14,11 +14,13 @@ import { SchedulerError } from '../slurm/scheduler.js';
 import type { QueueEntry } from '../slurm/squeue.js';
 import { isFinal } from '../status.js';
 import { runnableJobs } from '../truth/batchJobs.js';
-import { decideStatus } from '../truth/decide.js';
 import { propagateBrokenDependencies } from '../truth/dependencies.js';
+import { applyObservations } from '../truth/observations.js';
+import type { Observation } from '../truth/observations.js';
 import { summarise } from '../truth/summary.js';
 import type { StatusSummary } from '../truth/summary.js';
-import { readBatchTruth, recordTransition } from '../truth/truth.js';
+import { recordTransition } from '../truth/transition.js';
+import { readBatchTruth } from '../truth/truth.js';
 import type { CancelRequest } from './cancelRequest.js';
 import { activeCount, readyJobs } from './readiness.js';
 import { findSubmitted, readSubmitIntent, recordSubmission, writeSubmitIntent } from './submitIntent.js';
@@ -142,8 +144,19 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
         await cancelJobs(rows, scheduler, at, request.all ? undefined : request.jobs);
         poller.nudge();
       }
-      await applyChanges(pending.splice(0), { jobById, rows, hooks, unknownSince, clock, lostAfterMs: options.lostAfterMs ?? 10 * 60_000, at });
-      propagateBrokenDependencies(model, rows, at);
+      // The poller's news decided (hooks run as each job ends), then broken dependencies: also behind jobs that
+      // failed to submit or were cancelled in the last pass.
+      const observations = observationsOf(pending.splice(0), { jobById, unknownSince, clock, lostAfterMs: options.lostAfterMs ?? 10 * 60_000 });
+      await applyObservations({
+        model,
+        rows,
+        observations,
+        at,
+        onEnded: async (job, row, decision) => {
+          await hooks.onJobEnded?.(job, row);
+          if (decision.status === 'failed') await afterFailure(job, row, hooks);
+        },
+      });
       if (!cancelled) {
         const ids = await submitReady({ model, jobs: options.onlyJobs ? jobs.filter((job) => options.onlyJobs!.has(job.basename)) : jobs, rows, scheduler, hooks, maxActive: options.maxActive, at });
         submitted += ids.length;
@@ -186,54 +199,36 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
 
 interface ChangeContext {
   readonly jobById: ReadonlyMap<string, ResolvedJob>;
-  readonly rows: ReadonlyMap<string, LedgerRow>;
-  readonly hooks: RunnerHooks;
   readonly unknownSince: Map<string, number>;
   readonly clock: Clock;
   readonly lostAfterMs: number;
-  readonly at: string;
 }
 
-async function applyChanges(changes: readonly JobChange[], context: ChangeContext): Promise<void> {
-  for (const change of changes) {
-    const job = context.jobById.get(change.jobId);
-    const row = job ? context.rows.get(job.basename) : undefined;
-    // A change for an older attempt of a restarted job is history, not news.
-    if (!job || !row || String(row.jobId) !== change.jobId || isFinal(row.status)) continue;
-    const observation = change.current;
-    let view: { state?: string; exitCode?: number } = {};
-    if (observation.status === 'unknown') {
-      const since = context.unknownSince.get(change.jobId) ?? context.clock.now();
-      context.unknownSince.set(change.jobId, since);
-      if (context.clock.now() - since >= context.lostAfterMs) {
-        recordTransition(row, { status: 'failed', cause: 'the scheduler lost the job (not in squeue, no accounting, no output verdict)' }, undefined, context.at);
-        await context.hooks.onJobEnded?.(job, row);
-        await afterFailure(job, row, context.hooks);
-        continue;
-      }
-    } else {
-      context.unknownSince.delete(change.jobId);
-      view = { ...(observation.slurmState !== undefined ? { state: observation.slurmState } : {}), ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}) };
-    }
-    const decision = await decideStatus({ basename: job.basename, directory: job.path, program: job.programName }, row, view);
-    recordTransition(row, decision, view.state, context.at);
-    if (isFinal(row.status)) {
-      backfillStart(row, observation.elapsedSeconds);
-      await context.hooks.onJobEnded?.(job, row);
-    }
-    if (decision.status === 'failed') await afterFailure(job, row, context.hooks);
-  }
-}
+const LOST_CAUSE = 'the scheduler lost the job (not in squeue, no accounting, no output verdict)';
 
 /**
- * A job that ran between two polls was never seen running, so it has no start time and shows no elapsed time. The
- * scheduler's elapsed time for it (from accounting) gives the start: the end as noticed minus that span.
+ * The poller's changes as observations of the batch's jobs. A job the scheduler has not known for `lostAfterMs` is lost;
+ * until then its output alone may settle it.
  */
-export function backfillStart(row: LedgerRow, elapsedSeconds: number | undefined): void {
-  // 0 s: it never ran (cancelled while pending) or too briefly to tell; no start is better than a made-up one
-  if (row.startedAt !== undefined || row.endedAt === undefined || elapsedSeconds === undefined || elapsedSeconds <= 0) return;
-  const start = Date.parse(row.endedAt) - elapsedSeconds * 1000;
-  if (Number.isFinite(start)) row.startedAt = new Date(start).toISOString();
+function observationsOf(changes: readonly JobChange[], context: ChangeContext): Observation[] {
+  const observations: Observation[] = [];
+  for (const change of changes) {
+    const job = context.jobById.get(change.jobId);
+    if (!job) continue;
+    const seen = change.current;
+    const observation: Observation = { basename: job.basename, jobId: change.jobId, ...(seen.elapsedSeconds !== undefined ? { elapsedSeconds: seen.elapsedSeconds } : {}) };
+    if (seen.status === 'unknown') {
+      const since = context.unknownSince.get(change.jobId) ?? context.clock.now();
+      context.unknownSince.set(change.jobId, since);
+      if (context.clock.now() - since >= context.lostAfterMs) observation.lostCause = LOST_CAUSE;
+    } else {
+      context.unknownSince.delete(change.jobId);
+      if (seen.slurmState !== undefined) observation.state = seen.slurmState;
+      if (seen.exitCode !== undefined) observation.exitCode = seen.exitCode;
+    }
+    observations.push(observation);
+  }
+  return observations;
 }
 
 /**

@@ -1,4 +1,5 @@
-// Rebuilds the truth about every job of a batch: disk evidence, then ONE squeue and at most ONE sacct.
+// Rebuilds the truth about every job of a batch: disk evidence, then ONE squeue and at most ONE sacct, applied by the
+// one decision path (applyObservations).
 import type { BatchModel } from '../batchfile/index.js';
 import { rebuildLedger } from '../ledger/rebuild.js';
 import type { RecoveredJob } from '../ledger/rebuild.js';
@@ -11,26 +12,14 @@ import type { AccountingRecord } from '../slurm/sacct.js';
 import { isFinal } from '../status.js';
 import type { JobStatus } from '../status.js';
 import { ledgerJobs } from './batchJobs.js';
-import { propagateBrokenDependencies } from './dependencies.js';
-import { decideStatus } from './decide.js';
-import type { Decision } from './decide.js';
+import { lastEventOf } from './job.js';
+import type { JobTruth } from './job.js';
+import { applyObservations } from './observations.js';
+import type { Observation } from './observations.js';
 import { summarise } from './summary.js';
 import type { StatusSummary } from './summary.js';
 
-export interface JobTruth {
-  basename: string;
-  directory: string;
-  program: string;
-  status: JobStatus;
-  /** Scheduler id, or null before submission. */
-  jobId: string | null;
-  slurmState: string | null;
-  reason: string | null;
-  elapsed: string | null;
-  exitCode: number | null;
-  cause: string | null;
-  lastEvent: { status: JobStatus; at: string } | null;
-}
+export type { JobTruth } from './job.js';
 
 export interface BatchTruth {
   ledgerPath: string;
@@ -84,23 +73,22 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
     }
   }
 
-  const at = now().toISOString();
-  await Promise.all(
-    jobs.map(async (job) => {
-      const row = rows.get(job.basename)!;
-      const state = live.get(String(row.jobId));
-      if (!state) return;
-      const raw = stateOf(state);
-      let next = await decideStatus(job, row, { ...(raw !== undefined ? { state: raw } : {}), ...(state.accounting?.exitCode !== undefined ? { exitCode: state.accounting.exitCode } : {}) });
-      if (settledNow.has(job.basename)) {
-        // What the disk proved stands until SLURM says the job ended; then both decide, as for any job.
-        if (!isFinal(next.status)) next = { status: row.status, ...(next.exitCode !== undefined ? { exitCode: next.exitCode } : {}) };
-        row.endedAt ??= at;
-      }
-      recordTransition(row, next, raw, at);
-    }),
-  );
-  propagateBrokenDependencies(options.model, rows, at);
+  const observations = jobs.flatMap((job): Observation[] => {
+    const row = rows.get(job.basename)!;
+    const state = live.get(String(row.jobId));
+    if (!state) return [];
+    const raw = stateOf(state);
+    return [
+      {
+        basename: job.basename,
+        jobId: String(row.jobId),
+        ...(raw !== undefined ? { state: raw } : {}),
+        ...(state.accounting?.exitCode !== undefined ? { exitCode: state.accounting.exitCode } : {}),
+        ...(settledNow.has(job.basename) ? { settledOnDisk: true } : {}),
+      },
+    ];
+  });
+  await applyObservations({ model: options.model, rows, observations, at: now().toISOString() });
   if (options.write !== false) await writeLedger(options.ledgerPath, ledger);
 
   const truths = jobs.map((job) => toTruth(rows.get(job.basename)!, live.get(String(rows.get(job.basename)!.jobId)), recovered.get(job.basename)));
@@ -175,18 +163,6 @@ function stateOf(state: LiveState): string | undefined {
   return state.entry?.state ?? accounted;
 }
 
-/** Writes a decided status into a ledger row, stamping when it started or ended. */
-export function recordTransition(row: LedgerRow, next: Decision, slurmState: string | undefined, at: string): void {
-  if (slurmState !== undefined) row.slurmState = slurmState;
-  if (next.exitCode !== undefined) row.exitCode = next.exitCode;
-  if (next.status === row.status) return;
-  row.status = next.status;
-  if (next.cause !== undefined) row.cause = next.cause;
-  else delete row.cause;
-  if (next.status === 'running') row.startedAt ??= at;
-  if (isFinal(next.status)) row.endedAt ??= at;
-}
-
 function toTruth(row: LedgerRow, state: LiveState | undefined, recovered: RecoveredJob | undefined): JobTruth {
   return {
     basename: row.basename,
@@ -203,14 +179,3 @@ function toTruth(row: LedgerRow, state: LiveState | undefined, recovered: Recove
   };
 }
 
-
-/** A job's last event: it ended, started or was submitted, whichever its status says last happened. */
-export function lastEventOf(job: {
-  status: JobStatus;
-  submittedAt?: string | null | undefined;
-  startedAt?: string | null | undefined;
-  endedAt?: string | null | undefined;
-}): { status: JobStatus; at: string } | null {
-  const at = isFinal(job.status) ? job.endedAt : job.status === 'running' ? job.startedAt : job.submittedAt;
-  return at ? { status: job.status, at } : null;
-}

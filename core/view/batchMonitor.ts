@@ -1,7 +1,7 @@
 // Keeps the Batches tree true for every batch in view. While a batch's runner is alive (fresh heartbeat, liveRunner)
 // the runner owns the truth: the monitor follows its ledger and record files. Otherwise the shared core Poller
 // watches the batch's active jobs (one squeue per tick for every batch), and an ended job's outcome is decided from
-// its output (decideStatus). A failing squeue marks the batch stale and keeps the last states. The view never writes
+// its output by the runner's and `status`'s decision path (applyObservations). A failing squeue marks the batch stale and keeps the last states. The view never writes
 // the ledger: a runner may start at any moment and owns it then.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -21,9 +21,8 @@ import type { Poller } from '../slurm/poller.js';
 import type { JobObservation, JobsChangedEvent, PollerHealthEvent } from '../slurm/poller.js';
 import { isFinal } from '../status.js';
 import { ledgerJobs } from '../truth/batchJobs.js';
-import { decideStatus } from '../truth/decide.js';
 import type { Decision } from '../truth/decide.js';
-import { propagateBrokenDependencies } from '../truth/dependencies.js';
+import { applyObservations } from '../truth/observations.js';
 import { readBatchTruth } from '../truth/truth.js';
 import type { BatchRecordView, BatchTree, BatchView, LiveSource, TreeDiff } from './batchTree.js';
 import { applyObservation, isActive, jobViewFromRow, jobViewFromTruth, notStartedJob, observationEnded } from './jobView.js';
@@ -429,25 +428,37 @@ export class BatchMonitor {
     }
   }
 
-  /** SLURM says these jobs ended: the program output decides how (COMPLETED is not success until it says so). */
+  /**
+   * SLURM says these jobs ended: the program output decides how (COMPLETED is not success until it says so), and jobs
+   * waiting on a failed one are broken, by the one decision path the runner and `status` take, over the ledger rows the
+   * view's jobs stand for (the view never writes them).
+   */
   private async decide(entry: Entry, ended: readonly (readonly [number, JobObservation])[]): Promise<void> {
-    if (entry.live !== 'poller') return;
+    const model = entry.model;
+    if (entry.live !== 'poller' || !model) return;
     const jobs = [...entry.jobs];
-    const done: string[] = [];
-    await Promise.all(
-      ended.map(async ([index, observation]) => {
-        const job = jobs[index];
-        if (!job || job.jobId !== observation.jobId) return;
-        const decision = await decideStatus(job, rowOf(job), {
-          ...(observation.slurmState !== undefined ? { state: observation.slurmState } : {}),
-          ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}),
-        });
-        entry.decided.set(observation.jobId, decision);
-        jobs[index] = withDecision(applyObservation(job, observation), decision);
-        done.push(observation.jobId);
-      }),
-    );
-    if (entry.model) propagateInView(entry.model, jobs, new Date(this.now()).toISOString());
+    const seen = ended.filter(([index, observation]) => jobs[index]?.jobId === observation.jobId);
+    const rows = new Map(jobs.map((job) => [job.basename, rowOf(job)]));
+    const observations = seen.map(([index, observation]) => ({
+      basename: jobs[index]!.basename,
+      jobId: observation.jobId,
+      ...(observation.slurmState !== undefined ? { state: observation.slurmState } : {}),
+      ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}),
+    }));
+    const { decided, broken } = await applyObservations({ model, rows, observations, at: new Date(this.now()).toISOString() });
+    for (const [index, observation] of seen) {
+      const decision = decided.get(jobs[index]!.basename);
+      if (!decision) continue;
+      entry.decided.set(observation.jobId, decision);
+      jobs[index] = withDecision(applyObservation(jobs[index]!, observation), decision);
+    }
+    const indexOf = new Map(jobs.map((job, i) => [job.basename, i]));
+    for (const name of broken) {
+      const i = indexOf.get(name)!;
+      const row = rows.get(name)!;
+      jobs[i] = { ...jobs[i]!, status: row.status, cause: row.cause ?? null };
+    }
+    const done = seen.map(([, observation]) => observation.jobId);
     for (const jobId of done) entry.watched.delete(jobId);
     if (done.length > 0 && entry.pollKind !== null) this.pollers.get(entry.pollKind)?.poller.unwatch(entry.id, done);
     if (entry.watched.size === 0) {
@@ -588,7 +599,7 @@ function withDecision(job: JobView, decision: Decision): JobView {
   };
 }
 
-/** The few ledger fields decideStatus and the dependency walk read. */
+/** The ledger row a view's job stands for: the fields the decision path reads. */
 function rowOf(job: JobView): LedgerRow {
   return {
     jobId: job.jobId === null ? NO_JOB_ID : Number(job.jobId),
@@ -598,19 +609,6 @@ function rowOf(job: JobView): LedgerRow {
     program: job.program,
     ...(job.cause !== null ? { cause: job.cause } : {}),
   };
-}
-
-/** Jobs waiting on a job that just failed can never start: broken_dependency, as the runner would write. */
-function propagateInView(model: BatchModel, jobs: JobView[], at: string): void {
-  const rows = new Map(jobs.map((job) => [job.basename, rowOf(job)]));
-  const changed = propagateBrokenDependencies(model, rows, at);
-  if (changed.length === 0) return;
-  const index = new Map(jobs.map((job, i) => [job.basename, i]));
-  for (const name of changed) {
-    const i = index.get(name)!;
-    const row = rows.get(name)!;
-    jobs[i] = { ...jobs[i]!, status: row.status, cause: row.cause ?? null };
-  }
 }
 
 function recordView(record: ListedBatchRecord, now: number): BatchRecordView {

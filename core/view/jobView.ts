@@ -1,19 +1,14 @@
 // What the Batches view shows of one job, built from the core's truth: ledger rows, the poller's observations and
-// `readBatchTruth`'s answer. Plain data, compared field by field so the tree refreshes only jobs that changed.
+// `readBatchTruth`'s answer. Plain data, compared key by key so the tree refreshes only jobs that changed.
 import { NO_JOB_ID } from '../ledger/ledger.js';
 import type { LedgerRow } from '../ledger/ledger.js';
 import type { JobObservation } from '../slurm/poller.js';
 import { slurmStateMeaning } from '../slurm/states.js';
 import { isFinal } from '../status.js';
-import type { JobTruth } from '../truth/truth.js';
+import { sameJob } from '../truth/job.js';
+import type { JobTruth, JobView } from '../truth/job.js';
 
-/** What the tree shows of a job: `status`'s JobTruth (without its last event) plus the ledger's times. */
-export interface JobView extends Omit<JobTruth, 'lastEvent'> {
-  submittedAt: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  restarts: number;
-}
+export type { JobView } from '../truth/job.js';
 
 /** A job of the batchfile that the ledger does not know yet. */
 export function notStartedJob(job: { basename: string; directory: string; program: string }): JobView {
@@ -58,23 +53,10 @@ export function jobViewFromRow(row: LedgerRow): JobView {
 
 /** `readBatchTruth`'s job, with the ledger row's times when it is at hand. */
 export function jobViewFromTruth(truth: JobTruth, row?: LedgerRow): JobView {
-  const base = row ? jobViewFromRow(row) : undefined;
-  return {
-    basename: truth.basename,
-    directory: truth.directory,
-    program: truth.program,
-    status: truth.status,
-    jobId: truth.jobId,
-    slurmState: truth.slurmState,
-    reason: truth.reason,
-    elapsed: truth.elapsed ?? base?.elapsed ?? null,
-    exitCode: truth.exitCode,
-    cause: truth.cause,
-    submittedAt: base?.submittedAt ?? null,
-    startedAt: base?.startedAt ?? null,
-    endedAt: base?.endedAt ?? null,
-    restarts: base?.restarts ?? 0,
-  };
+  const base = row ? jobViewFromRow(row) : notStartedJob(truth);
+  // a view derives its last event from its own times
+  const { lastEvent: _derived, ...known } = truth;
+  return { ...base, ...known, elapsed: truth.elapsed ?? base.elapsed };
 }
 
 /**
@@ -100,23 +82,9 @@ export function observationEnded(observation: JobObservation): boolean {
   return observation.final && observation.slurmState !== undefined && slurmStateMeaning(observation.slurmState).final;
 }
 
+/** Whether the tree would show the two alike: every key of the shape compared, none listed here. */
 export function sameJobView(a: JobView, b: JobView): boolean {
-  return (
-    a.status === b.status &&
-    a.jobId === b.jobId &&
-    a.slurmState === b.slurmState &&
-    a.reason === b.reason &&
-    a.elapsed === b.elapsed &&
-    a.exitCode === b.exitCode &&
-    a.cause === b.cause &&
-    a.basename === b.basename &&
-    a.directory === b.directory &&
-    a.program === b.program &&
-    a.submittedAt === b.submittedAt &&
-    a.startedAt === b.startedAt &&
-    a.endedAt === b.endedAt &&
-    a.restarts === b.restarts
-  );
+  return sameJob(a, b);
 }
 
 /** A job that can be cancelled: submitted and not ended. */

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LedgerRow } from '../../core/ledger/ledger.js';
-import { backfillStart } from '../../core/runner/runner.js';
+import { backfillStart } from '../../core/truth/transition.js';
 import { spanBetween } from '../../core/view/jobView.js';
 
 function row(patch: Partial<LedgerRow>): LedgerRow {

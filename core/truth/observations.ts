@@ -1,0 +1,100 @@
+// The one decision path of the runner, `status` and the Batches view: what was seen of a batch's jobs (the scheduler's
+// answers, and through them the programs' outputs) is applied to its ledger rows, then the jobs that can no longer
+// start are marked broken.
+import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
+import type { LedgerRow } from '../ledger/ledger.js';
+import { isFinal } from '../status.js';
+import { decideStatus } from './decide.js';
+import type { Decision, SchedulerView } from './decide.js';
+import { propagateBrokenDependencies } from './dependencies.js';
+import { backfillStart, recordTransition } from './transition.js';
+
+/** What was seen of one submitted job. */
+export interface Observation {
+  basename: string;
+  /** The attempt seen: news of another attempt (an earlier id of a restarted job) is history, not news. */
+  jobId: string;
+  /** SLURM's state; absent when neither squeue nor accounting knows the job: then only its output can settle it. */
+  state?: string;
+  exitCode?: number;
+  /** How long SLURM says it ran: a job that ended between two looks gets its start from it. */
+  elapsedSeconds?: number;
+  /**
+   * The disk settled this job in the same read (slurm-<id>.out, the output's marker): that stands until SLURM says the
+   * job ended, and then both decide, as for any job. Without this, a job already final is left alone.
+   */
+  settledOnDisk?: boolean;
+  /** The caller gave up on the job (the scheduler lost it for too long): it is failed with this cause, nothing read. */
+  lostCause?: string;
+}
+
+export interface ObservationsInput {
+  model: BatchModel;
+  /** The batch's rows by job name; changed in place. */
+  rows: ReadonlyMap<string, LedgerRow>;
+  observations: Iterable<Observation>;
+  /** ISO 8601: when the changes are stamped. */
+  at: string;
+  /**
+   * A job an observation made final, before the dependency walk (the runner records the end in the job's folder,
+   * copies a failure's output and may restart it here). With this hook the observations are taken one at a time, in
+   * order, since what it does to a folder may be what the next decision reads; without it every job's output is read
+   * at once.
+   */
+  onEnded?: (job: ResolvedJob, row: LedgerRow, decision: Decision) => Promise<void>;
+}
+
+export interface ObservationsResult {
+  /** What was decided for each job an observation applied to, by name. */
+  decided: Map<string, Decision>;
+  /** Jobs that became broken_dependency behind a failed, cancelled or broken upstream. */
+  broken: string[];
+}
+
+/** Applies the observations to the rows, then propagates broken dependencies over the whole batch. */
+export async function applyObservations(input: ObservationsInput): Promise<ObservationsResult> {
+  const decided = new Map<string, Decision>();
+  const apply = (observation: Observation) => applyOne(input, observation, decided);
+  if (input.onEnded) {
+    for (const observation of input.observations) await apply(observation);
+  } else {
+    // Jobs are independent; several observations of one job are still taken in order.
+    const byJob = new Map<string, Promise<void>>();
+    for (const observation of input.observations) {
+      byJob.set(observation.basename, (byJob.get(observation.basename) ?? Promise.resolve()).then(() => apply(observation)));
+    }
+    await Promise.all(byJob.values());
+  }
+  const broken = propagateBrokenDependencies(input.model, input.rows, input.at);
+  return { decided, broken };
+}
+
+async function applyOne(input: ObservationsInput, observation: Observation, decided: Map<string, Decision>): Promise<void> {
+  const row = input.rows.get(observation.basename);
+  const index = input.model.jobsByBasename.get(observation.basename)?.[0];
+  const job = index === undefined ? undefined : input.model.jobs[index];
+  if (!row || !job || String(row.jobId) !== observation.jobId) return;
+  const wasFinal = isFinal(row.status);
+  if (wasFinal && !observation.settledOnDisk) return;
+  const { at } = input;
+
+  let next: Decision;
+  if (observation.lostCause !== undefined) {
+    next = { status: 'failed', cause: observation.lostCause };
+  } else {
+    const view: SchedulerView = {
+      ...(observation.state !== undefined ? { state: observation.state } : {}),
+      ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}),
+    };
+    next = await decideStatus({ basename: job.basename, directory: job.path, program: job.programName }, row, view);
+    if (observation.settledOnDisk) {
+      if (!isFinal(next.status)) next = { status: row.status, ...(next.exitCode !== undefined ? { exitCode: next.exitCode } : {}) };
+      row.endedAt ??= at;
+    }
+  }
+  recordTransition(row, next, observation.lostCause === undefined ? observation.state : undefined, at);
+  decided.set(observation.basename, next);
+  if (wasFinal || !isFinal(row.status)) return;
+  if (observation.lostCause === undefined) backfillStart(row, observation.elapsedSeconds);
+  await input.onEnded?.(job, row, next);
+}
