@@ -1,15 +1,44 @@
-// Per-program file names, slurm-{id}.out listing, job kinds read from inputs, and the needle scanner.
+// The program registry, per-program file names, slurm-{id}.out listing, job kinds read from inputs, and the needle scanner.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { PROGRAM_IDS } from '../../core/programs/catalog.js';
+import { PROGRAMS, PROGRAM_IDS, programById } from '../../core/programs/catalog.js';
 import { countOccurrences, readHead, readTail, scanNeedles } from '../../core/programs/fileScan.js';
 import { jobFiles, jobPaths, listSlurmOutputIds, slurmOutputName } from '../../core/programs/files.js';
 import { gaussianStep, gaussianStepsFromInput, gaussianStepsFromLog } from '../../core/programs/gaussianRoute.js';
 import { orcaIsOptimisation, orcaIsOptimisationFromOutput } from '../../core/programs/orcaKeywords.js';
+
+const GRAMMAR = new URL('../../syntaxes/batchfile.tmLanguage.json', import.meta.url);
+
+describe('program registry', () => {
+  it('files each program under its own id and finds it by name, case-insensitively', () => {
+    assert.deepEqual(Object.keys(PROGRAMS), [...PROGRAM_IDS]);
+    for (const id of PROGRAM_IDS) {
+      assert.equal(PROGRAMS[id].id, id);
+      assert.equal(programById(` ${id.toUpperCase()} `), PROGRAMS[id]);
+    }
+    assert.equal(programById('g16'), undefined);
+  });
+
+  it('keeps what the batchfile rules read in step with what the runner does', () => {
+    for (const id of PROGRAM_IDS) {
+      const program = PROGRAMS[id];
+      assert.equal(program.acceptsOrbitals, program.orbitalsPipe !== undefined, `${id}: acceptsOrbitals and orbitalsPipe`);
+      // A program whose input is the geometry gets the piped frame as that input.
+      if (program.inputIsGeometry) assert.equal(program.coordsPipe.fileName('mol', 'up/conf.xyz'), `mol${program.inputExtension}`, id);
+    }
+  });
+
+  it('matches the grammar, whose program list is kept by hand in syntaxes/', () => {
+    const grammar = readFileSync(GRAMMAR, 'utf8');
+    const list = /\(\?i:((?:[a-z]+\|)+[a-z]+)\)/.exec(grammar)?.[1];
+    assert.deepEqual(list?.split('|').sort(), [...PROGRAM_IDS].sort());
+  });
+});
 
 describe('job files', () => {
   it('names input, output and submit script per program', () => {
