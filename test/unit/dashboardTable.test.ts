@@ -89,9 +89,29 @@ describe('RunTable filtering and search', () => {
     assert.equal(table.positionOf('sp'), -1);
   });
 
-  it('takes names with markup and newlines as plain text', () => {
-    const table = tableOf([job('<img src=x onerror=alert(1)>'), job('line\nbreak')], { search: '<IMG' });
-    assert.deepEqual(shown(table), ['<img src=x onerror=alert(1)>']);
+  it('takes names with markup and newlines as plain text: kept verbatim, sorted and searched by their characters', () => {
+    const markup = '<img src=x onerror=alert(1)>';
+    const escaped = '&lt;b&gt;';
+    const jobs = [job('zeta'), job(markup, { directory: `/calc/<b>${markup}</b>`, cause: '<script>alert(2)</script>' }), job('line\nbreak'), job(escaped)];
+    // rows and cells are the strings as they came: nothing escaped, unescaped, stripped or split
+    const table = tableOf(jobs);
+    assert.deepEqual(shown(table), ['zeta', markup, 'line\nbreak', escaped]);
+    const row = table.job(markup)!;
+    assert.equal(cellText(row, 'job'), markup);
+    assert.equal(cellText(row, 'folder'), `/calc/<b>${markup}</b>`);
+    assert.equal(cellText(row, 'cause'), '<script>alert(2)</script>');
+    assert.equal(cellText(table.job('line\nbreak')!, 'job'), 'line\nbreak');
+    assert.equal(cellText(table.job(escaped)!, 'job'), escaped, 'an entity stays the five characters it is');
+    // sorted as text: punctuation and symbols before letters ('&' before '<'), tags not skipped
+    assert.deepEqual(shown(tableOf(jobs, { sort: { column: 'job', direction: 'asc' } })), [escaped, markup, 'line\nbreak', 'zeta']);
+    assert.deepEqual(shown(tableOf(jobs, { sort: { column: 'job', direction: 'desc' } })), ['zeta', 'line\nbreak', markup, escaped]);
+    // searched as text: the markup's characters match, the markup is not rendered or escaped first
+    assert.deepEqual(shown(tableOf(jobs, { search: '<IMG' })), [markup]);
+    assert.deepEqual(shown(tableOf(jobs, { search: '</b>' })), [markup], 'a tag in the folder is text to search');
+    assert.deepEqual(shown(tableOf(jobs, { search: '<script>' })), [markup], 'a tag in the cause is text to search');
+    assert.deepEqual(shown(tableOf(jobs, { search: '&lt;' })), [escaped], 'only the name that has these characters');
+    assert.deepEqual(shown(tableOf(jobs, { search: 'alert(1)' })), [markup]);
+    assert.deepEqual(shown(tableOf(jobs, { search: 'break' })), ['line\nbreak']);
   });
 });
 
