@@ -1,6 +1,8 @@
 // The dashboard webview's messages, declared once for the host (client/) and the page (webview/): what each side
 // sends, with a `ready` handshake before the host sends anything. Plain JSON data only; no Node or DOM types.
 import type { JobStatus } from '../status.js';
+import { sameJob } from '../truth/job.js';
+import type { JobTruth, JobView } from '../truth/job.js';
 import type { StatusSummary } from '../truth/summary.js';
 
 /** Bumped when a message changes shape, so a page restored from an older build asks for a reload. */
@@ -12,50 +14,18 @@ export type DashboardRecordStatus = 'in_progress' | 'completed' | 'canceled' | '
 /** The batch state derived from its jobs and its record (see core/dashboard/page/state.ts). */
 export type DashboardBatchState = 'SCHEDULE' | 'RUNNING' | 'TERMINATING' | 'DONE' | 'ERROR';
 
-/** One row of the run table. Every string is the user's or a program's text: the page inserts it as text. */
-export interface DashboardJob {
-  basename: string;
-  directory: string;
-  program: string;
-  status: JobStatus;
-  /** Scheduler id, null before submission. */
-  jobId: string | null;
-  slurmState: string | null;
-  /** Why SLURM holds it (squeue's reason), while it is queued or running. */
-  reason: string | null;
+/**
+ * One row of the run table: the tree's job (JobView) with the last event its times say. Every string is the user's or a
+ * program's text: the page inserts it as text.
+ */
+export interface DashboardJob extends JobView {
   /** The newest status change and when (ISO 8601). */
-  lastEvent: { status: JobStatus; at: string } | null;
-  /** ISO 8601. */
-  submittedAt: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  /** SLURM-style `M:SS`, `H:MM:SS` or `D-HH:MM:SS`. */
-  elapsed: string | null;
-  exitCode: number | null;
-  cause: string | null;
-  restarts: number;
+  lastEvent: JobTruth['lastEvent'];
 }
 
 /** Whether the page would show two rows alike: the host sends, and the page redraws, only rows where this is false. */
 export function sameDashboardJob(a: DashboardJob, b: DashboardJob): boolean {
-  return (
-    a.basename === b.basename &&
-    a.directory === b.directory &&
-    a.program === b.program &&
-    a.status === b.status &&
-    a.jobId === b.jobId &&
-    a.slurmState === b.slurmState &&
-    a.reason === b.reason &&
-    a.lastEvent?.status === b.lastEvent?.status &&
-    a.lastEvent?.at === b.lastEvent?.at &&
-    a.submittedAt === b.submittedAt &&
-    a.startedAt === b.startedAt &&
-    a.endedAt === b.endedAt &&
-    a.elapsed === b.elapsed &&
-    a.exitCode === b.exitCode &&
-    a.cause === b.cause &&
-    a.restarts === b.restarts
-  );
+  return sameJob(a, b);
 }
 
 /** The launch (batch record) shown at the top. */
