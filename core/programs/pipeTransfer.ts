@@ -10,7 +10,7 @@ import { jobFiles } from './files.js';
 import { GeometryError } from './geometry/atoms.js';
 import { parseXyzFrames } from './geometry/xyz.js';
 import { MissingInputError, PlannedInput } from './jobInput.js';
-import type { PipeInput, PipedFile } from './program.js';
+import type { InputChange, PipeInput, PipedFile } from './program.js';
 
 export { MOREAD_SUFFIX, orbitalsFileName } from './orca.js';
 
@@ -58,14 +58,11 @@ export async function applyPipes(_model: BatchModel, job: ResolvedJob): Promise<
     }
     const plan = await planTransfer(program, job, pipes);
     if ('cause' in plan) return { ok: false, cause: plan.cause };
-
-    for (const copy of plan.copies) await copyFileAtomic(copy.from, join(job.path, copy.to));
-    for (const write of plan.writes) await writeFileAtomic(join(job.path, write.to), write.text);
-    if (plan.input !== undefined) await writeFileAtomic(join(job.path, plan.input.name), plan.input.text);
+    await writeInputChange(job.path, plan.inputName, plan);
     return {
       ok: true,
       transferred: [...plan.copies.map((copy) => copy.to), ...plan.writes.map((write) => write.to)],
-      rewritten: plan.input === undefined ? [] : [plan.input.name],
+      rewritten: plan.input === undefined ? [] : [plan.inputName],
     };
   } catch (error) {
     return { ok: false, cause: `pipe transfer failed: ${error instanceof Error ? error.message : String(error)}` };
@@ -89,29 +86,51 @@ export function basenameProblem(basename: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Writes a planned change into `directory`: copies and new files first, each atomically, the input
+ * last. Returns the names written, in that order.
+ */
+export async function writeInputChange(directory: string, inputName: string, change: InputChange): Promise<string[]> {
+  const written: string[] = [];
+  for (const copy of change.copies ?? []) {
+    await copyFileAtomic(copy.from, join(directory, copy.to));
+    written.push(copy.to);
+  }
+  for (const write of change.writes ?? []) {
+    await writeFileAtomic(join(directory, write.to), write.text);
+    written.push(write.to);
+  }
+  if (change.input !== undefined) {
+    await writeFileAtomic(join(directory, inputName), change.input);
+    written.push(inputName);
+  }
+  return written;
+}
+
 interface TransferPlan {
-  copies: { from: string; to: string }[];
-  writes: { to: string; text: string }[];
-  input?: { name: string; text: string };
+  readonly inputName: string;
+  readonly copies: readonly { readonly from: string; readonly to: string }[];
+  readonly writes: readonly { readonly to: string; readonly text: string }[];
+  readonly input?: string;
 }
 
 async function planTransfer(program: Program, job: ResolvedJob, pipes: readonly PipeLink[]): Promise<TransferPlan | { cause: string }> {
-  const plan: TransferPlan = { copies: [], writes: [] };
+  const copies: { from: string; to: string }[] = [];
+  const writes: { to: string; text: string }[] = [];
   const input = new PlannedInput(job.path, job.basename, jobFiles(program.id, job.basename).input);
   try {
     for (const pipe of pipes) {
       // Checked by applyPipes before planning: every pipe here has its program's transfer.
       const change = await pipeInput(program, pipe.kind)!.plan(pipedFile(pipe), input);
-      plan.copies.push(...(change.copies ?? []));
-      plan.writes.push(...(change.writes ?? []));
+      copies.push(...(change.copies ?? []));
+      writes.push(...(change.writes ?? []));
       input.apply(change);
     }
   } catch (error) {
     if (error instanceof GeometryError || error instanceof MissingInputError) return { cause: error.message };
     throw error;
   }
-  if (input.newText !== undefined) plan.input = { name: input.name, text: input.newText };
-  return plan;
+  return { inputName: input.name, copies, writes, ...(input.newText !== undefined ? { input: input.newText } : {}) };
 }
 
 function pipeInput(program: Program, kind: PipeLink['kind']): PipeInput | undefined {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, lstat, mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename as pathBasename, dirname, join, resolve } from 'node:path';
 import type { PipeLink, ResolvedJob } from '../batchfile/model.js';
-import { isErrno, writeFileAtomic } from '../fsAtomic.js';
+import { isErrno } from '../fsAtomic.js';
 import { PROGRAMS, PROGRAM_IDS, programById } from '../programs/catalog.js';
 import type { ProgramId, ProgramInfo } from '../programs/catalog.js';
 import { jobFiles } from '../programs/files.js';
@@ -11,7 +11,7 @@ import { GeometryError } from '../programs/geometry/atoms.js';
 import { formatXyz } from '../programs/geometry/xyz.js';
 import { MissingInputError, PlannedInput } from '../programs/jobInput.js';
 import { CAUSES } from '../programs/markers.js';
-import { copyFileAtomic, pipedFileName } from '../programs/pipeTransfer.js';
+import { pipedFileName, writeInputChange } from '../programs/pipeTransfer.js';
 import type { FoundGeometry } from '../programs/program.js';
 import { isGeneratedScript } from './submitScript.js';
 import { doubleMemory, doubleWalltime } from './slurmUnits.js';
@@ -141,19 +141,7 @@ export async function applyRestartGeometry(job: RestartGeometryJob, fromDirector
   const xyz = found.xyz ?? formatXyz(found.atoms, `restart from ${pathBasename(found.source)}`);
   try {
     const change = await restart.plan({ atoms: found.atoms, xyz }, input);
-    const written: string[] = [];
-    for (const copy of change.copies ?? []) {
-      await copyFileAtomic(copy.from, join(job.path, copy.to));
-      written.push(copy.to);
-    }
-    for (const write of change.writes ?? []) {
-      await writeFileAtomic(join(job.path, write.to), write.text);
-      written.push(write.to);
-    }
-    if (change.input !== undefined) {
-      await writeFileAtomic(join(job.path, input.name), change.input);
-      written.push(input.name);
-    }
+    const written = await writeInputChange(job.path, input.name, change);
     return { applied: true, source: found.source, written };
   } catch (error) {
     if (error instanceof GeometryError || error instanceof MissingInputError) return { applied: false, reason: error.message };
