@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { changedBatches } from '../../core/dashboard/batchChanges.js';
 import { createScheduler, resolveExecutorKind } from '../../core/executors/chooseExecutor.js';
+import { changedEffects } from '../../core/settings/index.js';
 import { Poller } from '../../core/slurm/poller.js';
 import { BatchMonitor } from '../../core/view/batchMonitor.js';
 import type { ExecutorKind } from '../../core/view/batchMonitor.js';
@@ -13,10 +14,11 @@ import { FolderDecorations } from '../../core/view/decorations.js';
 import { isActive } from '../../core/view/jobView.js';
 import { noticesFor, statusBarText, summaryText } from '../../core/view/notifications.js';
 import type { BatchUpdate, Notice } from '../../core/view/notifications.js';
+import { EXTENSION_SETTING_IDS, viewSettingsFrom } from '../../core/view/settings.js';
 import { BatchesTreeProvider } from './batchesView.js';
 import { COMMANDS, CONTEXT_KEYS, VIEWS } from './commands.js';
-import { affects, readConfig } from './config.js';
-import type { ViewSettings } from './config.js';
+import { affectsExtensionSettings, readSettingValues } from './config.js';
+import type { ExtensionSettingValues, ViewSettings } from './config.js';
 import { WorkspaceBatches } from './discovery.js';
 import { vscodeFileWatchers } from './fileWatchers.js';
 import { LANGUAGE_ID } from './languageClient.js';
@@ -27,6 +29,8 @@ export class Batches implements vscode.Disposable {
   readonly view: vscode.TreeView<string>;
   monitor: BatchMonitor;
   readonly discovery: WorkspaceBatches;
+  /** The extension's settings by their id in the table (what changes are compared on), and the view's shape of them. */
+  private settingValues: ExtensionSettingValues;
   private settings: ViewSettings;
   private readonly pollers = new Map<ExecutorKind, Poller>();
   private readonly statusItem: vscode.StatusBarItem;
@@ -42,7 +46,8 @@ export class Batches implements vscode.Disposable {
   private focused: string | undefined;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
-    this.settings = readConfig();
+    this.settingValues = readSettingValues();
+    this.settings = viewSettingsFrom(this.settingValues);
     this.tree = new BatchTree({ groupByStatus: this.settings.groupByStatus });
     this.provider = new BatchesTreeProvider(this.tree);
     this.view = vscode.window.createTreeView(VIEWS.batches, { treeDataProvider: this.provider, showCollapseAll: true });
@@ -118,19 +123,17 @@ export class Batches implements vscode.Disposable {
   }
 
   private onConfigurationChanged(event: vscode.ConfigurationChangeEvent): void {
-    if (!affects(event, 'executor', 'poll.floorSeconds', 'slurm.sbatchPath', 'slurm.squeuePath', 'slurm.sacctPath', 'slurm.scancelPath', 'notifications.batchEnded', 'notifications.jobFailed', 'ledgerName', 'tree.groupByStatus')) return;
-    const before = this.settings;
-    this.settings = readConfig();
-    if (before.groupByStatus !== this.settings.groupByStatus) {
+    if (!affectsExtensionSettings(event)) return;
+    const before = this.settingValues;
+    this.settingValues = readSettingValues();
+    this.settings = viewSettingsFrom(this.settingValues);
+    // The settings table says what a change of each setting restarts; only settings whose value changed count.
+    const effects = changedEffects(EXTENSION_SETTING_IDS, before, this.settingValues);
+    if (effects.has('regroupTree')) {
       void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.groupByStatus, this.settings.groupByStatus);
       this.provider.apply(this.tree.setGroupByStatus(this.settings.groupByStatus));
     }
-    const restart =
-      before.pollFloorMs !== this.settings.pollFloorMs ||
-      before.ledgerName !== this.settings.ledgerName ||
-      before.executor !== this.settings.executor ||
-      JSON.stringify(before.slurmCommands) !== JSON.stringify(this.settings.slurmCommands);
-    if (restart) {
+    if (effects.has('restartMonitor')) {
       this.log.info('settings changed: following the batches again with the new settings');
       const ids = this.monitor.ids();
       this.disposeMonitor();

@@ -5,6 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCommands } from './batchCommands.js';
 import { Batches } from './batches.js';
 import { BatchmanCli } from './cli.js';
+import { affectsSettingsWith } from './config.js';
 import { Dashboards } from './dashboard/dashboards.js';
 import { createLanguageClient } from './languageClient.js';
 
@@ -34,8 +35,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log.info('language server started');
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration(async (event) => {
-        // The server pulls settings on change; a restart is needed only for what it reads at start.
-        if (event.affectsConfiguration('batchman.trace.server')) await client?.restart();
+        // The server pulls its settings on change; a restart is needed only for what is read when it starts.
+        if (affectsSettingsWith(event, 'restartLanguageServer')) await client?.restart();
       }),
     );
   } catch (error) {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { SERVER_NODE_FLAGS } from '../../core/protocol/serverProcess.js';
+import { SETTINGS_SECTION } from '../../core/settings/index.js';
 
 export const LANGUAGE_ID = 'batchfile';
 
@@ -22,5 +23,6 @@ export function createLanguageClient(context: vscode.ExtensionContext, channels:
     outputChannel: channels.server,
     traceOutputChannel: channels.trace,
   };
-  return new LanguageClient('batchman', 'Batchman Language Server', serverOptions, clientOptions);
+  // The client's id is the settings section: the library reads `<id>.trace.server` (a setting of the table) itself.
+  return new LanguageClient(SETTINGS_SECTION, 'Batchman Language Server', serverOptions, clientOptions);
 }

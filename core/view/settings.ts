@@ -1,28 +1,9 @@
-// The `batchman.*` settings: their names (spelled once; package.json is checked against them) and how a raw value
-// becomes a typed one, so a hand-edited settings.json with a wrong type falls back to the default instead of breaking.
+// The extension's settings as the Batches view uses them, built from the settings table (core/settings/), which
+// owns every key, default and validation: a hand-edited settings.json with a wrong type falls back to the default.
 import type { ExecutorChoice } from '../executors/chooseExecutor.js';
-import { DEFAULT_LEDGER_NAME } from '../ledger/ledger.js';
+import { readSettingValues, settingIdsOf } from '../settings/index.js';
+import type { SettingIdOf, SettingKey, SettingValues } from '../settings/index.js';
 import type { SlurmCommands } from '../slurm/slurmScheduler.js';
-
-/** Every setting, by its key under `batchman.` (the language server reads some of them too). */
-export const SETTING_KEYS = {
-  pipeStyle: 'pipeStyle',
-  debounceMs: 'diagnostics.debounceMs',
-  checkDisk: 'diagnostics.checkDisk',
-  traceServer: 'trace.server',
-  executor: 'executor',
-  pollFloorSeconds: 'poll.floorSeconds',
-  sbatchPath: 'slurm.sbatchPath',
-  squeuePath: 'slurm.squeuePath',
-  sacctPath: 'slurm.sacctPath',
-  scancelPath: 'slurm.scancelPath',
-  notifyBatchEnded: 'notifications.batchEnded',
-  notifyJobFailed: 'notifications.jobFailed',
-  ledgerName: 'ledgerName',
-  groupByStatus: 'tree.groupByStatus',
-} as const;
-
-export type SettingKey = (typeof SETTING_KEYS)[keyof typeof SETTING_KEYS];
 
 export type BatchEndedLevel = 'always' | 'onFailure' | 'never';
 export type JobFailedLevel = 'always' | 'never';
@@ -43,49 +24,34 @@ export interface ViewSettings {
   groupByStatus: boolean;
 }
 
-export const DEFAULT_VIEW_SETTINGS: Readonly<ViewSettings> = {
-  executor: 'auto',
-  pollFloorMs: 5_000,
-  slurmCommands: { sbatch: 'sbatch', squeue: 'squeue', sacct: 'sacct', scancel: 'scancel' },
-  notifications: { batchEnded: 'always', jobFailed: 'always' },
-  ledgerName: DEFAULT_LEDGER_NAME,
-  groupByStatus: false,
-};
+export type ExtensionSettingId = SettingIdOf<'extension'>;
+/** The typed value of every setting the extension reads, by its id in the table. */
+export type ExtensionSettingValues = SettingValues<ExtensionSettingId>;
 
-/** Builds the typed settings from a getter of raw values (VS Code's `WorkspaceConfiguration.get`, or a test's map). */
-export function parseViewSettings(get: (key: SettingKey) => unknown): ViewSettings {
-  const d = DEFAULT_VIEW_SETTINGS;
-  const floorSeconds = get(SETTING_KEYS.pollFloorSeconds);
+/** The settings the table marks as the extension's. */
+export const EXTENSION_SETTING_IDS: readonly ExtensionSettingId[] = settingIdsOf('extension');
+
+/** The extension's settings from a getter of raw values (VS Code's `WorkspaceConfiguration.get`, or a test's map). */
+export function readExtensionSettings(get: (key: SettingKey) => unknown): ExtensionSettingValues {
+  return readSettingValues(EXTENSION_SETTING_IDS, get);
+}
+
+/** The view's shape of the extension's settings. */
+export function viewSettingsFrom(values: ExtensionSettingValues): ViewSettings {
   return {
-    executor: oneOf(get(SETTING_KEYS.executor), ['auto', 'slurm', 'local'] as const, d.executor),
-    pollFloorMs: typeof floorSeconds === 'number' && Number.isFinite(floorSeconds) ? Math.max(1, floorSeconds) * 1000 : d.pollFloorMs,
-    slurmCommands: {
-      sbatch: command(get(SETTING_KEYS.sbatchPath), d.slurmCommands.sbatch),
-      squeue: command(get(SETTING_KEYS.squeuePath), d.slurmCommands.squeue),
-      sacct: command(get(SETTING_KEYS.sacctPath), d.slurmCommands.sacct),
-      scancel: command(get(SETTING_KEYS.scancelPath), d.slurmCommands.scancel),
-    },
-    notifications: {
-      batchEnded: oneOf(get(SETTING_KEYS.notifyBatchEnded), ['always', 'onFailure', 'never'] as const, d.notifications.batchEnded),
-      jobFailed: oneOf(get(SETTING_KEYS.notifyJobFailed), ['always', 'never'] as const, d.notifications.jobFailed),
-    },
-    ledgerName: ledgerName(get(SETTING_KEYS.ledgerName)),
-    groupByStatus: typeof get(SETTING_KEYS.groupByStatus) === 'boolean' ? (get(SETTING_KEYS.groupByStatus) as boolean) : d.groupByStatus,
+    executor: values.executor,
+    pollFloorMs: values.pollFloorMs,
+    slurmCommands: { sbatch: values.sbatchPath, squeue: values.squeuePath, sacct: values.sacctPath, scancel: values.scancelPath },
+    notifications: { batchEnded: values.notifyBatchEnded, jobFailed: values.notifyJobFailed },
+    ledgerName: values.ledgerName,
+    groupByStatus: values.groupByStatus,
   };
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+/** Builds the typed settings from a getter of raw values. */
+export function parseViewSettings(get: (key: SettingKey) => unknown): ViewSettings {
+  return viewSettingsFrom(readExtensionSettings(get));
 }
 
-function command(value: unknown, fallback: string): string {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
-}
-
-/** A file name beside the batchfile; a path that climbs out of the folder is not one. */
-function ledgerName(value: unknown): string {
-  if (typeof value !== 'string') return DEFAULT_LEDGER_NAME;
-  const name = value.trim();
-  if (name === '' || name.includes('/') || name.includes('\\') || name === '.' || name === '..') return DEFAULT_LEDGER_NAME;
-  return name;
-}
+/** What the view uses when nothing is set: the table's defaults. */
+export const DEFAULT_VIEW_SETTINGS: Readonly<ViewSettings> = parseViewSettings(() => undefined);

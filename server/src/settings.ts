@@ -1,21 +1,19 @@
-// The server's view of the `batchman.*` settings it uses, with defaults when the client sends none.
-import type { PipeBracketStyle } from '../../core/batchfile/index.js';
+// The server's view of the `batchman.*` settings: exactly those the settings table marks as the language server's,
+// read from the section `workspace/configuration` returns, with the table's defaults when the client sends none.
+import { SETTINGS_SECTION, readSettingValues, settingIdsOf, valueInSection } from '../../core/settings/index.js';
+import type { SettingIdOf, SettingValues } from '../../core/settings/index.js';
 
-export interface ServerSettings {
-  readonly pipeStyle: PipeBracketStyle;
-  readonly debounceMs: number;
-  readonly checkDisk: boolean;
+export type ServerSettingId = SettingIdOf<'languageServer'>;
+export type ServerSettings = SettingValues<ServerSettingId>;
+
+/** The section the server asks the client for. */
+export const SERVER_SECTION = SETTINGS_SECTION;
+
+export const SERVER_SETTING_IDS: readonly ServerSettingId[] = settingIdsOf('languageServer');
+
+/** Accepts whatever `workspace/configuration` returned for the section, keeping only valid values. */
+export function readSettings(section: unknown): ServerSettings {
+  return readSettingValues(SERVER_SETTING_IDS, (key) => valueInSection(section, key));
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { pipeStyle: 'angle', debounceMs: 150, checkDisk: true };
-
-/** Accepts whatever `workspace/configuration` returned for the `batchman` section, keeping only valid values. */
-export function readSettings(raw: unknown): ServerSettings {
-  const section = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const diagnostics = (typeof section.diagnostics === 'object' && section.diagnostics !== null ? section.diagnostics : {}) as Record<string, unknown>;
-  return {
-    pipeStyle: section.pipeStyle === 'brace' || section.pipeStyle === 'angle' ? section.pipeStyle : DEFAULT_SETTINGS.pipeStyle,
-    debounceMs: typeof diagnostics.debounceMs === 'number' && diagnostics.debounceMs >= 0 ? diagnostics.debounceMs : DEFAULT_SETTINGS.debounceMs,
-    checkDisk: typeof diagnostics.checkDisk === 'boolean' ? diagnostics.checkDisk : DEFAULT_SETTINGS.checkDisk,
-  };
-}
+export const DEFAULT_SETTINGS: ServerSettings = readSettings(undefined);

@@ -1,7 +1,9 @@
-// The real language server over stdio: initialize, diagnostics on open/change (debounced, superseded), settings, close, shutdown.
+// Diagnostics of the language server: the real bundle over stdio (initialize, open/change, settings, close, shutdown),
+// and the server in this process on a manual clock, where debounce and revalidation are asserted exactly.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { InProcessServer } from '../support/inProcessServer.js';
 import { LspTestClient, ensureBuilt, messageText, rangeOf, shortRange } from '../support/lspClient.js';
 import { BROKEN_BATCHFILE, BROKEN_EXPECTED, createFixture } from './fixture.js';
 import type { Fixture } from './fixture.js';
@@ -73,14 +75,6 @@ describe('diagnostics', () => {
     for (const diagnostic of published.diagnostics) assert.equal(diagnostic.source, 'batchman');
     const unknown = published.diagnostics.find((d) => d.code === 'program-unknown')!;
     assert.match(messageText(unknown.message), /Did you mean `xtb`\?/);
-    await client.shutdown();
-  });
-
-  it('publishes the didOpen version at once, whatever the debounce', async () => {
-    const client = await start({ configuration: true, settings: { diagnostics: { debounceMs: 5_000 } }, timeoutMs: 20_000 });
-    const started = performance.now();
-    await client.openAndWait(fixture.uri, BROKEN_BATCHFILE);
-    assert.ok(performance.now() - started < 5_000, 'the open version waited for the debounce');
     await client.shutdown();
   });
 
@@ -180,5 +174,102 @@ describe('diagnostics', () => {
     // Still serving after the refusal came back.
     assert.notEqual(await client.hover(fixture.uri, rangeOf(BROKEN_BATCHFILE, 'orca').start), null);
     assert.equal(await client.shutdown(), 0);
+  });
+});
+
+describe('debounce and revalidation on the server\'s clock (in process)', () => {
+  const servers: InProcessServer[] = [];
+  const startInProcess = async (debounceMs: number): Promise<InProcessServer> => {
+    const server = await InProcessServer.start({ configuration: true, settings: { diagnostics: { debounceMs } } });
+    servers.push(server);
+    return server;
+  };
+  after(async () => {
+    for (const server of servers) await server.stop();
+  });
+  const versionsOf = (server: InProcessServer, uri: string): (number | undefined)[] => server.published.filter((p) => p.uri === uri).map((p) => p.version);
+  const insertAtStart = (line: number, text: string): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string }[] => [
+    { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text },
+  ];
+  const ghostLine = rangeOf(BROKEN_BATCHFILE, 'ghost|').start.line;
+
+  it('publishes the didOpen version at once, whatever the debounce: no timer, no time passed', async () => {
+    const server = await startInProcess(5_000);
+    const published = await server.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    assert.equal(published.version, 1);
+    assert.deepEqual(summary(published.diagnostics), BROKEN_EXPECTED);
+    assert.equal(server.clock.now(), 0);
+    assert.deepEqual(server.timersSet, []);
+  });
+
+  it('after an edit, publishes nothing until the debounce has elapsed, then once', async () => {
+    const server = await startInProcess(300);
+    await server.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    const timer = server.nextTimer();
+    await server.change(fixture.uri, 2, insertAtStart(ghostLine, 'x'));
+    assert.equal(await timer, 300);
+
+    await server.advance(299);
+    await server.sync();
+    assert.deepEqual(versionsOf(server, fixture.uri), [1], 'published before the debounce elapsed');
+
+    const published = server.nextDiagnostics(fixture.uri, 2);
+    await server.advance(1);
+    assert.equal((await published).version, 2);
+    await server.advance(60_000);
+    await server.sync();
+    assert.deepEqual(versionsOf(server, fixture.uri), [1, 2]);
+    assert.equal(server.clock.pendingTimerCount, 0);
+  });
+
+  it('drops superseded versions: each edit restarts the debounce, only the last version is published', async () => {
+    const server = await startInProcess(300);
+    await server.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    // Type `abc|` at the start of the ghost row, one keystroke (version) every 200 ms: never a full debounce apart.
+    for (const [index, text] of ['a', 'b', 'c', '|'].entries()) {
+      const timer = server.nextTimer();
+      await server.change(fixture.uri, index + 2, [{ range: { start: { line: ghostLine, character: index }, end: { line: ghostLine, character: index } }, text }]);
+      await timer;
+      assert.equal(server.clock.pendingTimerCount, 1, 'the previous version\'s timer was not dropped');
+      if (index < 3) await server.advance(200);
+    }
+    await server.advance(299);
+    await server.sync();
+    assert.deepEqual(versionsOf(server, fixture.uri), [1], 'a superseded version was published');
+
+    const published = server.nextDiagnostics(fixture.uri, 5);
+    await server.advance(1);
+    assert.ok(codes(await published).includes('row-field-count'), 'v5 has five fields');
+    await server.sync();
+    assert.deepEqual(versionsOf(server, fixture.uri), [1, 5]);
+  });
+
+  it('re-validates at once when the settings change, and the pending debounce of an edit is dropped', async () => {
+    const server = await startInProcess(300);
+    await server.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    const timer = server.nextTimer();
+    await server.change(fixture.uri, 2, insertAtStart(ghostLine, 'x'));
+    await timer;
+
+    const revalidated = server.nextDiagnostics(fixture.uri, 2);
+    await server.changeSettings({ diagnostics: { debounceMs: 300, checkDisk: false } });
+    const published = await revalidated;
+    assert.equal(server.clock.now(), 0, 'revalidation waited for the clock');
+    assert.ok(!codes(published).some((code) => code === 'input-missing' || code === 'job-folder-missing'), codes(published).join(', '));
+    assert.equal(server.clock.pendingTimerCount, 0);
+
+    await server.advance(60_000);
+    await server.sync();
+    assert.deepEqual(versionsOf(server, fixture.uri), [1, 2]);
+  });
+
+  it('re-validates at once when files change on disk, reading the disk again', async () => {
+    const server = await startInProcess(300);
+    await server.openAndWait(fixture.uri, BROKEN_BATCHFILE);
+    const revalidated = server.nextDiagnostics(fixture.uri, 1);
+    await server.filesChanged([{ uri: fixture.uriOf('mol/guess'), type: 1 }]);
+    assert.deepEqual(summary((await revalidated).diagnostics), BROKEN_EXPECTED);
+    assert.equal(server.clock.now(), 0);
+    assert.deepEqual(server.timersSet, []);
   });
 });

@@ -1,10 +1,16 @@
 // The manifest against the code: every contributed command is in the one command table and back, menus name
-// known commands and known tree items, settings have a scope and a description and are the ones the code reads.
+// known commands and known tree items, settings are those of the one settings table (type, default, scope, values),
+// and the server and the extension each read exactly the settings the table gives them.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { SETTINGS, qualifiedKey, settingIdsOf } from '../../core/settings/index.js';
+import type { SettingId, SettingKey } from '../../core/settings/index.js';
 import { CONTEXT_VALUES } from '../../core/view/batchTree.js';
-import { SETTING_KEYS } from '../../core/view/settings.js';
+import { parseViewSettings } from '../../core/view/settings.js';
+import { readSettings } from '../../server/src/settings.js';
 
 interface CommandContribution {
   command: string;
@@ -28,8 +34,17 @@ interface Manifest {
     views: Record<string, { id: string }[]>;
     viewsContainers: { activitybar: { id: string; icon: string }[] };
     viewsWelcome: { view: string; contents: string }[];
-    configuration: { properties: Record<string, { scope?: string; description?: string; markdownDescription?: string }> };
+    configuration: { properties: Record<string, SettingContribution> };
   };
+}
+interface SettingContribution {
+  type?: string;
+  default?: unknown;
+  enum?: string[];
+  minimum?: number;
+  scope?: string;
+  description?: string;
+  markdownDescription?: string;
 }
 interface CommandTable {
   COMMANDS: Record<string, string>;
@@ -133,8 +148,68 @@ describe('settings', () => {
     }
   });
 
-  test('the settings the code reads are exactly the contributed ones', () => {
-    assert.deepEqual(Object.keys(properties).sort(), Object.values(SETTING_KEYS).map((key) => `batchman.${key}`).sort());
+  const ids = Object.keys(SETTINGS) as SettingId[];
+
+  test('the manifest contributes exactly the settings of the table, each with its type, default, scope, values and minimum', () => {
+    assert.deepEqual(Object.keys(properties).sort(), ids.map((id) => qualifiedKey(SETTINGS[id].key)).sort());
+    for (const id of ids) {
+      const spec = SETTINGS[id];
+      const key = qualifiedKey(spec.key);
+      const property = properties[key]!;
+      assert.equal(property.type, spec.type, `${key}: type`);
+      assert.deepEqual(property.default, spec.default, `${key}: default`);
+      assert.equal(property.scope, spec.scope, `${key}: scope`);
+      assert.deepEqual(property.enum, spec.values, `${key}: enum`);
+      assert.equal(property.minimum, spec.minimum, `${key}: minimum`);
+    }
+  });
+
+  test('what the code falls back to is the default the manifest shows', () => {
+    for (const id of ids) assert.deepEqual(SETTINGS[id].parse(SETTINGS[id].default), SETTINGS[id].fallback, id);
+  });
+
+  test('the language server reads exactly the settings the table marks as its own, from the section it is sent', () => {
+    const server = settingIdsOf('languageServer').map((id) => SETTINGS[id].key);
+    assert.deepEqual(readKeys((section) => readSettings(section)), [...server].sort());
+  });
+
+  test('the extension reads exactly the settings the table marks as its own', () => {
+    const read = new Set<SettingKey>();
+    parseViewSettings((key) => {
+      read.add(key);
+      return undefined;
+    });
+    assert.deepEqual([...read].sort(), settingIdsOf('extension').map((id) => SETTINGS[id].key).sort());
+  });
+
+  test('every setting is read by someone, and says what a change of it sets in motion', () => {
+    const effects: Record<string, string[]> = {};
+    for (const id of ids) (effects[SETTINGS[id].readBy] ??= []).push(SETTINGS[id].onChange);
+    // The server pulls its settings again on every change; the client library reads the trace setting when it starts.
+    assert.deepEqual(new Set(effects.languageServer), new Set(['revalidate']));
+    assert.deepEqual(new Set(effects.languageClient), new Set(['restartLanguageServer']));
+    assert.ok(!(effects.extension ?? []).some((effect) => effect === 'revalidate' || effect === 'restartLanguageServer'));
+    assert.equal(ids.length, (effects.languageServer?.length ?? 0) + (effects.languageClient?.length ?? 0) + (effects.extension?.length ?? 0));
+  });
+
+  test('no setting key is spelled outside the table', () => {
+    // `batchman.<key>` anywhere, and dotted keys (`poll.floorSeconds`) on their own; a bare word such as `executor`
+    // is too common to mean the setting.
+    const escape = (key: string): string => key.replace(/\./g, '\\.');
+    const keys = ids.map((id) => SETTINGS[id].key);
+    const spelled = keys.map((key) => `batchman\\.${escape(key)}`).concat(keys.filter((key) => key.includes('.')).map(escape));
+    // String literals only: a comment may name a setting in backticks.
+    const pattern = new RegExp(`(['"])(?:${spelled.join('|')})\\1`);
+    const offenders: string[] = [];
+    for (const file of sourceFiles(['client/src', 'server/src', 'core'])) {
+      if (file === 'core/settings/table.ts') continue;
+      readFileSync(new URL(file, root), 'utf8')
+        .split('\n')
+        .forEach((line, index) => {
+          if (pattern.test(line)) offenders.push(`${file}:${index + 1}: ${line.trim()}`);
+        });
+    }
+    assert.deepEqual(offenders, []);
   });
 
   test('paths of programs the extension runs cannot come from a workspace', () => {
@@ -162,3 +237,35 @@ describe('activation, trust and kind', () => {
     assert.equal(manifest.main, './dist/extension.js');
   });
 });
+
+/** The keys (dotted, under the section) a reader of a `workspace/configuration` section looks up in it. */
+function readKeys(reader: (section: unknown) => unknown): string[] {
+  const paths = new Set<string>();
+  const node = (path: string): object =>
+    new Proxy(
+      {},
+      {
+        get: (_target, property) => {
+          if (typeof property !== 'string') return undefined;
+          const child = path === '' ? property : `${path}.${property}`;
+          paths.add(child);
+          return node(child);
+        },
+      },
+    );
+  reader(node(''));
+  // Only leaves are settings: `diagnostics` is read on the way to `diagnostics.debounceMs`.
+  return [...paths].filter((path) => ![...paths].some((other) => other.startsWith(`${path}.`))).sort();
+}
+
+/** The TypeScript files under `dirs`, relative to the repository root. */
+function sourceFiles(dirs: readonly string[]): string[] {
+  const rootPath = fileURLToPath(root);
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return walk(path);
+      return entry.name.endsWith('.ts') ? [relative(rootPath, path)] : [];
+    });
+  return dirs.flatMap((dir) => walk(join(rootPath, dir)));
+}

@@ -1,0 +1,100 @@
+// The language server in this process: startServer over a pair of in-memory streams, its timers on a manual clock and
+// its disk behind a switch that can make it fail, so debounce tests are exact and failures can be injected.
+import { PassThrough } from 'node:stream';
+import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
+import { ShutdownRequest, StreamMessageReader, StreamMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
+import type { CachedDiskView, DirectoryEntry, EntryKind } from '../../core/batchfile/index.js';
+import { createNodeDiskView } from '../../core/batchfile/index.js';
+import { startServer } from '../../server/src/server.js';
+import { LspSession } from './lspSession.js';
+import type { SessionOptions } from './lspSession.js';
+import { FakeClock, flushAsync } from './slurm/fakeClock.js';
+import type { TimerHandle } from '../../core/slurm/clock.js';
+
+/** The real node:fs disk view, which throws `failure` while one is set. */
+export class SwitchableDisk implements CachedDiskView {
+  failure: Error | undefined;
+  constructor(private readonly inner: CachedDiskView) {}
+
+  kind(path: string): EntryKind | undefined {
+    if (this.failure) throw this.failure;
+    return this.inner.kind(path);
+  }
+
+  list(path: string): readonly DirectoryEntry[] {
+    if (this.failure) throw this.failure;
+    return this.inner.list(path);
+  }
+
+  clear(): void {
+    this.inner.clear();
+  }
+}
+
+export class InProcessServer extends LspSession {
+  /** The server's timers: nothing the server schedules runs until a test advances this clock. */
+  readonly clock: FakeClock;
+  readonly disk: SwitchableDisk;
+  /** The delay of every timer the server set, in order. */
+  readonly timersSet: number[] = [];
+  private readonly timerWaiters: ((ms: number) => void)[] = [];
+  private readonly serverConnection: ReturnType<typeof createConnection>;
+
+  private constructor(options: SessionOptions) {
+    const toServer = new PassThrough();
+    const toClient = new PassThrough();
+    // Message readers rather than raw streams: given a stream, the library ends the process when the stream closes.
+    const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+    const clientConnection = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+    super(clientConnection, options, () => `server log: ${this.logMessages.map((m) => m.message).join('\n')}`);
+    this.serverConnection = serverConnection;
+    this.clock = new FakeClock(0);
+    this.disk = new SwitchableDisk(createNodeDiskView(2000, () => this.clock.now()));
+    startServer(serverConnection, {
+      disk: this.disk,
+      setTimeout: (callback, ms) => {
+        const handle = this.clock.setTimeout(callback, ms);
+        this.timersSet.push(ms);
+        for (const waiter of this.timerWaiters.splice(0)) waiter(ms);
+        return handle;
+      },
+      clearTimeout: (handle) => this.clock.clearTimeout(handle as TimerHandle),
+    });
+  }
+
+  /** Starts a server in this process and performs `initialize` + `initialized`. */
+  static async start(options: SessionOptions = {}): Promise<InProcessServer> {
+    const server = new InProcessServer(options);
+    await server.initialize(null);
+    return server;
+  }
+
+  /** Resolves with the delay of the next timer the server sets. */
+  nextTimer(): Promise<number> {
+    return this.bounded(new Promise<number>((resolve) => this.timerWaiters.push(resolve)), 'a server timer');
+  }
+
+  /** Moves the server's clock forward, firing due timers and letting the work they start run. */
+  async advance(ms: number): Promise<void> {
+    await this.clock.advance(ms);
+  }
+
+  /**
+   * A round trip: the server handles messages in order, so when this answer arrives everything sent before it was
+   * handled, and any publication it caused has arrived.
+   */
+  async sync(): Promise<void> {
+    await this.hover('file:///nothing-open', { line: 0, character: 0 });
+    await flushAsync();
+  }
+
+  /** `shutdown`, then both ends closed. No `exit`: the library answers it by ending the process, which is the tests'. */
+  async stop(): Promise<void> {
+    try {
+      await this.bounded(this.connection.sendRequest(ShutdownRequest.type), 'shutdown');
+    } finally {
+      this.connection.dispose();
+      this.serverConnection.dispose();
+    }
+  }
+}
