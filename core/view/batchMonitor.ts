@@ -25,7 +25,7 @@ import type { Decision } from '../truth/decide.js';
 import { applyObservations } from '../truth/observations.js';
 import { readBatchTruth } from '../truth/truth.js';
 import type { BatchRecordView, BatchTree, BatchView, LiveSource, TreeDiff } from './batchTree.js';
-import { applyObservation, isActive, jobViewFromRow, jobViewFromTruth, notStartedJob, observationEnded } from './jobView.js';
+import { isActive, jobViewFromRow, jobViewFromTruth, notStartedJob, observationEnded, overlayObservation } from './jobView.js';
 import type { JobView } from './jobView.js';
 import type { BatchUpdate, JobTransition } from './notifications.js';
 
@@ -365,7 +365,7 @@ export class BatchMonitor {
     entry.pollKind = kind;
     for (const [jobId, index] of active) {
       const observation = poller.get(jobId);
-      if (observation && !observationEnded(observation)) jobs[index] = applyObservation(jobs[index]!, observation);
+      if (observation && !observationEnded(observation)) jobs[index] = overlayObservation(jobs[index]!, observation);
     }
     entry.live = 'poller';
     entry.stale = poller.stale ? `squeue failed: ${poller.stale.reason}` : null;
@@ -420,7 +420,7 @@ export class BatchMonitor {
           const index = entry.watched.get(observation.jobId);
           if (index === undefined || jobs[index]?.jobId !== observation.jobId) continue;
           if (observationEnded(observation)) ended.push([index, observation]);
-          else jobs[index] = applyObservation(jobs[index]!, observation);
+          else jobs[index] = overlayObservation(jobs[index]!, observation);
         }
         this.commit(entry, jobs);
         if (ended.length > 0) await this.decide(entry, ended);
@@ -450,7 +450,7 @@ export class BatchMonitor {
       const decision = decided.get(jobs[index]!.basename);
       if (!decision) continue;
       entry.decided.set(observation.jobId, decision);
-      jobs[index] = withDecision(applyObservation(jobs[index]!, observation), decision);
+      jobs[index] = withDecision(overlayObservation(jobs[index]!, observation), decision);
     }
     const indexOf = new Map(jobs.map((job, i) => [job.basename, i]));
     for (const name of broken) {

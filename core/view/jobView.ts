@@ -10,24 +10,9 @@ import type { JobTruth, JobView } from '../truth/job.js';
 
 export type { JobView } from '../truth/job.js';
 
-/** A job of the batchfile that the ledger does not know yet. */
+/** A job of the batchfile that the ledger does not know yet: what its row will say before it is submitted. */
 export function notStartedJob(job: { basename: string; directory: string; program: string }): JobView {
-  return {
-    basename: job.basename,
-    directory: job.directory,
-    program: job.program,
-    status: 'not_started',
-    jobId: null,
-    slurmState: null,
-    reason: null,
-    elapsed: null,
-    exitCode: null,
-    cause: null,
-    submittedAt: null,
-    startedAt: null,
-    endedAt: null,
-    restarts: 0,
-  };
+  return jobViewFromRow({ jobId: NO_JOB_ID, basename: job.basename, directory: job.directory, status: 'not_started', program: job.program });
 }
 
 export function jobViewFromRow(row: LedgerRow): JobView {
@@ -60,11 +45,11 @@ export function jobViewFromTruth(truth: JobTruth, row?: LedgerRow): JobView {
 }
 
 /**
- * What the poller's observation changes. While SLURM says pending or running, that is the status. Once SLURM says
- * the job ended, its state and exit code are noted but the status is left as it was: whether it succeeded is the
- * program output's call (`decideStatus`), which the caller asks for separately. `unknown` changes nothing.
+ * What the poller's observation shows over a view. While SLURM says pending or running, that is the status. Once SLURM
+ * says the job ended, its state and exit code are noted but the status is left as it was: whether it succeeded is the
+ * program output's call, which the caller asks of the decision path (`applyObservations`). `unknown` changes nothing.
  */
-export function applyObservation(job: JobView, observation: JobObservation): JobView {
+export function overlayObservation(job: JobView, observation: JobObservation): JobView {
   if (observation.jobId !== job.jobId) return job;
   const next: JobView = { ...job };
   if (observation.slurmState !== undefined) next.slurmState = observation.slurmState;

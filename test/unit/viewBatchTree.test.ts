@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { BatchTree, CONTEXT_VALUES, STATUS_ICONS, batchNodeId, escapeMarkdown, groupNodeId, jobNodeId } from '../../core/view/batchTree.js';
 import type { BatchView } from '../../core/view/batchTree.js';
 import { FolderDecorations } from '../../core/view/decorations.js';
-import { applyObservation, formatSpan, jobViewFromRow, notStartedJob, spanBetween } from '../../core/view/jobView.js';
+import { formatSpan, jobViewFromRow, notStartedJob, overlayObservation, spanBetween } from '../../core/view/jobView.js';
 import type { JobView } from '../../core/view/jobView.js';
 import type { JobObservation } from '../../core/slurm/poller.js';
 
@@ -221,15 +221,15 @@ describe('job views from the core', () => {
   test('an observation: pending/running is the status; an end is noted but decided elsewhere; other ids ignored', () => {
     const base = job('opt', { status: 'pending', jobId: '5' });
     const observation = (patch: Partial<JobObservation>): JobObservation => ({ jobId: '5', status: 'running', final: false, inQueue: true, source: 'squeue', observedAt: 0, ...patch });
-    const running = applyObservation(base, observation({ slurmState: 'RUNNING', reason: 'None', elapsed: '0:10' }));
+    const running = overlayObservation(base, observation({ slurmState: 'RUNNING', reason: 'None', elapsed: '0:10' }));
     assert.equal(running.status, 'running');
     assert.equal(running.reason, null, 'squeue\'s None is no reason');
     assert.equal(running.elapsed, '0:10');
-    const ended = applyObservation(running, observation({ status: 'succeeded', final: true, inQueue: false, source: 'sacct', slurmState: 'COMPLETED', exitCode: 0 }));
+    const ended = overlayObservation(running, observation({ status: 'succeeded', final: true, inQueue: false, source: 'sacct', slurmState: 'COMPLETED', exitCode: 0 }));
     assert.equal(ended.status, 'running', 'COMPLETED is not success until the output says so');
     assert.equal(ended.slurmState, 'COMPLETED');
     assert.equal(ended.exitCode, 0);
-    assert.equal(applyObservation(base, observation({ jobId: '6' })), base);
+    assert.equal(overlayObservation(base, observation({ jobId: '6' })), base);
   });
 });
 
