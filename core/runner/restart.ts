@@ -4,7 +4,7 @@ import { copyFile, lstat, mkdir, readFile, readdir, rename, rm } from 'node:fs/p
 import { basename as pathBasename, dirname, join, resolve } from 'node:path';
 import type { PipeLink, ResolvedJob } from '../batchfile/model.js';
 import { isErrno } from '../fsAtomic.js';
-import { PROGRAMS, PROGRAM_IDS, programById } from '../programs/catalog.js';
+import { PROGRAMS, programById } from '../programs/catalog.js';
 import type { ProgramId, ProgramInfo } from '../programs/catalog.js';
 import { jobFiles } from '../programs/files.js';
 import { GeometryError } from '../programs/geometry/atoms.js';
@@ -20,9 +20,6 @@ import { doubleMemory, doubleWalltime } from './slurmUnits.js';
 export const DEFAULT_WALLTIME = '01:00:00';
 /** Assumed memory of an OUT_OF_MEMORY job that asked for none (the restart asks for twice this). */
 export const DEFAULT_MEMORY = '4G';
-
-/** Programs whose run can continue from the last geometry it reached (Gaussian, ORCA, xTB). */
-export const GEOMETRY_RESTART_PROGRAMS: readonly ProgramId[] = PROGRAM_IDS.filter((id) => PROGRAMS[id].restart !== undefined);
 
 export interface RestartQuery {
   /** The failure cause (a CAUSES value, `exit code N`…). */
@@ -61,7 +58,7 @@ const RESUBMIT_AS_IS = new Set<string>([CAUSES.nodeFail, CAUSES.preempted]);
  * - NODE_FAIL, PREEMPTED: resubmitted as is (the job was not at fault);
  * - `program did not finish`, `optimisation not converged`: resubmitted;
  * TIMEOUT, OUT_OF_MEMORY and the stopped-early causes continue from the last geometry for programs
- * that allow it (Gaussian, ORCA, xTB): a timed-out optimisation should not start over.
+ * that allow it (a `restart` member: Gaussian, ORCA, xTB): a timed-out optimisation should not start over.
  * Anything else (`exit code N`, imaginary frequency, SCF not converged, error termination, a user's
  * cancel) would fail the same way and is not restarted; nor is a job that had `maxRestarts` already.
  */
