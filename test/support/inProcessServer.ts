@@ -1,6 +1,7 @@
 // The language server in this process: startServer over a pair of in-memory streams, its timers on a manual clock and
 // its disk behind a switch that can make it fail, so debounce tests are exact and failures can be injected.
-import { PassThrough } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { ShutdownRequest, StreamMessageReader, StreamMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
 import type { CachedDiskView, DirectoryEntry, EntryKind } from '../../core/batchfile/index.js';
@@ -31,6 +32,49 @@ export class SwitchableDisk implements CachedDiskView {
   }
 }
 
+/** The client-to-server stream, which can hold what the client writes and hand it over in one chunk. */
+class Valve extends Transform {
+  private held: Buffer[] | undefined;
+  private readonly watchers: { readonly text: string; readonly resolve: () => void }[] = [];
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (this.held) {
+      this.held.push(chunk);
+      const text = Buffer.concat(this.held).toString('utf8');
+      for (let i = this.watchers.length - 1; i >= 0; i--) {
+        if (text.includes(this.watchers[i]!.text)) this.watchers.splice(i, 1)[0]!.resolve();
+      }
+    } else {
+      this.push(chunk);
+    }
+    callback();
+  }
+
+  hold(): void {
+    this.held = [];
+  }
+
+  /** Resolves once the held bytes contain `text`. */
+  holds(text: string): Promise<void> {
+    if (this.held && Buffer.concat(this.held).toString('utf8').includes(text)) return Promise.resolve();
+    return new Promise((resolve) => this.watchers.push({ text, resolve }));
+  }
+
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    if (held.length > 0) this.push(Buffer.concat(held));
+  }
+}
+
+/** Messages from the client held back from the server, to be handed over together. */
+export interface HeldMessages {
+  /** Resolves once what is held contains `text` (a method name, say). */
+  until(text: string): Promise<void>;
+  /** Hands everything held to the server in one chunk: it reads all of it before handling any. */
+  release(): void;
+}
+
 export class InProcessServer extends LspSession {
   /** The server's timers: nothing the server schedules runs until a test advances this clock. */
   readonly clock: FakeClock;
@@ -39,15 +83,17 @@ export class InProcessServer extends LspSession {
   readonly timersSet: number[] = [];
   private readonly timerWaiters: ((ms: number) => void)[] = [];
   private readonly serverConnection: ReturnType<typeof createConnection>;
+  private readonly toServer: Valve;
 
   private constructor(options: SessionOptions) {
-    const toServer = new PassThrough();
+    const toServer = new Valve();
     const toClient = new PassThrough();
     // Message readers rather than raw streams: given a stream, the library ends the process when the stream closes.
     const serverConnection = createConnection(ProposedFeatures.all, new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
     const clientConnection = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
     super(clientConnection, options, () => `server log: ${this.logMessages.map((m) => m.message).join('\n')}`);
     this.serverConnection = serverConnection;
+    this.toServer = toServer;
     this.clock = new FakeClock(0);
     this.disk = new SwitchableDisk(createNodeDiskView(2000, () => this.clock.now()));
     startServer(serverConnection, {
@@ -72,6 +118,12 @@ export class InProcessServer extends LspSession {
   /** Resolves with the delay of the next timer the server sets. */
   nextTimer(): Promise<number> {
     return this.bounded(new Promise<number>((resolve) => this.timerWaiters.push(resolve)), 'a server timer');
+  }
+
+  /** Holds what the client sends from now on (e.g. a request and its cancellation, to arrive together). */
+  holdIncoming(): HeldMessages {
+    this.toServer.hold();
+    return { until: (text) => this.bounded(this.toServer.holds(text), `held messages containing ${text}`), release: () => this.toServer.release() };
   }
 
   /** Moves the server's clock forward, firing due timers and letting the work they start run. */
