@@ -135,8 +135,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
   /**
    * Runs a feature on the open document behind `uri`, or answers `fallback` for an unknown one. Features are
-   * synchronous over the cached model, so cancellation can only have arrived before they start (the guard answers
-   * those) or while settings were awaited (`settings` checks again after the wait).
+   * synchronous over the cached model, so a cancellation can only arrive before they start (the guard answers those)
+   * or while settings are awaited (`settingsUnlessCancelled` looks again after the wait).
    */
   const withDocument = <T>(uri: string, fallback: T, use: (document: TextDocument) => T): T => {
     const document = documents.get(uri);
