@@ -2,7 +2,7 @@
 // spelled by hand), and that only a setting whose typed value changed sets anything in motion.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SETTINGS, changedEffects, settingKeysWith } from '../../core/settings/index.js';
+import { SETTINGS, changedEffects, settingIdsOf, settingKeysWith } from '../../core/settings/index.js';
 import { EXTENSION_SETTING_IDS, readExtensionSettings } from '../../core/view/settings.js';
 import type { ExtensionSettingValues } from '../../core/view/settings.js';
 
@@ -40,6 +40,8 @@ describe('what a change of a setting restarts', () => {
 
   test('the language server\'s settings are not the extension\'s to restart anything for', () => {
     for (const id of EXTENSION_SETTING_IDS) assert.equal(SETTINGS[id].readBy, 'extension');
-    assert.ok(!EXTENSION_SETTING_IDS.some((id) => SETTINGS[id].key.startsWith('diagnostics.') || SETTINGS[id].key === 'pipeStyle'));
+    const serverKeys = new Set<string>(settingIdsOf('languageServer').map((id) => SETTINGS[id].key));
+    assert.deepEqual([...serverKeys].sort(), ['diagnostics.checkDisk', 'diagnostics.debounceMs', 'pipeStyle']);
+    assert.ok(!EXTENSION_SETTING_IDS.some((id) => serverKeys.has(SETTINGS[id].key)));
   });
 });
