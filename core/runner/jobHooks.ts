@@ -5,7 +5,7 @@ import type { LedgerRow } from '../ledger/ledger.js';
 import { newRunInfo, readRunInfo, writeRunInfo } from '../ledger/runInfo.js';
 import { applyPipes } from '../programs/pipeTransfer.js';
 import type { BatchSettings } from './batchSettings.js';
-import { copyFailureOutput } from './failures.js';
+import { copyFailureOutput, failOutputRoot } from './failures.js';
 import { recordAttemptEnd } from './runInfoOutcome.js';
 import { applyRestartGeometry, archiveAttempt, planRestart } from './restart.js';
 import type { RunnerHooks } from './runner.js';
@@ -31,6 +31,7 @@ const MEMORY_KEY = 'restart_memory';
 export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prepare' | 'onJobEnded' | 'onJobFailed' | 'restart'> {
   const { model, rootPath, settings } = options;
   const explicitLeft = new Set(options.restartJobs ?? []);
+  const failRoot = failOutputRoot(model, rootPath);
   return {
     async prepare(job, row) {
       const piped = await applyPipes(model, job);
@@ -56,7 +57,7 @@ export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prep
     },
 
     async onJobFailed(job, row) {
-      await copyFailureOutput(rootPath, job, row.jobId >= 0 ? row.jobId : undefined);
+      await copyFailureOutput(failRoot, job, row.jobId >= 0 ? row.jobId : undefined);
     },
 
     async restart(job, row) {

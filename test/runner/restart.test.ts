@@ -55,7 +55,7 @@ test('-r: TIMEOUT restarts with the walltime doubled; past maxRestarts it stays 
   assert.equal(bad.restarts ?? 0, 0);
   assert.equal(limits('bad').length, 1, 'submitted once');
   assert.equal(existsSync(join(box.dir, 'bad_history_1')), false);
-  assert.ok(existsSync(join(box.dir, 'fail_output', 'bad')), 'its output went to fail_output/');
+  assert.ok(existsSync(join(box.dir, 'fail_output', '__bad')), 'its output went to fail_output/');
 
   const [record] = await history(box);
   assert.equal(record?.status, 'completed');

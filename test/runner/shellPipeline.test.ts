@@ -50,12 +50,12 @@ describe('the shell pipeline on the local executor, -j 1', () => {
     assert.match(await readFile(join(water, 'freq', `slurm-${freqId}.out`), 'utf8'), /frequencies for 3 atoms/);
   });
 
-  test('fail_output/broken/ holds the failed job\'s output', async () => {
+  test('fail_output/__water__broken/ (CCBatchMan\'s layout) holds the failed job\'s output', async () => {
     const brokenId = (await ledgerRows(box)).get('broken')?.jobId;
-    const kept = join(box.dir, 'fail_output', 'broken');
+    const kept = join(box.dir, 'fail_output', '__water__broken');
     assert.ok((await readdir(kept)).includes(`slurm-${brokenId}.out`));
     assert.match(await readFile(join(kept, `slurm-${brokenId}.out`), 'utf8'), /this job fails on purpose/);
-    assert.deepEqual(await readdir(join(box.dir, 'fail_output')), ['broken'], 'only the failed job is kept there');
+    assert.deepEqual(await readdir(join(box.dir, 'fail_output')), ['__water__broken'], 'only the failed job is kept there');
   });
 
   test('the batch record is completed, run 1, with the counts, the options asked and used', async () => {

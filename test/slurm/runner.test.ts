@@ -203,9 +203,9 @@ describe('a failing job and its broken downstream on SLURM (the shell pipeline)'
 
   test('fail_output/ holds the failed job\'s output; nothing ran for the broken one', async () => {
     const brokenId = row(rows, 'broken').jobId;
-    const copied = await readFile(join(root, 'fail_output', 'broken', `slurm-${brokenId}.out`), 'utf8');
+    const copied = await readFile(join(root, 'fail_output', '__water__broken', `slurm-${brokenId}.out`), 'utf8');
     assert.match(copied, /this job fails on purpose/);
-    assert.deepEqual(await readdir(join(root, 'fail_output')), ['broken']);
+    assert.deepEqual(await readdir(join(root, 'fail_output')), ['__water__broken'], 'CCBatchMan\'s layout: the job folder, / as __');
     assert.ok(!(await readdir(join(root, 'water', 'report'))).some((f) => f.startsWith('slurm-')), 'no slurm-*.out for report');
     if (cluster.accounting) {
       const acct = await sacctJobs([brokenId]);

@@ -100,7 +100,7 @@ describe('restarts on SLURM with -r', { skip: cluster.skip }, () => {
     assert.equal(info['restart'], true);
     assert.match(String(info['restart_reason']), /TIMEOUT: walltime 00:01:00 → 00:02:00/);
     assert.equal(info['restarted_from'], history);
-    assert.ok((await readdir(join(dir, 'fail_output'))).includes('slow'), 'the failed attempt went to fail_output/');
+    assert.ok((await readdir(join(dir, 'fail_output'))).includes('__slow'), 'the failed attempt went to fail_output/');
     const records = await listBatchRecords(dir, join(dir, 'batchfile.csv'));
     assert.equal(records.length, 1);
     assert.equal(records[0]!.status, 'completed');

@@ -47,7 +47,7 @@ describe('real xTB: restart from the last geometry', { skip }, () => {
     const exitCode = await run(first.scriptPath, job.path);
     const outcome = await readOutcome({ program: 'xtb', jobDirectory: job.path, basename: 'opt', exitCode });
     assert.equal(outcome.cause, CAUSES.optNotConverged, JSON.stringify(outcome));
-    assert.deepEqual(await copyFailureOutput(root, job), [join(root, 'fail_output', 'opt', 'opt.out')]);
+    assert.deepEqual(await copyFailureOutput(root, job), [join(root, 'fail_output', '__water__opt', 'opt.out')]);
 
     const plan = planRestart({ cause: outcome.cause!, attempt: 0, maxRestarts: 2, program: 'xtb' });
     assert.deepEqual(plan, { restart: true, fromLastGeometry: true, reason: 'optimisation not converged: restarted from the last geometry' });
