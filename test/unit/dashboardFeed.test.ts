@@ -9,48 +9,12 @@ import { buildBatchModel, parseBatchfile } from '../../core/batchfile/index.js';
 import { BatchChangedMessage, HistoryChangedMessage, JobsChangedMessage, SnapshotMessage, isHostToPageMessage } from '../../core/dashboard/protocol.js';
 import type { DashboardLink, HostToPageMessage } from '../../core/dashboard/protocol.js';
 import type { BatchRecord } from '../../core/runner/records.js';
+import { BATCH_ID as ID, NOW, batchView, jobView as job, record } from './dashboardHostFixtures.js';
 import { BatchTree } from '../../core/view/batchTree.js';
 import type { BatchView } from '../../core/view/batchTree.js';
 import { DashboardFeed, dashboardLinks, touchesJob } from '../../core/dashboard/feed.js';
-import { notStartedJob } from '../../core/view/jobView.js';
-import type { JobView } from '../../core/view/jobView.js';
 
-const ID = '/work/calcs/batchfile.csv';
-const NOW = Date.parse('2025-03-01T12:00:00.000Z');
 const options = { now: () => NOW, isPidAlive: () => true };
-
-function job(basename: string, patch: Partial<JobView> = {}): JobView {
-  return { ...notStartedJob({ basename, directory: `/work/calcs/${basename}`, program: 'xtb' }), ...patch };
-}
-
-function batchView(jobs: JobView[], patch: Partial<BatchView> = {}): BatchView {
-  return { id: ID, label: 'calcs/batchfile.csv', batchfilePath: ID, rootPath: '/work/calcs', ledgerPath: '/work/calcs/__ledger__.csv', record: null, live: 'poller', stale: null, error: null, jobs, ...patch };
-}
-
-function record(id: string, patch: Partial<BatchRecord> = {}): BatchRecord {
-  return {
-    id,
-    name: `run-${id}`,
-    message: '',
-    tags: [],
-    metadata: {},
-    status: 'completed',
-    start_time: '2025-03-01T10:00:00.000Z',
-    end_time: '2025-03-01T11:00:00.000Z',
-    error_msg: null,
-    created_by: 'chemist',
-    git: null,
-    version: '0.1.0',
-    batchfile: ID,
-    command_options: {},
-    computed_options: { executor: 'local' },
-    runner: { host: hostname(), pid: 4242, heartbeat: '2025-03-01T11:00:00.000Z' },
-    counts: null,
-    run_number: 1,
-    resumes: [],
-    ...patch,
-  } as BatchRecord;
-}
 
 const JOBS = [job('opt', { status: 'running', jobId: '11', startedAt: '2025-03-01T11:50:00.000Z' }), job('freq'), job('sp')];
 const LINKS: DashboardLink[] = [

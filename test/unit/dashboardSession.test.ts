@@ -4,7 +4,6 @@
 // reaches the page; the page's requests are checked before a port runs them; a page of another protocol version is
 // reloaded once.
 import assert from 'node:assert/strict';
-import { hostname } from 'node:os';
 import { beforeEach, describe, it } from 'node:test';
 import {
   DASHBOARD_PROTOCOL_VERSION,
@@ -21,45 +20,10 @@ import type { DashboardBatch, DashboardBatchFile, DashboardJob, DashboardJobActi
 import { DashboardSession, dashboardTitle } from '../../core/dashboard/session.js';
 import type { DashboardSessionPorts } from '../../core/dashboard/session.js';
 import type { BatchRecord } from '../../core/runner/records.js';
+import { BATCH_ID as ID, NOW, batchView, jobView, record } from './dashboardHostFixtures.js';
 import type { BatchView } from '../../core/view/batchTree.js';
-import { notStartedJob } from '../../core/view/jobView.js';
 import type { JobView } from '../../core/view/jobView.js';
 
-const ID = '/work/calcs/batchfile.csv';
-const NOW = Date.parse('2025-03-01T12:00:00.000Z');
-
-function jobView(basename: string, patch: Partial<JobView> = {}): JobView {
-  return { ...notStartedJob({ basename, directory: `/work/calcs/${basename}`, program: 'xtb' }), ...patch };
-}
-
-function batchView(jobs: JobView[], patch: Partial<BatchView> = {}): BatchView {
-  return { id: ID, label: 'calcs/batchfile.csv', batchfilePath: ID, rootPath: '/work/calcs', ledgerPath: '/work/calcs/__ledger__.csv', record: null, live: 'poller', stale: null, error: null, jobs, ...patch };
-}
-
-function record(id: string, patch: Partial<BatchRecord> = {}): BatchRecord {
-  return {
-    id,
-    name: `run-${id}`,
-    message: '',
-    tags: [],
-    metadata: {},
-    status: 'completed',
-    start_time: '2025-03-01T10:00:00.000Z',
-    end_time: '2025-03-01T11:00:00.000Z',
-    error_msg: null,
-    created_by: 'chemist',
-    git: null,
-    version: '0.1.0',
-    batchfile: ID,
-    command_options: {},
-    computed_options: { executor: 'local' },
-    runner: { host: hostname(), pid: 4242, heartbeat: '2025-03-01T11:00:00.000Z' },
-    counts: null,
-    run_number: 1,
-    resumes: [],
-    ...patch,
-  } as BatchRecord;
-}
 
 function detailOf(basename: string, runInfo: string): DashboardJobDetail {
   return { basename, history: [], runInfo, runInfoError: null, outputTail: null, files: { output: false, input: false, folder: true }, at: new Date(NOW).toISOString() };
