@@ -12,9 +12,8 @@ export const DIAGNOSTIC_CODES = {
   'header-empty-column': 'An empty column name (a stray `|`).',
   'row-field-count': 'A row has more or fewer fields than the header has columns.',
   'basename-empty': 'A job without a `job_basename`.',
-  'basename-duplicate': 'Two jobs with the same `job_basename`.',
   'basename-invalid': 'A `job_basename` with `/`, `\\` or NUL.',
-  'directory-duplicate': 'Two jobs in the same folder.',
+  'directory-duplicate': 'Two jobs in the same folder: the same job (folder + basename) twice, or two names sharing the folder\'s run_info.json. The same basename in different folders is fine.',
   'program-empty': 'A job without a program.',
   'program-unknown': 'A program Batchman does not know (quick fix: the nearest name).',
   'cores-invalid': '`cores` is not a positive integer.',
@@ -34,11 +33,11 @@ export const DIAGNOSTIC_CODES = {
   'pipe-orbitals-non-orca': '`orbitals` on a job that is not ORCA (warning).',
   'pipe-self': 'A job piping from its own folder.',
   'pipe-upstream-outside-batch': 'A pipe from a folder that exists but is no job of this batch (warning).',
-  'pipe-upstream-missing': 'A pipe from a folder that is no job of this batch and not on disk.',
+  'pipe-upstream-missing': 'A pipe from a folder that is no job of this batch and not on disk (error); information when the disk is not checked or the root is not on this machine.',
   'dependency-cycle': 'Jobs that wait for each other; reported on every row of the cycle.',
-  'pipe-mixed-style': 'Both `{}` and `<>` pipes in one file (hint; quick fix: one style).',
+  'pipe-angle-brackets': 'A `NAME<DIR,FILE>` pipe: Batchman reads it, CCBatchMan silently drops it (information; quick fix: braces everywhere).',
   'job-folder-missing': 'The job folder does not exist (warning).',
-  'input-missing': 'The job folder lacks the program\'s input file (warning).',
+  'input-missing': 'The job folder lacks the program\'s input file, or the input its own `{basename}.sh` names (warning).',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,5 +1,5 @@
 // What validation and completion may ask of the file system, and a cached Node implementation.
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 
 export type EntryKind = 'file' | 'directory';
 
@@ -12,6 +12,11 @@ export interface DirectoryEntry {
 export interface DiskView {
   kind(path: string): EntryKind | undefined;
   list(path: string): readonly DirectoryEntry[];
+  /**
+   * The first `maxBytes` of a file as UTF-8, or undefined when it cannot be read. Optional: without it, rules do not
+   * look into files (a job's own submit script is then not asked which input it runs).
+   */
+  readHead?(path: string, maxBytes: number): string | undefined;
 }
 
 export interface CachedDiskView extends DiskView {
@@ -39,12 +44,14 @@ function fresh(age: number, ttlMs: number): boolean {
 export function createNodeDiskView(ttlMs = 2000, now: () => number = Date.now): CachedDiskView {
   const kinds = new Map<string, number>();
   const listings = new Map<string, { at: number; entries: readonly DirectoryEntry[] }>();
+  const heads = new Map<string, { at: number; maxBytes: number; text: string | undefined }>();
   let epoch = now();
   let prunedAt = 0;
   const prune = (time: number, elapsed: number): void => {
     prunedAt = elapsed;
     for (const [path, cached] of kinds) if (!fresh(elapsed - Math.floor(cached / KIND_CODES), ttlMs)) kinds.delete(path);
     for (const [path, cached] of listings) if (!fresh(time - cached.at, ttlMs)) listings.delete(path);
+    for (const [path, cached] of heads) if (!fresh(time - cached.at, ttlMs)) heads.delete(path);
   };
   return {
     kind(path) {
@@ -83,9 +90,31 @@ export function createNodeDiskView(ttlMs = 2000, now: () => number = Date.now): 
       listings.set(path, { at: now(), entries });
       return entries;
     },
+    readHead(path, maxBytes) {
+      const cached = heads.get(path);
+      if (cached && cached.maxBytes === maxBytes && fresh(now() - cached.at, ttlMs)) return cached.text;
+      const text = readFileHead(path, maxBytes);
+      heads.set(path, { at: now(), maxBytes, text });
+      return text;
+    },
     clear() {
       kinds.clear();
       listings.clear();
+      heads.clear();
     },
   };
+}
+
+function readFileHead(path: string, maxBytes: number): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(maxBytes);
+    const length = readSync(fd, buffer, 0, maxBytes, 0);
+    return buffer.toString('utf8', 0, length);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -7,7 +7,7 @@ import { choice, flag, number, text } from './spec.js';
 export const SETTINGS_SECTION = 'batchman';
 
 export const SETTINGS = {
-  pipeStyle: choice({ key: 'pipeStyle', values: ['angle', 'brace'], default: 'angle', scope: 'resource', readBy: 'languageServer', onChange: 'revalidate' }),
+  pipeStyle: choice({ key: 'pipeStyle', values: ['angle', 'brace'], default: 'brace', scope: 'resource', readBy: 'languageServer', onChange: 'revalidate' }),
   debounceMs: number({ key: 'diagnostics.debounceMs', default: 150, minimum: 0, scope: 'resource', readBy: 'languageServer', onChange: 'revalidate' }),
   checkDisk: flag({ key: 'diagnostics.checkDisk', default: true, scope: 'resource', readBy: 'languageServer', onChange: 'revalidate' }),
   // The language client library reads `<client id>.trace.server` when it starts the server.

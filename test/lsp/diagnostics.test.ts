@@ -139,8 +139,9 @@ describe('diagnostics', () => {
       summary(published.diagnostics).filter((d) => d.code !== 'pipe-upstream-missing'),
       BROKEN_EXPECTED.filter((d) => !diskCodes.has(d.code) && d.code !== 'pipe-upstream-missing'),
     );
-    // Without the disk, a pipe to a folder outside the batch is still an error, just worded without the disk.
-    assert.ok(published.diagnostics.some((d) => d.code === 'pipe-upstream-missing' && !/on disk/.test(messageText(d.message))));
+    // Without the disk, a pipe to a folder outside the batch is still reported, for information: only the disk could
+    // say whether that folder (another batch's, say) is there.
+    assert.ok(published.diagnostics.some((d) => d.code === 'pipe-upstream-missing' && d.severity === 3 && !/on disk/.test(messageText(d.message))));
     await client.shutdown();
   });
 

@@ -62,24 +62,24 @@ describe('completion', () => {
     const position = { line: 2, character: 'opt|mol/opt|xtb|'.length };
     const uri = fixture.uriOf('batchfile-nopipes.csv');
 
-    // No workspace/configuration: the default, angle brackets.
+    // No workspace/configuration: the default, braces (what CCBatchMan reads).
     const plain = await LspTestClient.start();
     try {
       await plain.openAndWait(uri, text);
       const items = await plain.completion(uri, position);
-      assert.equal(items.find((item) => item.label === 'coords')?.textEdit?.newText, 'coords<${1:../},${2}>');
+      assert.equal(items.find((item) => item.label === 'coords')?.textEdit?.newText, 'coords{${1:../},${2}}');
     } finally {
       await plain.shutdown();
     }
 
-    // The client's setting asks for braces.
-    const braced = await LspTestClient.start({ configuration: true, settings: { pipeStyle: 'brace' } });
+    // The client's setting asks for angle brackets.
+    const angled = await LspTestClient.start({ configuration: true, settings: { pipeStyle: 'angle' } });
     try {
-      await braced.openAndWait(uri, text);
-      const items = await braced.completion(uri, position);
-      assert.equal(items.find((item) => item.label === 'coords')?.textEdit?.newText, 'coords{${1:../},${2}}');
+      await angled.openAndWait(uri, text);
+      const items = await angled.completion(uri, position);
+      assert.equal(items.find((item) => item.label === 'coords')?.textEdit?.newText, 'coords<${1:../},${2}>');
     } finally {
-      await braced.shutdown();
+      await angled.shutdown();
     }
   });
 
@@ -208,7 +208,7 @@ describe('formatting', () => {
 });
 
 describe('code actions', () => {
-  it('fix a misspelt program, a mixed bracket style and a duplicate pipe, and the diagnostics go away', async () => {
+  it('fix a misspelt program, an angle-bracket pipe and a duplicate pipe, and the diagnostics go away', async () => {
     const uri = fixture.uriOf('batchfile-fixes.csv');
     let text = BROKEN_BATCHFILE;
     let version = 1;
@@ -233,7 +233,7 @@ describe('code actions', () => {
     assert.ok(text.includes('freq|mol/freq|xtb|coords{'));
 
     await apply(rangeOf(text, 'coords<../opt'), 'Write this pipe as NAME{DIR,FILE}', 'quickfix');
-    assert.ok(!codesNow().includes('pipe-mixed-style'), codesNow().join(', '));
+    assert.ok(!codesNow().includes('pipe-angle-brackets'), codesNow().join(', '));
     assert.ok(text.includes('guess|mol/guess|orca|coords{../opt,xtbopt.xyz}'));
 
     await apply(rangeOf(text, 'coords{../freq,}'), 'Remove the duplicate `coords` pipe', 'quickfix');
@@ -243,10 +243,10 @@ describe('code actions', () => {
     // Only the problems no quick fix addresses are left.
     assert.deepEqual(codesNow(), ['input-missing', 'job-folder-missing', 'dependency-cycle', 'dependency-cycle', 'pipe-upstream-missing']);
 
-    // Switching a pipe's brackets is a refactoring on offer anywhere on a pipe, and it introduces the mixed-style hint.
+    // Switching a pipe's brackets is a refactoring on offer anywhere on a pipe; angle brackets get their information.
     await apply(rangeOf(text, '../opt,xtbopt.xyz'), 'Switch `coords` to NAME<DIR,FILE>', 'refactor.rewrite');
     assert.ok(text.includes('freq|mol/freq|xtb|coords<../opt,xtbopt.xyz>'));
-    assert.ok(codesNow().includes('pipe-mixed-style'));
+    assert.ok(codesNow().includes('pipe-angle-brackets'));
     await client.close(uri);
   });
 });

@@ -30,7 +30,7 @@ export const BROKEN_EXPECTED: readonly { code: string; severity: number; range: 
   { code: 'input-missing', severity: 2, range: '5:0-2' },
   { code: 'pipe-duplicate-name', severity: 1, range: '5:31-47' },
   { code: 'job-folder-missing', severity: 2, range: '6:6-15' },
-  { code: 'pipe-mixed-style', severity: 4, range: '6:21-46' },
+  { code: 'pipe-angle-brackets', severity: 3, range: '6:21-46' },
   { code: 'dependency-cycle', severity: 1, range: '7:29-37' },
   { code: 'dependency-cycle', severity: 1, range: '8:29-37' },
   { code: 'pipe-upstream-missing', severity: 1, range: '9:29-39' },

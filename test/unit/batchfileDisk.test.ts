@@ -1,4 +1,4 @@
-// The cached node:fs DiskView: right answers, kept for the TTL only, across clock jumps and long sessions.
+// The cached node:fs DiskView: right answers, kept for the TTL only, across clock jumps and long sessions; file heads.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -41,6 +41,21 @@ describe('createNodeDiskView', () => {
     assert.equal(disk.kind(late), 'file', 'cached again');
     disk.clear();
     assert.equal(disk.kind(late), undefined, 'cleared');
+  });
+
+  it('reads the head of a file, cached for the TTL like every answer; nothing for folders and missing files', async () => {
+    let clock = 1_000_000;
+    const disk = createNodeDiskView(2000, () => clock);
+    const script = join(dir, 'folder', 'job.sh');
+    await writeFile(script, '#!/bin/bash\ncrest h2o2.xyz > job.out\n');
+    assert.equal(disk.readHead!(script, 1024), '#!/bin/bash\ncrest h2o2.xyz > job.out\n');
+    assert.equal(disk.readHead!(script, 11), '#!/bin/bash', 'only the bytes asked for');
+    await writeFile(script, 'xtb mol.xyz --opt\n');
+    assert.equal(disk.readHead!(script, 11), '#!/bin/bash', 'still cached');
+    clock += 2000;
+    assert.equal(disk.readHead!(script, 11), 'xtb mol.xyz');
+    assert.equal(disk.readHead!(join(dir, 'folder'), 1024), undefined);
+    assert.equal(disk.readHead!(join(dir, 'nothing.sh'), 1024), undefined);
   });
 
   it('stays right across long idle gaps (expired entries are pruned), a clock going back, and days of uptime', async () => {

@@ -166,7 +166,7 @@ describe('code actions', () => {
 
   it('switches bracket styles for one pipe and for the whole file', () => {
     const text = 'root_directory=/x\njob_basename|job_directory|program|pipe\na|a|xtb|\nb|b|xtb|coords{../a,}\nc|c|xtb|coords{../a,}\nd|d|xtb|coords<../a,>\n';
-    assert.equal(fix(text, 'pipe-mixed-style', /Write this pipe/).split('\n')[5], 'd|d|xtb|coords{../a,}');
+    assert.equal(fix(text, 'pipe-angle-brackets', /Write this pipe/).split('\n')[5], 'd|d|xtb|coords{../a,}');
     const { model: m } = validateBatchfile(text);
     const rewrite = codeActions(m, { start: { line: 3, character: 12 }, end: { line: 3, character: 12 } }, []).find((a) => a.kind === 'refactor.rewrite');
     assert.equal(applyEdits(text, rewrite!.edits).split('\n')[3], 'b|b|xtb|coords<../a,>');

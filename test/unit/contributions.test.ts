@@ -176,14 +176,14 @@ describe('settings', () => {
 
   test('the language server applies each of its settings as the client sends them', async () => {
     // Every server setting away from its default, nested as VS Code sends the section.
-    const server = await InProcessServer.start({ configuration: true, settings: { pipeStyle: 'brace', diagnostics: { debounceMs: 777, checkDisk: false } } });
+    const server = await InProcessServer.start({ configuration: true, settings: { pipeStyle: 'angle', diagnostics: { debounceMs: 777, checkDisk: false } } });
     try {
       const uri = new URL('batchfile-settings.csv', root).href;
       const published = await server.openAndWait(uri, 'root_directory=.\njob_basename|job_directory|program|pipe\nopt|no/such/folder|xtb|\nsp|sp|orca|\n');
       assert.deepEqual(server.configurationRequests[0], { items: [{ scopeUri: uri, section: 'batchman' }] });
       assert.deepEqual(published.diagnostics.filter((d) => d.code === 'job-folder-missing'), [], 'checkDisk: false');
       const items = await server.completion(uri, { line: 3, character: 'sp|sp|orca|'.length });
-      assert.equal(items.find((item) => item.label === 'coords')?.textEdit?.newText, 'coords{${1:../},${2}}', 'pipeStyle: brace');
+      assert.equal(items.find((item) => item.label === 'coords')?.textEdit?.newText, 'coords<${1:../},${2}>', 'pipeStyle: angle');
       const timer = server.nextTimer();
       await server.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '' }]);
       assert.equal(await timer, 777, 'diagnostics.debounceMs');

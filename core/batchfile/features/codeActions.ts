@@ -1,4 +1,4 @@
-// Code actions: fix a misspelt program, key, column or pipe name; switch a pipe's bracket style; remove a duplicate pipe.
+// Code actions: fix a misspelt program, key, column or pipe name; braces for CCBatchMan; switch a pipe's bracket style; remove a duplicate pipe.
 import type { BatchModel } from '../model.js';
 import type { PipeBracketStyle, PipeCommand } from '../pipes.js';
 import { bracketsOf } from '../pipes.js';
@@ -11,6 +11,7 @@ const REPLACEABLE = new Set(['program-unknown', 'root-unknown-key', 'header-unkn
 /** Actions for `range`, given the document's current diagnostics. */
 export function codeActions(model: BatchModel, range: Range, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
+  const angled: Diagnostic[] = [];
   for (const diagnostic of diagnostics) {
     if (!overlaps(diagnostic.range, range)) continue;
     const suggestion = diagnostic.data?.suggestion;
@@ -23,11 +24,16 @@ export function codeActions(model: BatchModel, range: Range, diagnostics: readon
         actions.push({ title: `Remove the duplicate \`${command.name.text}\` pipe`, kind: 'quickfix', edits: [removal(command)], diagnostics: [diagnostic], isPreferred: true });
       }
     }
-    if (diagnostic.code === 'pipe-mixed-style' && (suggestion === 'brace' || suggestion === 'angle')) {
+    if (diagnostic.code === 'pipe-angle-brackets') angled.push(diagnostic);
+  }
+  if (angled.length > 0) {
+    // One action for the whole file makes it readable by CCBatchMan; offered once however many pipes are in range.
+    const all = model.document.rows.flatMap((row) => row.pipe.commands.flatMap((command) => restyle(command, 'brace')));
+    if (all.length > 0) actions.push({ title: `Write every pipe as ${styleLabel('brace')}`, kind: 'quickfix', edits: all, diagnostics: angled, isPreferred: true });
+    for (const diagnostic of angled) {
       const command = commandAt(model, diagnostic.range);
-      if (command) actions.push({ title: `Write this pipe as ${styleLabel(suggestion)}`, kind: 'quickfix', edits: restyle(command, suggestion), diagnostics: [diagnostic], isPreferred: true });
-      const all = model.document.rows.flatMap((row) => row.pipe.commands.flatMap((c) => restyle(c, suggestion)));
-      actions.push({ title: `Write every pipe as ${styleLabel(suggestion)}`, kind: 'quickfix', edits: all, diagnostics: [diagnostic] });
+      const edits = command ? restyle(command, 'brace') : [];
+      if (edits.length > 0) actions.push({ title: `Write this pipe as ${styleLabel('brace')}`, kind: 'quickfix', edits, diagnostics: [diagnostic] });
     }
   }
   // Switching the bracket style of the pipe under the cursor is always on offer.

@@ -103,18 +103,19 @@ function programs(range: Range): CompletionItem[] {
   }));
 }
 
-/** The file's own style wins over the setting, so completion never mixes styles. */
+/**
+ * The file's own style wins over the setting, so completion never mixes styles. Braces are what CCBatchMan reads:
+ * angle brackets only for a file that already writes every pipe with them.
+ */
 function fileStyle(model: BatchModel, fallback: PipeBracketStyle): PipeBracketStyle {
-  let brace = 0;
-  let angle = 0;
+  let angle = false;
   for (const row of model.document.rows) {
     for (const command of row.pipe.commands) {
-      if (command.style === 'brace') brace++;
-      else if (command.style === 'angle') angle++;
+      if (command.style === 'brace') return 'brace';
+      if (command.style === 'angle') angle = true;
     }
   }
-  if (brace === 0 && angle === 0) return fallback;
-  return angle > brace ? 'angle' : 'brace';
+  return angle ? 'angle' : fallback;
 }
 
 function pipeSnippets(model: BatchModel, job: ResolvedJob, range: Range, setting: PipeBracketStyle, current: PipeCommand | undefined): CompletionItem[] {

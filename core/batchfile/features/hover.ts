@@ -3,6 +3,7 @@ import { PROGRAMS } from '../../programs/catalog.js';
 import { COLUMN_DESCRIPTIONS, isKnownColumn } from '../columns.js';
 import type { BatchModel, ResolvedJob } from '../model.js';
 import type { Position } from '../types.js';
+import { jobLabel, sharesBasename } from './jobLabel.js';
 import { locate } from './locate.js';
 import type { Hover } from './lspTypes.js';
 
@@ -45,7 +46,7 @@ export function hover(model: BatchModel, position: Position): Hover | undefined 
       const upstream = link.upstream === undefined ? undefined : model.jobs[link.upstream];
       const lines = [
         upstream
-          ? `Upstream job **${upstream.basename}** (${upstream.programName}, line ${upstream.row.line + 1})`
+          ? `Upstream job **${upstream.basename}**${folderOf(model, upstream)} (${upstream.programName}, line ${upstream.row.line + 1})`
           : 'No job of this batch has this folder.',
         `Folder: \`${link.targetPath}\``,
         `File: \`${link.fileName}\`${command.file?.text ? '' : ' (the default for an empty FILE)'}`,
@@ -58,14 +59,19 @@ export function hover(model: BatchModel, position: Position): Hover | undefined 
 }
 
 function jobSummary(model: BatchModel, job: ResolvedJob): string {
-  const upstream = job.pipes.flatMap((pipe) => (pipe.upstream === undefined ? [] : [`${model.jobs[pipe.upstream]!.basename} (${pipe.kind})`]));
-  const downstream = model.downstream[job.index]!.map((index) => model.jobs[index]!.basename);
+  const upstream = job.pipes.flatMap((pipe) => (pipe.upstream === undefined ? [] : [`${jobLabel(model, model.jobs[pipe.upstream]!)} (${pipe.kind})`]));
+  const downstream = model.downstream[job.index]!.map((index) => jobLabel(model, model.jobs[index]!));
   return [
     `**${job.basename}** · ${job.program?.displayName ?? job.programName}`,
     `Folder: \`${job.path}\``,
     `Takes from: ${upstream.length > 0 ? upstream.join(', ') : 'nothing'}`,
     `Feeds: ${downstream.length > 0 ? downstream.join(', ') : 'nothing'}`,
   ].join('\n\n');
+}
+
+/** ` in FOLDER` when another job has the same basename (a job is its folder + basename). */
+function folderOf(model: BatchModel, job: ResolvedJob): string {
+  return sharesBasename(model, job) ? ` in \`${job.directory || '(root)'}\`` : '';
 }
 
 function markdown(value: string, range: Hover['range']): Hover {

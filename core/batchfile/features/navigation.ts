@@ -2,6 +2,7 @@
 import { cellOf } from '../document.js';
 import type { BatchModel, ResolvedJob } from '../model.js';
 import type { Position, Range } from '../types.js';
+import { sharesBasename } from './jobLabel.js';
 import { locate } from './locate.js';
 import type { DocumentLink, DocumentSymbol } from './lspTypes.js';
 import { SymbolKind } from './lspTypes.js';
@@ -37,7 +38,8 @@ export function references(model: BatchModel, position: Position, includeDeclara
 export function documentSymbols(model: BatchModel): DocumentSymbol[] {
   return model.jobs.map((job) => ({
     name: job.basename || `(unnamed, line ${job.row.line + 1})`,
-    detail: job.programName,
+    // Jobs that share a basename (one per molecule folder) are told apart by their folder.
+    detail: !sharesBasename(model, job) ? job.programName : `${job.programName} · ${job.directory || '(root)'}`,
     kind: SymbolKind.Function,
     range: job.row.range,
     selectionRange: nameRange(model, job),

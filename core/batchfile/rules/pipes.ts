@@ -1,7 +1,7 @@
 // Rules on pipes: syntax, names, duplicates, orbitals on non-ORCA jobs, upstream jobs, cycles, bracket style.
 import { posix } from 'node:path';
 import { PIPE_NAMES } from '../pipes.js';
-import type { PipeBracketStyle, PipeName } from '../pipes.js';
+import type { PipeName } from '../pipes.js';
 import { nearestWord } from '../nearest.js';
 import { Severity } from '../types.js';
 import type { Rule } from './context.js';
@@ -47,6 +47,10 @@ export const pipeNameRule: Rule = ({ model }, report) => {
 };
 
 export const pipeTargetRule: Rule = ({ model, disk }, report) => {
+  // Only a disk that holds the batch's root can say whether a folder outside the batch exists: without it (disk checks
+  // off, or a batch moved from another machine) such a pipe is reported for information, never as an error.
+  let rootChecked: boolean | undefined;
+  const diskChecks = (): boolean => (rootChecked ??= disk !== undefined && model.rootPath !== undefined && disk.kind(model.rootPath) === 'directory');
   for (const job of model.jobs) {
     for (const pipe of job.pipes) {
       if (pipe.noTransfer) continue;
@@ -59,10 +63,12 @@ export const pipeTargetRule: Rule = ({ model, disk }, report) => {
       }
       if (pipe.upstream !== undefined) continue;
       const shown = model.rootPath ? pipe.targetPath : posix.relative('/', pipe.targetPath) || '.';
-      if (disk && model.rootPath && disk.kind(pipe.targetPath) === 'directory') {
+      if (!diskChecks()) {
+        report('pipe-upstream-missing', Severity.Information, dir.range, `\`${dir.text}\` (${shown}) is no job of this batch, and its folder was not looked for (no disk checks, or the root is not on this machine): nothing waits for it; its file is copied if it is there.`);
+      } else if (disk!.kind(pipe.targetPath) === 'directory') {
         report('pipe-upstream-outside-batch', Severity.Warning, dir.range, `\`${dir.text}\` (${shown}) is no job of this batch; the folder exists, so the file is copied but nothing waits for it.`);
       } else {
-        report('pipe-upstream-missing', Severity.Error, dir.range, `\`${dir.text}\` (${shown}) is no job of this batch${disk && model.rootPath ? ' and no folder on disk' : ''}.`);
+        report('pipe-upstream-missing', Severity.Error, dir.range, `\`${dir.text}\` (${shown}) is no job of this batch and no folder on disk.`);
       }
     }
   }
@@ -83,17 +89,18 @@ export const cycleRule: Rule = ({ model }, report) => {
 };
 
 export const pipeStyleRule: Rule = ({ model }, report) => {
-  const counts: Record<PipeBracketStyle, number> = { brace: 0, angle: 0 };
-  for (const row of model.document.rows) for (const command of row.pipe.commands) if (command.style) counts[command.style]++;
-  if (counts.brace === 0 || counts.angle === 0) return;
-  // The style most of the file uses wins; on a tie, CCBatchMan's braces.
-  const dominant: PipeBracketStyle = counts.angle > counts.brace ? 'angle' : 'brace';
-  const example = dominant === 'brace' ? '{…}' : '<…>';
+  // CCBatchMan's pipe pattern reads braces only: an angle-bracket pipe is silently dropped there, with its dependency.
   for (const row of model.document.rows) {
     for (const command of row.pipe.commands) {
-      if (command.style && command.style !== dominant) {
-        report('pipe-mixed-style', Severity.Hint, command.range, `This file mostly writes pipes as NAME${example}; both styles work, one reads better.`, { suggestion: dominant });
-      }
+      if (command.style !== 'angle') continue;
+      const name = command.name.text || 'NAME';
+      report(
+        'pipe-angle-brackets',
+        Severity.Information,
+        command.range,
+        `CCBatchMan cannot read \`${name}<…>\`: it silently drops the pipe (and the wait for it). Batchman reads both; \`${name}{…}\` works in both.`,
+        { suggestion: 'brace' },
+      );
     }
   }
 };

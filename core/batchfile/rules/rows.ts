@@ -2,10 +2,8 @@
 import { PROGRAM_IDS } from '../../programs/catalog.js';
 import type { OptionalColumn } from '../columns.js';
 import { cellOf } from '../document.js';
-import type { ResolvedJob } from '../model.js';
 import { modelFacts } from '../model.js';
 import { nearestWord } from '../nearest.js';
-import type { Range } from '../types.js';
 import { Severity } from '../types.js';
 import type { Rule } from './context.js';
 
@@ -26,8 +24,8 @@ const BASENAME_FORBIDDEN = /[/\\\0]/;
 export const basenameRule: Rule = ({ model }, report) => {
   const { document } = model;
   if (!document.header?.indexOf.has('job_basename')) return;
-  // The cell and its range are built only for a row that is reported.
-  const range = (job: ResolvedJob): Range => cellOf(document, job.row, 'job_basename')?.value.range ?? job.row.range;
+  // The same basename in two folders is fine: a job is its folder + basename, as in CCBatchMan, whose generators
+  // reuse the step names in every molecule folder. The same folder twice is the directory rule's.
   for (const job of model.jobs) {
     if (job.basename === '') {
       const cell = cellOf(document, job.row, 'job_basename');
@@ -35,11 +33,8 @@ export const basenameRule: Rule = ({ model }, report) => {
       continue;
     }
     if (BASENAME_FORBIDDEN.test(job.basename)) {
-      report('basename-invalid', Severity.Error, range(job), 'A `job_basename` names files in the job folder: it may not contain `/`, `\\` or NUL.');
-    }
-    const first = model.jobsByBasename.first(job.basename)!;
-    if (first !== job.index) {
-      report('basename-duplicate', Severity.Error, range(job), `\`${job.basename}\` is already the name of the job on line ${model.jobs[first]!.row.line + 1}; names must be unique.`);
+      const range = cellOf(document, job.row, 'job_basename')?.value.range ?? job.row.range;
+      report('basename-invalid', Severity.Error, range, 'A `job_basename` names files in the job folder: it may not contain `/`, `\\` or NUL.');
     }
   }
 };
@@ -50,13 +45,15 @@ export const directoryRule: Rule = ({ model }, report) => {
   for (const job of model.jobs) {
     const first = model.jobsByPath.first(job.path)!;
     if (first === job.index) continue;
+    const other = model.jobs[first]!;
     const cell = cellOf(document, job.row, 'job_directory');
-    report(
-      'directory-duplicate',
-      Severity.Error,
-      cell?.value.range ?? job.row.range,
-      `The folder \`${job.directory || '(root)'}\` is already used by \`${model.jobs[first]!.basename}\` on line ${model.jobs[first]!.row.line + 1}; each job needs its own folder.`,
-    );
+    const folder = job.directory || '(root)';
+    // CCBatchMan keeps one run_info.json (status, job id) and reads the newest slurm-*.out per folder, so two jobs
+    // in one folder overwrite each other's state there: one job per folder is what it effectively supports.
+    const message = other.basename === job.basename
+      ? `\`${job.basename}\` in \`${folder}\` is already the job on line ${other.row.line + 1}: a job is its folder + basename, and each appears once.`
+      : `The folder \`${folder}\` is already used by \`${other.basename}\` on line ${other.row.line + 1}; each job needs its own folder (run_info.json and slurm-*.out are per folder).`;
+    report('directory-duplicate', Severity.Error, cell?.value.range ?? job.row.range, message);
   }
 };
 
