@@ -130,3 +130,63 @@ function lineAround(window: Buffer, at: number, needleLength: number): string {
   // Evidence is for people: cap a pathological line.
   return window.toString('utf8', start, Math.min(end, start + 500)).trim();
 }
+
+// A line longer than this is taken in pieces (no program output has one; a binary file might).
+const MAX_LINE_BYTES = 64 * 1024;
+
+/**
+ * Like scanNeedles, and also hands every line that contains a needle to `visit`, in file order (a line with two
+ * needles once), in one streaming pass: 1 MiB chunks, only whole lines searched, so memory stays constant.
+ */
+export async function scanLines(path: string, needles: readonly string[], visit: (line: string) => void, maxLines = 8): Promise<NeedleHits[]> {
+  const encoded = needles.map((needle) => Buffer.from(needle, 'utf8'));
+  if (encoded.some((needle) => needle.length === 0 || needle.length >= MAX_LINE_BYTES)) {
+    throw new RangeError(`needles must be 1 to ${MAX_LINE_BYTES - 1} bytes long`);
+  }
+  const hits: NeedleHits[] = needles.map((needle) => ({ needle, count: 0, lines: [] }));
+  const buffer = Buffer.alloc(MAX_LINE_BYTES + CHUNK_BYTES);
+  const handle = await open(path, 'r');
+  try {
+    let carry = 0;
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, carry, CHUNK_BYTES, position);
+      position += bytesRead;
+      const length = carry + bytesRead;
+      if (length === 0) break;
+      // Whole lines only; the rest waits for the next chunk unless the file ended or the line is too long to wait.
+      let upto = bytesRead === 0 ? length : buffer.lastIndexOf(0x0a, length - 1) + 1;
+      if (length - upto > MAX_LINE_BYTES) upto = length;
+      searchLines(buffer.subarray(0, upto), encoded, hits, visit, maxLines);
+      buffer.copyWithin(0, upto, length);
+      carry = length - upto;
+      if (bytesRead === 0) break;
+    }
+  } finally {
+    await handle.close();
+  }
+  return hits;
+}
+
+function searchLines(region: Buffer, needles: readonly Buffer[], hits: NeedleHits[], visit: (line: string) => void, maxLines: number): void {
+  const lineStarts = new Set<number>();
+  needles.forEach((needle, index) => {
+    const hit = hits[index]!;
+    for (let at = region.indexOf(needle); at !== -1; at = region.indexOf(needle, at + 1)) {
+      hit.count++;
+      if (hit.lines.length < maxLines) hit.lines.push(lineAround(region, at, needle.length));
+      lineStarts.add(region.lastIndexOf(0x0a, at) + 1);
+    }
+  });
+  for (const start of [...lineStarts].sort((a, b) => a - b)) {
+    const newline = region.indexOf(0x0a, start);
+    visit(region.toString('utf8', start, newline === -1 ? region.length : newline).replace(/\r$/, ''));
+  }
+}
+
+/** The lines of `text` that contain one of `needles`, in order: what scanLines visits, for a text already read. */
+export function visitLines(text: string, needles: readonly string[], visit: (line: string) => void): void {
+  for (const line of text.split('\n')) {
+    if (needles.some((needle) => line.includes(needle))) visit(line.replace(/\r$/, ''));
+  }
+}

@@ -5,14 +5,13 @@ import { isErrno } from '../fsAtomic.js';
 import { ownName } from './commonParts.js';
 import { replaceGaussianGeometry } from './geometry/gaussianInput.js';
 import { readLastGaussianGeometry } from './geometry/gaussianLog.js';
+import { GAUSSIAN_FREQUENCY_NEEDLES, gaussianFrequencyReader } from './gaussianFrequencies.js';
 import { gaussianStepsFromInput, gaussianStepsFromLog } from './gaussianRoute.js';
 import { CAUSES } from './markers.js';
 import type { ProgramMarkers } from './markers.js';
 import type { CountPlan, CountRequirement, Program, VerdictFiles } from './program.js';
 
 export const GAUSSIAN_STATIONARY_POINT = 'Stationary point found';
-/** Gaussian: `******    1 imaginary frequencies (negative Signs) ******`. */
-export const GAUSSIAN_IMAGINARY = 'imaginary frequencies';
 
 const OUTPUT_EXTENSION = '.log';
 
@@ -41,16 +40,8 @@ async function countPlan(files: VerdictFiles): Promise<CountPlan> {
   if (stationary > 0) requirements.push({ needle: GAUSSIAN_STATIONARY_POINT, count: stationary, cause: CAUSES.optNotConverged });
   const kind = steps.map((step) => [step.opt ? (step.ts ? 'opt=ts' : 'opt') : '', step.freq ? 'freq' : ''].filter(Boolean).join('+') || 'single point').join(', ');
   if (!steps.some((step) => step.freq)) return { kind, requirements };
-  return {
-    kind,
-    requirements,
-    limit: { needle: GAUSSIAN_IMAGINARY, allowed: steps.some((step) => step.ts) ? 1 : 0, cause: CAUSES.imaginaryFrequency, countIn: imaginaryCount },
-  };
-}
-
-function imaginaryCount(line: string): number | undefined {
-  const number = /(\d+)\s+imaginary frequencies/.exec(line);
-  return number ? Number(number[1]) : undefined;
+  const frequencies = { imaginaryExpected: steps.some((step) => step.ts) ? 1 : 0, needles: GAUSSIAN_FREQUENCY_NEEDLES, reader: gaussianFrequencyReader } as const;
+  return { kind, requirements, frequencies };
 }
 
 export const gaussian: Program<'gaussian'> = {

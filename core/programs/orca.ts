@@ -1,11 +1,12 @@
-// ORCA: `.inp` in, `.out` out; normal termination (and a finished optimisation); the geometry read
+// ORCA: `.inp` in, `.out` out; normal termination (and a finished optimisation, its imaginary modes); the geometry read
 // from an XYZ file by pipes and restarts; orbitals (`.gbw`) through MORead; `ntasks` for its MPI cores.
 import { basename as pathBasename } from 'node:path';
 import { CAUSES } from './markers.js';
 import type { ProgramMarkers } from './markers.js';
 import { geometryFromXyzFiles, ownName } from './commonParts.js';
 import { addOrcaMoRead, setOrcaXyzFile } from './geometry/orcaInput.js';
-import { orcaIsOptimisation, orcaIsOptimisationFromOutput } from './orcaKeywords.js';
+import { ORCA_FREQUENCY_NEEDLES, orcaFrequencyReader } from './orcaFrequencies.js';
+import { orcaJobKind, orcaJobKindFromOutput } from './orcaKeywords.js';
 import type { CountPlan, CountRequirement, Program, VerdictFiles } from './program.js';
 
 export const ORCA_OPTIMIZATION_DONE = '*** OPTIMIZATION RUN DONE ***';
@@ -23,13 +24,18 @@ const markers: ProgramMarkers = {
   ],
 };
 
-/** An optimisation (from the input's `!` lines, else the input ORCA echoes) must also say it finished. */
+/**
+ * An optimisation (from the input's `!` lines, else the input ORCA echoes) must also say it finished; frequencies
+ * (Freq, NumFreq, AnFreq) must have no imaginary mode, or exactly one after a transition-state search (OptTS).
+ */
 async function countPlan(files: VerdictFiles): Promise<CountPlan> {
   const input = await files.inputHead();
-  const opt = input !== '' ? orcaIsOptimisation(input) : orcaIsOptimisationFromOutput(await files.outputHead());
+  const { opt, ts, freq } = input !== '' ? orcaJobKind(input) : orcaJobKindFromOutput(await files.outputHead());
   const requirements: CountRequirement[] = [{ needle: markers.success, count: 1, cause: CAUSES.notFinished }];
   if (opt) requirements.push({ needle: ORCA_OPTIMIZATION_DONE, count: 1, cause: CAUSES.optNotConverged });
-  return { kind: opt ? 'optimisation' : 'single run', requirements };
+  const kind = [opt ? (ts ? 'transition-state search' : 'optimisation') : '', freq ? 'frequencies' : ''].filter(Boolean).join(' + ') || 'single run';
+  if (!freq) return { kind, requirements };
+  return { kind, requirements, frequencies: { imaginaryExpected: ts ? 1 : 0, needles: ORCA_FREQUENCY_NEEDLES, reader: orcaFrequencyReader } };
 }
 
 /** The name an orbitals file gets in an ORCA job's folder: ORCA writes `{basename}.gbw` itself. */

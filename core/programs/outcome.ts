@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { isErrno } from '../fsAtomic.js';
 import { PROGRAMS, programById } from './catalog.js';
 import type { ProgramId } from './catalog.js';
-import { countOccurrences, linesContaining, readHead, readTail, scanNeedles } from './fileScan.js';
+import { countOccurrences, linesContaining, readHead, readTail, scanLines, scanNeedles, visitLines } from './fileScan.js';
 import type { FileSlice } from './fileScan.js';
 import { jobFiles } from './files.js';
+import { wrongFrequencies } from './frequencies.js';
 import { ABNORMAL_SLURM_STATES, CAUSES, exitCodeCause } from './markers.js';
 import type { VerdictFiles } from './program.js';
 import { readSlurmEvidence } from './slurmOutput.js';
@@ -127,13 +128,16 @@ export async function readOutputVerdict(
 
   const plan = await verdict.countPlan(verdictFiles(join(jobDirectory, files.input), path));
   const needles = plan.requirements.map((requirement) => requirement.needle);
-  if (plan.limit !== undefined) needles.push(plan.limit.needle);
   let counts = new Map(needles.map((needle) => [needle, { count: countOccurrences(tail.text, needle), lines: linesContaining(tail.text, needle) }]));
   const unmetInTail = plan.requirements.some((requirement) => counts.get(requirement.needle)!.count < requirement.count);
-  // A limited line (imaginary frequencies) is printed before the (possibly huge) tables after it: look everywhere.
-  if (!tail.whole && (unmetInTail || plan.limit !== undefined)) {
-    const hits = await scanNeedles(path, needles);
+  // Frequencies are printed before the (possibly huge) tables after them: read them everywhere, in the same pass.
+  const frequencies = plan.frequencies;
+  const reader = frequencies?.reader();
+  if (!tail.whole && (unmetInTail || reader !== undefined)) {
+    const hits = reader === undefined ? await scanNeedles(path, needles) : await scanLines(path, [...needles, ...frequencies!.needles], (line) => reader.line(line));
     counts = new Map(hits.map((hit) => [hit.needle, { count: hit.count, lines: hit.lines }]));
+  } else if (reader !== undefined) {
+    visitLines(tail.text, frequencies!.needles, (line) => reader.line(line));
   }
 
   // The terminal marker's count comes first in the plan: an unfinished run is not judged yet.
@@ -146,13 +150,9 @@ export async function readOutputVerdict(
       return { status: 'failed', cause: requirement.cause, evidence };
     }
   }
-  if (plan.limit !== undefined) {
-    for (const line of counts.get(plan.limit.needle)!.lines) {
-      const reported = plan.limit.countIn(line);
-      if (reported !== undefined && reported > plan.limit.allowed) {
-        return { status: 'failed', cause: plan.limit.cause, evidence: `${files.output}: ${line}` };
-      }
-    }
+  if (reader !== undefined) {
+    const wrong = wrongFrequencies(reader.calculations(), frequencies!.imaginaryExpected);
+    if (wrong) return { status: 'failed', cause: wrong.cause, evidence: `${files.output}: ${wrong.evidence}` };
   }
   return { status: 'succeeded', evidence: `${files.output}: ${successLines.at(-1)}` };
 }

@@ -83,13 +83,32 @@ export interface CountRequirement {
   readonly cause: string;
 }
 
-/** A line that reports a number that must not exceed `allowed` (Gaussian's imaginary frequencies). */
-export interface CountLimit {
-  readonly needle: string;
-  readonly allowed: number;
-  readonly cause: string;
-  /** The number the line reports, undefined when it reports none. */
-  countIn(line: string): number | undefined;
+/**
+ * The vibrational frequencies a finished run with a frequency calculation must have: no imaginary mode at a
+ * minimum, exactly one at a transition state. Read from the lines that hold the frequencies, in one streaming pass.
+ */
+export interface FrequencyCheck {
+  /** Imaginary modes a right result has: 0 for a minimum, 1 for a transition-state search. */
+  readonly imaginaryExpected: 0 | 1;
+  /** Fixed strings; every output line that contains one is given to the reader, in file order. */
+  readonly needles: readonly string[];
+  /** A fresh reader for one output. */
+  reader(): FrequencyReader;
+}
+
+export interface FrequencyReader {
+  line(text: string): void;
+  /** Each frequency calculation the lines held, in order (none when the output printed no frequencies). */
+  calculations(): FrequencyCalculation[];
+}
+
+export interface FrequencyCalculation {
+  /** Its imaginary frequencies in cm⁻¹ (printed as negative numbers), or only their number when the output gives no values. */
+  readonly imaginary: readonly number[] | { readonly count: number };
+  /** How many vibrational frequencies it printed (translations and rotations not counted); 0 when unknown. */
+  readonly modes: number;
+  /** The line that shows them (the first imaginary one, else the first frequency line), for evidence. */
+  readonly evidence: string;
 }
 
 export interface CountPlan {
@@ -97,8 +116,8 @@ export interface CountPlan {
   readonly kind: string;
   /** The success marker's requirement first: too few of it means the run has not finished yet. */
   readonly requirements: readonly CountRequirement[];
-  /** Checked over the whole output (such lines come before huge tables) once the requirements are met. */
-  readonly limit?: CountLimit;
+  /** Checked over the whole output (frequencies come before huge tables) once the requirements are met. */
+  readonly frequencies?: FrequencyCheck;
 }
 
 // ------------------------------------------------------------------------------------- pipes, restarts

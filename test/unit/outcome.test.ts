@@ -18,7 +18,7 @@ const cases: [string, string, Outcome['status'], string | undefined, RegExp][] =
   ['gaussian', 'optfreq-ok', 'succeeded', undefined, /10:12:09/],
   ['gaussian', 'optfreq-no-input', 'succeeded', undefined, /Normal termination/],
   ['gaussian', 'optfreq-ts-ok', 'succeeded', undefined, /Normal termination/],
-  ['gaussian', 'optfreq-imaginary', 'failed', CAUSES.imaginaryFrequency, /1 imaginary frequencies \(negative Signs\)/],
+  ['gaussian', 'optfreq-imaginary', 'failed', '1 imaginary frequency (-412 cm⁻¹)', /mol\.log: Frequencies --\s+-412\.3301/],
   ['gaussian', 'optfreq-freq-running', 'unfinished', undefined, /"Normal termination of Gaussian" found 1 time\(s\), 2 needed \(opt\+freq\)/],
   ['gaussian', 'opt-no-stationary', 'failed', CAUSES.optNotConverged, /"Stationary point found" found 0 time\(s\), 1 needed \(opt\)/],
   ['gaussian', 'scf-fail', 'failed', CAUSES.scfNotConverged, /Convergence failure -- run terminated\./],
