@@ -1,13 +1,17 @@
 // `batchman status FILE [--json] [--watch]`: the truth about every job, from disk plus one poll.
 import { parseArgs } from 'node:util';
+import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
+import { Severity } from '../batchfile/index.js';
 import { ledgerPathFor } from '../ledger/ledger.js';
 import { liveRunner } from '../runner/lock.js';
 import { isFinal } from '../status.js';
+import { runnableJobs } from '../truth/batchJobs.js';
 import { readBatchTruth } from '../truth/truth.js';
 import type { BatchTruth } from '../truth/truth.js';
 import { latestBatchRecord } from './records.js';
 import { schedulerForBatch } from './schedulerFor.js';
-import { loadBatchfile, reportErrors } from './batchfileInput.js';
+import { loadBatchfile, reportErrors, summariseFindings } from './batchfileInput.js';
+import type { LoadedBatchfile } from './batchfileInput.js';
 import type { CliOutput } from './output.js';
 import { renderTruthTable } from './table.js';
 import { EXIT, UsageError } from './usage.js';
@@ -23,14 +27,23 @@ export async function statusCommand(args: readonly string[], output: CliOutput):
   });
   if (positionals.length !== 1) throw new UsageError('status takes exactly one FILE');
   const loaded = await loadBatchfile(positionals[0]!);
-  if (reportErrors(loaded, output)) return EXIT.failed;
+  // Status only reads: findings about the file are summed up on stderr and never stop it, unless no job can be
+  // placed at all (no root folder, no columns to name and place jobs).
+  if (!canPlaceJobs(loaded.model)) {
+    reportErrors(loaded, output);
+    return EXIT.failed;
+  }
+  summariseFindings(loaded, output);
+  reportSkippedRows(loaded, output);
+  const fileHasErrors = loaded.diagnostics.some((diagnostic) => diagnostic.severity === Severity.Error);
   const ledgerPath = ledgerPathFor(loaded.path, values.ledger);
   const rootPath = loaded.model.rootPath;
   const scheduler = rootPath ? await schedulerForBatch(rootPath, loaded.path) : undefined;
   // A live runner owns the ledger; status then reports the truth without writing it.
   const read = async () => {
     const runner = rootPath ? await liveRunner(rootPath, loaded.path) : null;
-    return readBatchTruth({ model: loaded.model, ledgerPath, ...(scheduler ? { scheduler } : {}), write: runner === null });
+    // A file with errors is reported, not written back: its skipped rows would vanish from the ledger.
+    return readBatchTruth({ model: loaded.model, ledgerPath, ...(scheduler ? { scheduler } : {}), write: runner === null && !fileHasErrors });
   };
 
   let truth = await read();
@@ -41,7 +54,7 @@ export async function statusCommand(args: readonly string[], output: CliOutput):
     } else {
       output.out(renderTruthTable(loaded.file, truth));
     }
-    return exitCodeOf(truth);
+    return exitCodeOf(truth, fileHasErrors);
   }
 
   // Redraw until every job is final; the interval grows while nothing changes, like the poller's.
@@ -56,14 +69,42 @@ export async function statusCommand(args: readonly string[], output: CliOutput):
       interval = Math.min(interval * 2, WATCH_CEILING_MS);
     }
     previous = table;
-    if (truth.jobs.every((job) => isFinal(job.status))) return exitCodeOf(truth);
+    if (truth.jobs.every((job) => isFinal(job.status))) return exitCodeOf(truth, fileHasErrors);
     await new Promise((resolve) => setTimeout(resolve, interval));
     truth = await read();
   }
 }
 
-function exitCodeOf(truth: BatchTruth): number {
-  return truth.summary.failed + truth.summary.broken_dependency > 0 ? EXIT.failed : EXIT.ok;
+function exitCodeOf(truth: BatchTruth, fileHasErrors: boolean): number {
+  return fileHasErrors || truth.summary.failed + truth.summary.broken_dependency > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** The root folder and the columns that name, place and run a job: without them no row is a job. */
+function canPlaceJobs(model: BatchModel): boolean {
+  const columns = model.document.header?.indexOf;
+  return model.rootPath !== undefined && columns !== undefined && PLACING_COLUMNS.every((column) => columns.has(column));
+}
+
+const PLACING_COLUMNS = ['job_basename', 'job_directory', 'program'] as const;
+/** Skipped rows named one by one up to this many; a longer list is counted. */
+const MAX_SKIPPED_SHOWN = 10;
+
+/** Rows that cannot be jobs (no name, no known program, the same job again) are said on stderr, not guessed at. */
+function reportSkippedRows(loaded: LoadedBatchfile, output: CliOutput): void {
+  const { model } = loaded;
+  const jobs = new Set(runnableJobs(model));
+  const skipped = model.jobs.filter((job) => !jobs.has(job));
+  for (const job of skipped.slice(0, MAX_SKIPPED_SHOWN)) {
+    output.err(`${loaded.file}:${job.row.line + 1}: skipped: ${whyNotAJob(job)}`);
+  }
+  if (skipped.length > MAX_SKIPPED_SHOWN) output.err(`${loaded.file}: ${skipped.length - MAX_SKIPPED_SHOWN} more rows skipped`);
+}
+
+function whyNotAJob(job: ResolvedJob): string {
+  if (job.basename === '') return 'no job_basename';
+  if (job.programName === '') return 'no program';
+  if (!job.program) return `unknown program \`${job.programName}\``;
+  return 'another row is the same job';
 }
 
 function toJson(truth: BatchTruth, batch: unknown): unknown {

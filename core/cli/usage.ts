@@ -3,10 +3,13 @@
 export const USAGE = `Usage: batchman <command> [options]
 
 Commands:
-  validate FILE [--json]      check a batchfile; exit 1 when it has errors
+  validate FILE [--json] [--no-disk]
+                              check a batchfile (--no-disk: the text alone, not the job folders);
+                              exit 1 when it has errors
   status FILE [--json] [--watch] [-l LEDGER]
                               every job's status from disk plus one squeue (and one sacct);
-                              exit 1 when a job failed or is blocked by a failure
+                              findings about the file are summed up on stderr;
+                              exit 1 when a job failed or is blocked by a failure, or the file has errors
   run FILE [-j N|auto] [-r [--job NAME]...] [--executor slurm|local|auto] [--name N] [--message M]
            [--tag T]... [--detach] [-l LEDGER]
                               run the batch to its end: submit jobs in dependency order, at most

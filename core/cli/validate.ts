@@ -1,4 +1,4 @@
-// `batchman validate FILE [--json]`: the language server's diagnostics, printed for terminals and scripts.
+// `batchman validate FILE [--json] [--no-disk]`: the language server's diagnostics, printed for terminals and scripts.
 import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../batchfile/index.js';
 import { Severity } from '../batchfile/index.js';
@@ -7,9 +7,14 @@ import type { CliOutput } from './output.js';
 import { EXIT, UsageError } from './usage.js';
 
 export async function validateCommand(args: readonly string[], output: CliOutput): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { json: { type: 'boolean', default: false }, 'no-disk': { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
   if (positionals.length !== 1) throw new UsageError('validate takes exactly one FILE');
-  const { file, diagnostics } = await loadBatchfile(positionals[0]!);
+  // Like the server's `diagnostics.checkDisk: false`: a batch read away from its machine is checked as text.
+  const { file, diagnostics } = await loadBatchfile(positionals[0]!, { disk: !values['no-disk'] });
   if (values.json) {
     output.out(JSON.stringify({ file, diagnostics: diagnostics.map(toJson) }, null, 2));
   } else {

@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { REPO_ROOT, ensureBuilt } from '../support/build.js';
 
 const BIN = join(REPO_ROOT, 'bin/batchman');
+const DISK_CODES = ['root-not-found', 'job-folder-missing', 'input-missing', 'pipe-upstream-outside-batch'];
 const run = (...args: string[]) => execa(BIN, args, { reject: false, cwd: REPO_ROOT, timeout: 30_000 });
 
 describe('batchman validate', () => {
@@ -45,6 +46,31 @@ describe('batchman validate', () => {
     assert.equal(program?.severity, 1);
     for (const diagnostic of parsed.diagnostics) assert.deepEqual(Object.keys(diagnostic).sort(), ['code', 'message', 'range', 'severity']);
   });
+
+  it('--no-disk skips the disk rules, as the server\'s checkDisk: false does', async () => {
+    const withDisk = await run('validate', broken, '--json');
+    const withoutDisk = await run('validate', broken, '--json', '--no-disk');
+    assert.equal(withoutDisk.exitCode, 1, 'the file\'s own errors remain');
+    const codesOf = (stdout: string) => (JSON.parse(stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
+    assert.ok(codesOf(withDisk.stdout).includes('job-folder-missing'));
+    assert.deepEqual(codesOf(withoutDisk.stdout), codesOf(withDisk.stdout).filter((code) => !DISK_CODES.includes(code)));
+    const text = await run('validate', broken, '--no-disk');
+    assert.ok(!text.stdout.includes('[job-folder-missing]'), text.stdout);
+  });
+
+  for (const name of ['ccbatchman-real-quick', 'ccbatchman-real-crude', 'ccbatchman-layout']) {
+    it(`a real CCBatchMan batch (${name}) validates without errors, its findings true ones`, async () => {
+      const path = join(REPO_ROOT, 'test/fixtures/batchfiles', `${name}.batchfile`);
+      const result = await run('validate', path, '--json');
+      assert.equal(result.exitCode, 0, result.stdout);
+      const { diagnostics } = JSON.parse(result.stdout) as { diagnostics: { code: string; severity: number }[] };
+      // Its root is on the machine it came from; the pipes to another batch's folders cannot be checked here.
+      assert.deepEqual([...new Set(diagnostics.map((d) => `${d.severity} ${d.code}`))].sort(), name.endsWith('quick') ? ['2 root-not-found'] : ['2 root-not-found', '3 pipe-upstream-missing']);
+      const noDisk = await run('validate', path, '--json', '--no-disk');
+      assert.equal(noDisk.exitCode, 0);
+      assert.ok(!(JSON.parse(noDisk.stdout) as { diagnostics: { code: string }[] }).diagnostics.some((d) => DISK_CODES.includes(d.code)));
+    });
+  }
 
   it('exits 2 on bad usage', async () => {
     for (const args of [['validate'], ['validate', 'a', 'b'], ['validate', '/nonexistent/batchfile.csv'], ['frobnicate'], ['validate', broken, '--nope'], []]) {
