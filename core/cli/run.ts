@@ -1,6 +1,7 @@
 // Dispatches `batchman <command>` to its handler and turns errors into exit codes.
 import type { CliOutput } from './output.js';
 import { EXIT, USAGE, UsageError } from './usage.js';
+import { internalError } from './internalError.js';
 import { historyCommand } from './history.js';
 import { cancelCommand } from './cancel.js';
 import { runCommand } from './runCommand.js';
@@ -37,7 +38,8 @@ export async function runCli(argv: readonly string[], output: CliOutput): Promis
       output.err(`batchman ${name}: ${(error as Error).message}\n\n${USAGE}`);
       return EXIT.usage;
     }
-    output.err(`batchman ${name}: internal error: ${(error as Error).stack ?? String(error)}`);
+    output.err(internalError(name, error));
     return EXIT.failed;
   }
 }
+

@@ -13,6 +13,8 @@ import type { GitInfo } from './gitInfo.js';
 import { readGitInfo } from './gitInfo.js';
 import type { LivenessOptions } from './lock.js';
 import { isRunnerAlive } from './lock.js';
+import { readWaiting } from './waiting.js';
+import type { BatchWaiting } from './waiting.js';
 
 export const BATCH_RECORD_STATUSES = ['in_progress', 'completed', 'canceled', 'internal_error'] as const;
 /** What is written on disk. */
@@ -63,6 +65,8 @@ export interface BatchRecord {
   run_number: number;
   /** Runners that resumed this launch after its runner died. */
   resumes: BatchResume[];
+  /** While the cluster refuses submissions for now: why, since when, the limit it showed. Absent or null otherwise. */
+  waiting?: BatchWaiting | null;
 }
 
 export function batchRecordsDir(rootPath: string): string {
@@ -195,6 +199,8 @@ export function reopenBatchRecord(path: string, options: ReopenBatchRecordOption
       counts: null,
       runner: { host, pid, heartbeat: time },
       resumes: [...record.resumes, { at: time, host, pid }],
+      // the new runner finds out for itself whether the cluster still refuses
+      ...(record.waiting !== undefined ? { waiting: null } : {}),
     };
     await writeRecord(path, next);
     return next;
@@ -318,6 +324,7 @@ function normaliseRecord(value: unknown, stem: string): BatchRecord | string {
     counts: isObject(raw.counts) ? (raw.counts as unknown as StatusSummary) : null,
     run_number: typeof raw.run_number === 'number' ? raw.run_number : 0,
     resumes: Array.isArray(raw.resumes) ? (raw.resumes as BatchResume[]) : [],
+    ...('waiting' in raw ? { waiting: readWaiting(raw.waiting) } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 // sbatch and the ledger write can find its job again instead of submitting it twice.
 import { readRunInfo, newRunInfo, writeRunInfo } from '../ledger/runInfo.js';
 import type { RunInfo } from '../ledger/runInfo.js';
+import { listSlurmOutputIds } from '../programs/files.js';
 import type { QueueEntry } from '../slurm/squeue.js';
 
 const INTENT_KEY = 'submitting_since';
@@ -15,6 +16,15 @@ export async function readSubmitIntent(directory: string): Promise<string | unde
   const info = await readRunInfo(directory).catch(() => undefined);
   const value = info?.extra?.[INTENT_KEY];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** sbatch certainly did not create the job (it refused it): the intent goes, so nobody looks for the job. */
+export async function clearSubmitIntent(directory: string): Promise<void> {
+  const info = await readRunInfo(directory).catch(() => undefined);
+  if (info?.extra?.[INTENT_KEY] === undefined) return;
+  const extra = { ...info.extra };
+  delete extra[INTENT_KEY];
+  await writeRunInfo(directory, { ...info, extra });
 }
 
 /** Records the submitted attempt in run_info.json and clears the intent. */
@@ -32,8 +42,23 @@ export async function recordSubmission(directory: string, basename: string, prog
   });
 }
 
-/** The scheduler's job for this folder, newest first, submitted no earlier than the intent. */
-export function findSubmitted(entries: readonly QueueEntry[], directory: string): QueueEntry | undefined {
-  const matches = entries.filter((entry) => entry.workDir === directory);
+/**
+ * The scheduler's newest job for this folder (and this job name, when one is given and the scheduler still knows
+ * the entry's name: two jobs may share a folder), newer than `afterId` (an earlier attempt of the same job may
+ * still be listed as ended).
+ */
+export function findSubmitted(entries: readonly QueueEntry[], directory: string, name?: string, afterId = Number.NEGATIVE_INFINITY): QueueEntry | undefined {
+  const matches = entries.filter(
+    (entry) => entry.workDir === directory && (name === undefined || entry.name === '' || entry.name === name) && Number.parseInt(entry.id, 10) > afterId,
+  );
   return matches.sort((a, b) => Number.parseInt(b.id, 10) - Number.parseInt(a.id, 10))[0];
+}
+
+/**
+ * A job that already ran and left the queue still left its `slurm-<id>.out` in its folder: the newest id above
+ * `afterId`, if any.
+ */
+export async function findOutputId(directory: string, afterId: number): Promise<number | undefined> {
+  const ids = (await listSlurmOutputIds(directory).catch(() => [])).filter((id) => id > afterId);
+  return ids.at(-1);
 }

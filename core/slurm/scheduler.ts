@@ -1,5 +1,6 @@
 // The scheduler contract the runner and the poller use; SLURM implements it, a local executor can too.
 import type { AccountingRecord } from './sacct.js';
+import type { SbatchRefusal } from './sbatchAnswers.js';
 import type { QueueEntry } from './squeue.js';
 
 export interface SubmitOptions {
@@ -46,6 +47,12 @@ export class SchedulerError extends Error {
     readonly kind: SchedulerErrorKind,
     readonly command: string,
     message: string,
+    /**
+     * For a submission: what the failure means for the job (wait, fail it, or find out whether it exists), so the
+     * runner acts on the scheduler's classification and never parses its text. Absent: the submission could not
+     * even be attempted (the command does not run), which is the runner's problem, not the job's.
+     */
+    readonly refusal?: SbatchRefusal,
   ) {
     super(message);
   }

@@ -3,6 +3,7 @@ import { describeFailure, execaRunner } from './commandRunner.js';
 import type { CommandResult, CommandRunner } from './commandRunner.js';
 import { SacctParseError, isAccountingDisabled, parseSacct, sacctArgs } from './sacct.js';
 import type { AccountingRecord } from './sacct.js';
+import { classifySbatchRefusal } from './sbatchAnswers.js';
 import { SchedulerError } from './scheduler.js';
 import type { AccountingResult, QueueSnapshot, Scheduler, SubmitOptions, SubmitResult } from './scheduler.js';
 import { SqueueParseError, parseSqueue, squeueArgs } from './squeue.js';
@@ -68,15 +69,29 @@ export class SlurmScheduler implements Scheduler {
     return this.accountingState;
   }
 
+  /**
+   * Throws SchedulerError with its `refusal` classified: a non-zero exit by SLURM's message (sbatchAnswers.ts); a
+   * timeout, a kill or an answer without a job id is in doubt (the controller may have queued the job); a command
+   * that cannot start has no refusal (nothing was submitted, and waiting will not make sbatch appear).
+   */
   async submit(scriptPath: string, options: SubmitOptions): Promise<SubmitResult> {
     const args = ['--parsable', `--chdir=${options.cwd}`];
     if (options.jobName !== undefined) args.push(`--job-name=${options.jobName}`);
     args.push(...(options.extraArgs ?? []), scriptPath);
-    const result = await this.run('sbatch', args, this.timeouts.submit, options.cwd);
+    const timeoutMs = this.timeouts.submit;
+    const result = await this.runner(this.commands.sbatch, args, this.options(timeoutMs, options.cwd));
+    const failure = describeFailure('sbatch', result, timeoutMs);
+    if (result.timedOut) throw new SchedulerError('timeout', 'sbatch', failure, { kind: 'in-doubt', message: failure });
+    if (result.error !== undefined) {
+      if (result.error.startsWith('killed by')) throw new SchedulerError('failed', 'sbatch', failure, { kind: 'in-doubt', message: failure });
+      throw new SchedulerError('unavailable', 'sbatch', failure);
+    }
+    if (result.exitCode !== 0) throw new SchedulerError('failed', 'sbatch', failure, classifySbatchRefusal(result.stderr || result.stdout));
     const line = result.stdout.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
     const match = /^(\d+)(?:;(\S+))?$/.exec(line);
     if (!match?.[1]) {
-      throw new SchedulerError('garbled', 'sbatch', `sbatch --parsable printed no job id: ${JSON.stringify(result.stdout.slice(0, 200))}`);
+      const message = `sbatch --parsable printed no job id: ${JSON.stringify(result.stdout.slice(0, 200))}`;
+      throw new SchedulerError('garbled', 'sbatch', message, { kind: 'in-doubt', message });
     }
     return match[2] !== undefined ? { jobId: match[1], cluster: match[2] } : { jobId: match[1] };
   }
