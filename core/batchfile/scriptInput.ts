@@ -28,6 +28,11 @@ const ATTACHED_REDIRECTION = /^(?:\d*>>?|&>>?|\d*>&)\S/;
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
 const SHELL_EXPANSION = /[$~*?`[]/;
 
+/** Whether a script can name another input for this program (a shell job's script is its input). */
+export function scriptMayNameInput(program: ProgramId): boolean {
+  return EXECUTABLES[program] !== undefined;
+}
+
 /** Only the head of a script is read; program lines come after a few dozen lines of `#SBATCH` and setup. */
 export const SCRIPT_HEAD_BYTES = 64 * 1024;
 

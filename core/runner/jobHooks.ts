@@ -1,8 +1,9 @@
-// The runner's hooks as Batchman fills them: pipes and submit scripts before a job runs, failure
-// output and restarts (-r) after it failed.
+// The runner's hooks as Batchman fills them: pipes and submit scripts before a job runs, the final geometry
+// after it succeeded, failure output and restarts (-r) after it failed.
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
 import type { LedgerRow } from '../ledger/ledger.js';
 import { newRunInfo, readRunInfo, writeRunInfo } from '../ledger/runInfo.js';
+import { ensureUpstreamFinalGeometries, writeFinalGeometry } from '../programs/finalGeometry.js';
 import { applyPipes } from '../programs/pipeTransfer.js';
 import type { BatchSettings } from './batchSettings.js';
 import { copyFailureOutput, failOutputRoot } from './failures.js';
@@ -34,6 +35,8 @@ export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prep
   const failRoot = failOutputRoot(model, rootPath);
   return {
     async prepare(job, row) {
+      // An upstream job that succeeded while no runner watched it has not written its final geometry yet.
+      await ensureUpstreamFinalGeometries(model, job);
       const piped = await applyPipes(model, job);
       if (!piped.ok) return { failedCause: piped.cause };
       const info = await readRunInfo(job.path).catch(() => undefined);
@@ -54,6 +57,8 @@ export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prep
 
     async onJobEnded(job, row) {
       await recordAttemptEnd(job.path, job.basename, job.programName, row);
+      // Where the next job expects it, before any job downstream is prepared (CCBatchMan's final_parse).
+      if (row.status === 'succeeded') await writeFinalGeometry(job);
     },
 
     async onJobFailed(job, row) {

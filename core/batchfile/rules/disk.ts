@@ -6,7 +6,7 @@ import { modelFacts } from '../model.js';
 import type { ResolvedJob } from '../model.js';
 import type { DiskView } from '../disk.js';
 import { inputPathOf } from '../rowFacts.js';
-import { SCRIPT_HEAD_BYTES, scriptInput } from '../scriptInput.js';
+import { SCRIPT_HEAD_BYTES, scriptInput, scriptMayNameInput } from '../scriptInput.js';
 import { Severity } from '../types.js';
 import type { Rule } from './context.js';
 
@@ -48,7 +48,7 @@ export const diskRule: Rule = ({ model, disk }, report) => {
 
 /** The input the job's own `{basename}.sh` names: a path to check, or 'trusted' when only the shell could resolve it. */
 function namedByScript(disk: DiskView, job: ResolvedJob): { file: string; path: string } | 'trusted' | undefined {
-  if (!disk.readHead || !job.program) return undefined;
+  if (!disk.readHead || !job.program || !scriptMayNameInput(job.program.id)) return undefined;
   const scriptPath = posix.join(job.path, `${job.basename}.sh`);
   if (disk.kind(scriptPath) !== 'file') return undefined;
   const script = disk.readHead(scriptPath, SCRIPT_HEAD_BYTES);
