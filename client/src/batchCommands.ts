@@ -3,6 +3,8 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { Severity, createNodeDiskView, validateBatchfile } from '../../core/batchfile/index.js';
+import { keyOf } from '../../core/ledger/jobKey.js';
+import { selectorAmong } from '../../core/truth/jobSelection.js';
 import type { BatchView } from '../../core/view/batchTree.js';
 import { jobInputFile, jobOutputFile } from '../../core/view/jobFiles.js';
 import type { JobView } from '../../core/view/jobView.js';
@@ -24,7 +26,7 @@ export interface CommandDeps {
 
 type Handler = (...args: unknown[]) => unknown;
 
-/** A tree node id, a batchfile path or Uri (code lens, Explorer), or `{ batchId, basename }` (notifications). */
+/** A tree node id, a batchfile path or Uri (code lens, Explorer), or `{ batchId, jobKey }` (notifications, the dashboard). */
 interface Target {
   batch?: BatchView;
   job?: JobView;
@@ -65,8 +67,9 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
     }
     if (typeof arg === 'object' && arg !== null && 'batchId' in arg && typeof arg.batchId === 'string') {
       const batch = tree.batch(arg.batchId);
-      const name = 'basename' in arg && typeof arg.basename === 'string' ? arg.basename : undefined;
-      return { batch, job: name !== undefined ? tree.job(arg.batchId, name) : undefined };
+      // a job by its key (folder and basename): the same basename may name a job in every molecule folder
+      const key = 'jobKey' in arg && typeof arg.jobKey === 'string' ? arg.jobKey : undefined;
+      return { batch, job: key !== undefined ? tree.job(arg.batchId, key) : undefined };
     }
     return {};
   };
@@ -139,7 +142,7 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       const { batch, job } = target;
       const answer = await vscode.window.showWarningMessage(`Cancel job ${job.basename}${job.jobId ? ` (${job.jobId})` : ''} of ${batch.label}?`, { modal: true, detail: 'Jobs that pipe from it will not start.' }, 'Cancel Job');
       if (answer !== 'Cancel Job') return;
-      await runCli(`Cancelling ${job.basename}`, cancelArgs(batch.batchfilePath, [job.basename], batches.config.ledgerName), batch.batchfilePath);
+      await runCli(`Cancelling ${job.basename}`, cancelArgs(batch.batchfilePath, [selectorAmong(job, batch.jobs, batch.rootPath ?? undefined)], batches.config.ledgerName), batch.batchfilePath);
     },
 
     restartFailed: async (arg) => {
@@ -181,7 +184,7 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       );
       if (answer !== 'Restart') return;
       const previous = previousLaunchOptions(batches.monitor.info(batch.id)?.record?.command_options);
-      await startRunner({ batches, cli, log }, batch.batchfilePath, { ...previous, restartFailed: true, restartJobs: [job.basename], tags: [], ledgerName: batches.config.ledgerName }, `Restarting ${job.basename} of`);
+      await startRunner({ batches, cli, log }, batch.batchfilePath, { ...previous, restartFailed: true, restartJobs: [selectorAmong(job, batch.jobs, batch.rootPath ?? undefined)], tags: [], ledgerName: batches.config.ledgerName }, `Restarting ${job.basename} of`);
     },
 
     refresh: async (arg) => {
@@ -262,10 +265,10 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
     showLog: () => log.show(),
 
     openDashboard: async (arg) => {
-      // From a job (tree node or `{ batchId, basename }`): its batch's dashboard, with that job shown and chosen.
+      // From a job (tree node or `{ batchId, jobKey }`): its batch's dashboard, with that job shown and chosen.
       const target = targetOf(arg);
       const batch = target.batch ?? (await batchOf(arg, 'Batchman: Open Batch Dashboard'));
-      if (batch) await deps.dashboards.open(batch.id, target.job?.basename);
+      if (batch) await deps.dashboards.open(batch.id, target.job ? keyOf(target.job) : undefined);
     },
   };
 }

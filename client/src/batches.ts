@@ -184,13 +184,13 @@ export class Batches implements vscode.Disposable {
   }
 
   /** Shows the Batches view with the focused (or given) batch selected. */
-  async reveal(batchId = this.focused, basename?: string): Promise<void> {
+  async reveal(batchId = this.focused, jobKey?: string): Promise<void> {
     const wasVisible = this.view.visible;
     await vscode.commands.executeCommand(`${VIEWS.batches}.focus`);
     if (batchId === undefined || !this.tree.batch(batchId)) return;
     // A view that was just opened loads its roots first; revealing before that fails.
     if (!wasVisible) await this.firstRender();
-    const target = basename !== undefined ? jobNodeId(batchId, basename) : batchNodeId(batchId);
+    const target = jobKey !== undefined ? jobNodeId(batchId, jobKey) : batchNodeId(batchId);
     try {
       await this.view.reveal(this.tree.node(target) ? target : batchNodeId(batchId), { select: true, focus: false, expand: true });
     } catch (error) {
@@ -234,12 +234,11 @@ export class Batches implements vscode.Disposable {
   private async notify(notice: Notice): Promise<void> {
     this.log.info(notice.message);
     const show = notice.severity === 'error' ? vscode.window.showErrorMessage : notice.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    const actions = notice.basename !== undefined ? ['Open Output', 'Show in Batches'] : ['Show in Batches'];
+    const actions = notice.jobKey !== undefined ? ['Open Output', 'Show in Batches'] : ['Show in Batches'];
     const choice = await show(notice.message, ...actions);
-    if (choice === 'Show in Batches') await this.reveal(notice.batchId, notice.basename);
-    if (choice === 'Open Output' && notice.basename !== undefined) {
-      const job = this.tree.job(notice.batchId, notice.basename);
-      if (job) await vscode.commands.executeCommand(COMMANDS.openJobOutput, { batchId: notice.batchId, basename: job.basename });
+    if (choice === 'Show in Batches') await this.reveal(notice.batchId, notice.jobKey);
+    if (choice === 'Open Output' && notice.jobKey !== undefined && this.tree.job(notice.batchId, notice.jobKey)) {
+      await vscode.commands.executeCommand(COMMANDS.openJobOutput, { batchId: notice.batchId, jobKey: notice.jobKey });
     }
   }
 

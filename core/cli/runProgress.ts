@@ -1,9 +1,12 @@
 // `batchman run`'s live output: the job table redrawn in place for a small batch on a terminal; otherwise
 // (a big batch, a pipe, --detach's log) one summary line per pass that changed something, plus its job changes.
+import { keyOf } from '../ledger/jobKey.js';
 import type { LedgerRow } from '../ledger/ledger.js';
 import type { RunnerUpdate } from '../runner/runner.js';
+import { describeWaiting } from '../runner/waiting.js';
 import type { JobStatus } from '../status.js';
 import type { StatusSummary } from '../truth/summary.js';
+import { jobLabels } from '../view/jobLabel.js';
 import type { CliOutput } from './output.js';
 import { renderTruthTable } from './table.js';
 
@@ -14,6 +17,7 @@ export const TRANSITION_LINES_PER_PASS = 20;
 
 /** One job whose status changed between two passes. */
 export interface JobTransition {
+  /** The job's basename, with its folder when another job shares the basename (`opt · mol1/opt`). */
   readonly basename: string;
   readonly from: JobStatus;
   readonly to: JobStatus;
@@ -23,8 +27,11 @@ export interface JobTransition {
 
 /** What the last printed pass showed. */
 export interface ProgressState {
+  /** By job key (`keyOf`). */
   readonly statuses: ReadonlyMap<string, JobStatus>;
   readonly stale: string | undefined;
+  /** The wait line shown (`waiting — submit limit 3 reached`), while submissions wait. */
+  readonly waiting?: string;
   /** Local day (`YYYY-MM-DD`) of the last printed summary: the first line of a new day carries its date. */
   readonly day: string;
 }
@@ -43,6 +50,8 @@ export interface RunProgressOptions {
   /** Whether the output is a terminal (a table redrawn in place only makes sense there). */
   readonly tty: boolean;
   readonly now?: () => Date;
+  /** The batch's root: a job line names a shared basename's folder relative to it. */
+  readonly rootPath?: string;
 }
 
 /** The runner's `onUpdate`: the live table for a small batch on a terminal, progress lines otherwise. */
@@ -51,7 +60,7 @@ export function runProgress(options: RunProgressOptions): (update: RunnerUpdate)
   const now = options.now ?? (() => new Date());
   let state: ProgressState | undefined;
   return (update) => {
-    const report = reportPass(state, update, now());
+    const report = reportPass(state, update, now(), TRANSITION_LINES_PER_PASS, options.rootPath);
     state = report.state;
     if (report.text !== '') options.output.out(report.text);
   };
@@ -61,7 +70,9 @@ export function runProgress(options: RunProgressOptions): (update: RunnerUpdate)
 function liveTable(file: string, output: CliOutput): (update: RunnerUpdate) => void {
   let previous = '';
   return (update) => {
-    const table = renderTruthTable(file, { jobs: update.rows.map(displayRow), summary: update.summary, ...(update.stale ? { stale: update.stale } : {}) });
+    const table =
+      renderTruthTable(file, { jobs: update.rows.map(displayRow), summary: update.summary, ...(update.stale ? { stale: update.stale } : {}) }) +
+      (update.waiting ? `\n${waitingLine(update)}` : '');
     if (table === previous) return;
     previous = table;
     output.out(`\x1b[2J\x1b[H${table}`);
@@ -84,25 +95,30 @@ function displayRow(row: LedgerRow) {
  * What one pass printed, from what the previous printed pass showed. The first pass is the baseline: its summary
  * only (on a resume, listing every job that ended earlier as a change would be noise and untrue).
  */
-export function reportPass(previous: ProgressState | undefined, update: RunnerUpdate, at: Date, cap = TRANSITION_LINES_PER_PASS): PassReport {
-  const transitions = previous ? jobTransitions(previous.statuses, update.rows) : [];
+export function reportPass(previous: ProgressState | undefined, update: RunnerUpdate, at: Date, cap = TRANSITION_LINES_PER_PASS, rootPath?: string): PassReport {
+  const transitions = previous ? jobTransitions(previous.statuses, update.rows, rootPath) : [];
   const staleChanged = previous?.stale !== update.stale;
-  if (previous && transitions.length === 0 && !staleChanged) return { text: '', state: previous };
+  const waiting = update.waiting ? waitingLine(update) : undefined;
+  const waitingChanged = previous?.waiting !== waiting;
+  if (previous && transitions.length === 0 && !staleChanged && !waitingChanged) return { text: '', state: previous };
   const day = localDay(at);
   const lines = [summaryLine(update.summary, at, day !== previous?.day)];
   if (staleChanged) lines.push(update.stale ? `  stale: ${printable(update.stale)}` : '  the scheduler answers again');
+  if (waitingChanged && (waiting !== undefined || previous !== undefined)) lines.push(waiting !== undefined ? `  ${waiting}` : '  submitting again');
   lines.push(...transitionLines(transitions, cap));
-  return { text: lines.join('\n'), state: { statuses: new Map(update.rows.map((row) => [row.basename, row.status])), stale: update.stale, day } };
+  return { text: lines.join('\n'), state: { statuses: new Map(update.rows.map((row) => [keyOf(row), row.status])), stale: update.stale, ...(waiting !== undefined ? { waiting } : {}), day } };
 }
 
 /** The jobs whose status differs from `previous`, in the rows' order; a job not seen before counts as not started. */
-export function jobTransitions(previous: ReadonlyMap<string, JobStatus>, rows: readonly LedgerRow[]): JobTransition[] {
+export function jobTransitions(previous: ReadonlyMap<string, JobStatus>, rows: readonly LedgerRow[], rootPath?: string): JobTransition[] {
   const transitions: JobTransition[] = [];
-  for (const row of rows) {
-    const from = previous.get(row.basename) ?? 'not_started';
+  let labels: string[] | undefined;
+  for (const [index, row] of rows.entries()) {
+    const from = previous.get(keyOf(row)) ?? 'not_started';
     if (from === row.status) continue;
     const detail = detailOf(row);
-    transitions.push({ basename: row.basename, from, to: row.status, ...(detail ? { detail } : {}) });
+    labels ??= jobLabels(rows, rootPath);
+    transitions.push({ basename: labels[index]!, from, to: row.status, ...(detail ? { detail } : {}) });
   }
   return transitions;
 }
@@ -172,6 +188,13 @@ function localDay(at: Date): string {
 
 function localTime(at: Date): string {
   return `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+}
+
+/** `waiting — submit limit 3 reached (since 12:03:04)`. */
+function waitingLine(update: RunnerUpdate): string {
+  const waiting = update.waiting!;
+  const since = new Date(waiting.since);
+  return `${describeWaiting(waiting)}${Number.isFinite(since.getTime()) ? ` (since ${localTime(since)})` : ''}`;
 }
 
 /** Job names and causes are user or program text: no escape sequence or newline of theirs reaches the output. */

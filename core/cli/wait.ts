@@ -1,9 +1,12 @@
 // `batchman wait FILE [--timeout S]`: waits until every job is final; 0 all succeeded, 1 some did not, 124 timeout.
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readLedgerIfExists, ledgerPathFor } from '../ledger/ledger.js';
+import { keyOf } from '../ledger/jobKey.js';
+import { readLedgerIfExists, ledgerPathFor, rowsByKeyOnDisk } from '../ledger/ledger.js';
 import { liveRunner } from '../runner/lock.js';
 import { isFinal } from '../status.js';
 import type { JobStatus } from '../status.js';
+import { ledgerJobs } from '../truth/batchJobs.js';
 import { readBatchTruth } from '../truth/truth.js';
 import { loadBatchfile, reportErrors } from './batchfileInput.js';
 import type { CliOutput } from './output.js';
@@ -29,7 +32,7 @@ export async function waitCommand(args: readonly string[], output: CliOutput): P
   if (!rootPath) throw new UsageError(`${loaded.file}: the root folder cannot be resolved`);
   const ledgerPath = ledgerPathFor(loaded.path, values.ledger);
   const scheduler = await schedulerForBatch(rootPath, loaded.path);
-  const names = new Set(loaded.model.jobs.map((job) => job.basename));
+  const keys = new Set(ledgerJobs(loaded.model).map(keyOf));
   const deadline = Date.now() + timeoutS * 1000;
 
   let interval = FLOOR_MS;
@@ -37,7 +40,7 @@ export async function waitCommand(args: readonly string[], output: CliOutput): P
   for (;;) {
     // A live runner keeps the ledger true: follow it without asking SLURM. Otherwise one poll per round.
     const statuses = (await liveRunner(rootPath, loaded.path))
-      ? ((await readLedgerIfExists(ledgerPath))?.rows ?? []).filter((row) => names.has(row.basename)).map((row) => row.status)
+      ? [...rowsByKeyOnDisk((await readLedgerIfExists(ledgerPath))?.rows ?? [], dirname(loaded.path))].filter(([key]) => keys.has(key)).map(([, row]) => row.status)
       : (await readBatchTruth({ model: loaded.model, ledgerPath, scheduler })).jobs.map((job) => job.status);
     const counts = countOf(statuses);
     if (counts !== previous) {
@@ -47,7 +50,7 @@ export async function waitCommand(args: readonly string[], output: CliOutput): P
       interval = Math.min(interval * 2, CEILING_MS);
     }
     previous = counts;
-    if (statuses.length === names.size && statuses.every(isFinal)) return statuses.every((status) => status === 'succeeded') ? EXIT.ok : EXIT.failed;
+    if (statuses.length === keys.size && statuses.every(isFinal)) return statuses.every((status) => status === 'succeeded') ? EXIT.ok : EXIT.failed;
     const left = deadline - Date.now();
     if (left <= 0) return EXIT_TIMEOUT;
     await new Promise((resolve) => setTimeout(resolve, Math.min(interval, left)));

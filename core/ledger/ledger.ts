@@ -1,10 +1,11 @@
 // The batch ledger `__ledger__.csv`: CCBatchMan's nine `|`-separated columns, then Batchman's, then any others.
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { CsvError, parse } from 'csv-parse/sync';
 import { isErrno, writeFileAtomicIfChanged } from '../fsAtomic.js';
 import type { JobStatus } from '../status.js';
 import { LedgerCorruptError } from './errors.js';
+import { jobKey } from './jobKey.js';
 import { parseJobIdText, parseStatusText } from './statusText.js';
 
 export const DEFAULT_LEDGER_NAME = '__ledger__.csv';
@@ -281,9 +282,25 @@ export function newLedgerRow(job: {
   };
 }
 
-/** The row of a job by basename (basenames are unique in a batch). */
-export function findRow(ledger: Ledger, basename: string): LedgerRow | undefined {
-  return ledger.rows.find((row) => row.basename === basename);
+/**
+ * The first row of this basename, and of this folder when one is given. Basenames repeat across folders
+ * (`mol1/opt`, `mol2/opt`): what decides about jobs keys rows by folder and basename (`keyOf`).
+ */
+export function findRow(ledger: Ledger, basename: string, directory?: string): LedgerRow | undefined {
+  return ledger.rows.find((row) => row.basename === basename && (directory === undefined || row.directory === directory));
+}
+
+/**
+ * The key of a ledger row as written: Batchman writes the resolved job folder, CCBatchMan `root/dir` with the root as
+ * its batchfile has it, which is relative to the batchfile's folder when it is relative (`baseDirectory`).
+ */
+export function rowKeyOnDisk(row: Pick<LedgerRow, 'directory' | 'basename'>, baseDirectory: string): string {
+  return jobKey(isAbsolute(row.directory) ? resolve(row.directory) : resolve(baseDirectory, row.directory), row.basename);
+}
+
+/** A ledger's rows by key (`rowKeyOnDisk`); a key written twice is its last row, as CCBatchMan keeps the last. */
+export function rowsByKeyOnDisk(rows: readonly LedgerRow[], baseDirectory: string): Map<string, LedgerRow> {
+  return new Map(rows.map((row) => [rowKeyOnDisk(row, baseDirectory), row]));
 }
 
 function rowFromCells(

@@ -1,15 +1,17 @@
 // Rebuilds a ledger from the job folders (run_info.json, slurm-*.out, program output) when it is lost or corrupt.
 import { constants } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { isErrno } from '../fsAtomic.js';
 import { programById } from '../programs/catalog.js';
 import { listSlurmOutputIds } from '../programs/files.js';
-import { CAUSES } from '../programs/markers.js';
 import { readOutcome } from '../programs/outcome.js';
 import type { JobStatus } from '../status.js';
 import { LedgerCorruptError, RunInfoCorruptError } from './errors.js';
-import { NO_JOB_ID, parseLedger, salvageLedger, writeLedger } from './ledger.js';
+import { keyOf } from './jobKey.js';
+import { NO_JOB_ID, parseLedger, rowsByKeyOnDisk, salvageLedger, writeLedger } from './ledger.js';
 import type { Ledger, LedgerRow } from './ledger.js';
+import { statusOfVerdict } from './outcomeStatus.js';
 import { readRunInfo } from './runInfo.js';
 import type { RunInfo } from './runInfo.js';
 
@@ -34,15 +36,24 @@ export interface RebuildOptions {
   concurrency?: number;
   /** False while a live runner owns the ledger: read and report, write nothing. */
   write?: boolean;
+  /**
+   * What a relative `job_directory` of the old ledger is relative to: CCBatchMan writes `root/dir` with the root as
+   * the batchfile has it, relative to the batchfile's folder (default: the ledger's folder, where the batchfile is).
+   */
+  baseDirectory?: string;
 }
 
 export interface RecoveredJob {
   basename: string;
+  /** The job's folder, as the job was given. */
+  directory: string;
   jobId: number;
   status: JobStatus;
   cause?: string;
   /** Where the id and status came from: `ledger`, `run_info.json`, `slurm-12.out`, `output`… */
   sources: string[];
+  /** What the ledger said of the job before this rebuild, when it was readable and had the job. */
+  ledgerStatus?: JobStatus;
 }
 
 export interface RebuildResult {
@@ -86,10 +97,16 @@ export async function rebuildLedger(options: RebuildOptions): Promise<RebuildRes
     }
   }
 
-  const oldRows = new Map((previous?.rows ?? []).map((row) => [row.basename, row]));
-  const recovered = await mapLimit(jobs, options.concurrency ?? 16, (job) => recoverJob(job, oldRows.get(job.basename)));
-  const inBatch = new Set(jobs.map((job) => job.basename));
-  const orphans = (previous?.rows ?? []).filter((row) => !inBatch.has(row.basename));
+  const old = matchOldRows(jobs, previous?.rows ?? [], options.baseDirectory ?? dirname(ledgerPath));
+  const recovered = await mapLimit(jobs, options.concurrency ?? 16, async (job) => {
+    const oldRow = old.matches.get(job);
+    const result = await recoverJob(job, oldRow);
+    // A salvaged row is a guess at what the ledger said, not what it said.
+    if (oldRow && !corruption) result.report.ledgerStatus = oldRow.status;
+    return result;
+  });
+  const matched = new Set(old.matches.values());
+  const orphans = old.kept.filter((row) => !matched.has(row));
   const extraColumns = previous?.extraColumns ?? [];
   const ledger: Ledger = { rows: [...recovered.map((entry) => entry.row), ...orphans], extraColumns };
   const written = options.write === false ? false : await writeLedger(ledgerPath, ledger);
@@ -101,6 +118,48 @@ export async function rebuildLedger(options: RebuildOptions): Promise<RebuildRes
     orphanRows: orphans.length,
     written,
   };
+}
+
+/**
+ * Each job's row in the old ledger: the row of its folder and basename (CCBatchMan's relative `root/dir` resolved,
+ * the last row when a key repeats, as CCBatchMan keeps the last). A job no row has by key takes the one row of its
+ * basename when neither that basename's row nor the job has a namesake left: a batch whose folders moved (another
+ * machine, another root) keeps its ledger as before folders were part of a job's name. `kept` is every row but the
+ * earlier ones of a repeated key, in order.
+ */
+function matchOldRows(
+  jobs: readonly RebuildJob[],
+  rows: readonly LedgerRow[],
+  baseDirectory: string,
+): { matches: Map<RebuildJob, LedgerRow>; kept: LedgerRow[] } {
+  const byKey = rowsByKeyOnDisk(rows, baseDirectory);
+  const matches = new Map<RebuildJob, LedgerRow>();
+  const taken = new Set<LedgerRow>();
+  for (const job of jobs) {
+    const row = byKey.get(keyOf(job));
+    if (row && !taken.has(row)) {
+      matches.set(job, row);
+      taken.add(row);
+    }
+  }
+  const unmatchedJobs = countBy(jobs.filter((job) => !matches.has(job)), (job) => job.basename);
+  const unmatchedRows = new Map<string, LedgerRow[]>();
+  for (const row of new Set(byKey.values())) {
+    if (taken.has(row)) continue;
+    unmatchedRows.set(row.basename, [...(unmatchedRows.get(row.basename) ?? []), row]);
+  }
+  for (const job of jobs) {
+    const candidates = unmatchedRows.get(job.basename);
+    if (matches.has(job) || unmatchedJobs.get(job.basename) !== 1 || candidates?.length !== 1) continue;
+    matches.set(job, candidates[0]!);
+  }
+  return { matches, kept: [...byKey.values()] };
+}
+
+function countBy<T>(items: readonly T[], keyOfItem: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(keyOfItem(item), (counts.get(keyOfItem(item)) ?? 0) + 1);
+  return counts;
 }
 
 async function recoverJob(job: RebuildJob, old: LedgerRow | undefined): Promise<{ row: LedgerRow; report: RecoveredJob }> {
@@ -141,9 +200,8 @@ async function recoverJob(job: RebuildJob, old: LedgerRow | undefined): Promise<
     if (outcome.status !== 'succeeded' && (recordedFinal === 'cancelled' || recordedFinal === 'broken_dependency')) {
       // A user's cancel or a failed upstream job is a status the output cannot tell.
       ({ status, cause } = recordedStatus(old, runInfo, jobId, outcome.status === 'unfinished', sources));
-    } else if (outcome.status === 'succeeded' || outcome.status === 'failed') {
-      // SLURM's own "CANCELLED AT" (scancel) is a cancel, not a failure of the job.
-      status = outcome.status === 'failed' && outcome.cause === CAUSES.cancelled ? 'cancelled' : outcome.status;
+    } else if (statusOfVerdict(outcome) !== undefined) {
+      status = statusOfVerdict(outcome)!;
       cause = outcome.cause;
       sources.push(`status from ${outcome.evidence ?? 'output'}`);
     } else {
@@ -174,7 +232,7 @@ async function recoverJob(job: RebuildJob, old: LedgerRow | undefined): Promise<
     cause,
   };
   for (const key of Object.keys(row) as (keyof LedgerRow)[]) if (row[key] === undefined) delete row[key];
-  return { row, report: { basename: job.basename, jobId, status, ...(cause === undefined ? {} : { cause }), sources } };
+  return { row, report: { basename: job.basename, directory: job.directory, jobId, status, ...(cause === undefined ? {} : { cause }), sources } };
 }
 
 // When the output proves nothing, what was recorded stands; the poller corrects live jobs later.

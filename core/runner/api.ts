@@ -8,9 +8,11 @@ import { createScheduler } from '../executors/chooseExecutor.js';
 import type { ExecutorChoice } from '../executors/chooseExecutor.js';
 import type { JobStatus } from '../status.js';
 import { isFinal } from '../status.js';
+import { selectJobs } from '../truth/jobSelection.js';
 import { summarise } from '../truth/summary.js';
 import type { StatusSummary } from '../truth/summary.js';
 import { readBatchTruth } from '../truth/truth.js';
+import { keyOf } from '../ledger/jobKey.js';
 import { ledgerPathFor } from '../ledger/ledger.js';
 import { launchBatch, resolveMaxActive } from './launch.js';
 
@@ -44,6 +46,8 @@ export interface BatchCounts {
 
 export interface JobResult {
   readonly basename: string;
+  /** The job's folder: with the basename, what names the job (molecule folders reuse step names). */
+  readonly directory: string;
   readonly status: JobStatus;
   readonly jobId: string | null;
   readonly cause: string | null;
@@ -92,7 +96,7 @@ export class Batch {
       ledgerPath: ledgerPathFor(this.file, this.options.ledger),
       scheduler: createScheduler(this.options.executor ?? 'auto'),
     });
-    this.results = truth.jobs.map((job) => ({ basename: job.basename, status: job.status, jobId: job.jobId, cause: job.cause }));
+    this.results = truth.jobs.map((job) => ({ basename: job.basename, directory: job.directory, status: job.status, jobId: job.jobId, cause: job.cause }));
     return countsOf(truth.summary);
   }
 
@@ -104,10 +108,16 @@ export class Batch {
     return this.launch(options);
   }
 
-  /** Submits the named job if it is ready (its upstream jobs succeeded); returns its scheduler id. */
-  async submit(basename: string): Promise<string | null> {
-    await this.launch({ timeout: 0 }, new Set([basename]));
-    return this.results.find((result) => result.basename === basename)?.jobId ?? null;
+  /**
+   * Submits the named job if it is ready (its upstream jobs succeeded); returns its scheduler id. The name is a
+   * basename only one job has, or FOLDER/BASENAME as `--job` takes it.
+   */
+  async submit(name: string): Promise<string | null> {
+    const selection = selectJobs(this.model, [name]);
+    const ambiguous = selection.ambiguous[0];
+    if (ambiguous) throw new RangeError(`\`${name}\` is ${ambiguous.candidates.length} jobs: name one of ${ambiguous.candidates.join(', ')}`);
+    await this.launch({ timeout: 0 }, selection.keys);
+    return this.results.find((result) => selection.keys.has(keyOf(result)))?.jobId ?? null;
   }
 
   /** Submits every job that is ready now, within the throttle, and returns the counts; waits for nothing. */
@@ -135,7 +145,7 @@ export class Batch {
         commandOptions: { api: true },
         signal: abort.signal,
         onUpdate: (update) => {
-          this.results = update.rows.map((row) => ({ basename: row.basename, status: row.status, jobId: row.jobId < 0 ? null : String(row.jobId), cause: row.cause ?? null }));
+          this.results = update.rows.map((row) => ({ basename: row.basename, directory: row.directory, status: row.status, jobId: row.jobId < 0 ? null : String(row.jobId), cause: row.cause ?? null }));
           options.onPoll?.(countsOf(update.summary));
         },
       });

@@ -8,7 +8,7 @@ import { lockPathFor } from './lock.js';
 export interface CancelRequest {
   /** Cancel the whole batch: active jobs are cancelled, nothing more is submitted. */
   readonly all: boolean;
-  /** Or just these jobs (by basename). */
+  /** Or just these jobs (by key: `jobKey`). */
   readonly jobs: ReadonlySet<string>;
 }
 
@@ -18,7 +18,7 @@ export function cancelMarkerPath(rootPath: string, batchfilePath: string): strin
   return lockPathFor(rootPath, batchfilePath).replace(/\.lock$/, '.cancel');
 }
 
-/** One line per job name (names cannot hold newlines: the batchfile is line-based), `*` for all. */
+/** One line per job key (keys cannot hold newlines: the batchfile is line-based), `*` for all. */
 export async function requestCancel(rootPath: string, batchfilePath: string, jobs: readonly string[] | 'all'): Promise<void> {
   const path = cancelMarkerPath(rootPath, batchfilePath);
   await mkdir(dirname(path), { recursive: true });

@@ -1,5 +1,6 @@
 // Decides a job's status from what the scheduler says of it and, once it ended, from the program's output.
 import type { LedgerRow } from '../ledger/ledger.js';
+import { statusOfVerdict } from '../ledger/outcomeStatus.js';
 import { readOutcome } from '../programs/outcome.js';
 import { slurmStateMeaning } from '../slurm/states.js';
 import type { JobStatus } from '../status.js';
@@ -28,7 +29,8 @@ export async function decideStatus(
   const query = { program: job.program, jobDirectory: job.directory, basename: job.basename, jobId: row.jobId };
   if (view.state === undefined) {
     const outcome = await readOutcome(query);
-    if (outcome.status === 'succeeded' || outcome.status === 'failed') return { status: outcome.status, ...(outcome.cause ? { cause: outcome.cause } : {}) };
+    const status = statusOfVerdict(outcome);
+    if (status !== undefined) return { status, ...(outcome.cause ? { cause: outcome.cause } : {}) };
     return { status: row.status };
   }
   const meaning = slurmStateMeaning(view.state);
@@ -36,6 +38,6 @@ export async function decideStatus(
   const exitCode = view.exitCode;
   if (meaning.status === 'cancelled') return { status: 'cancelled', cause: meaning.cause ?? 'CANCELLED', ...(exitCode !== undefined ? { exitCode } : {}) };
   const outcome = await readOutcome({ ...query, slurmEndState: view.state, ...(exitCode !== undefined ? { exitCode } : {}) });
-  const status: JobStatus = outcome.status === 'succeeded' ? 'succeeded' : 'failed';
+  const status: JobStatus = statusOfVerdict(outcome) ?? 'failed';
   return { status, ...(outcome.cause ? { cause: outcome.cause } : {}), ...(exitCode !== undefined ? { exitCode } : {}) };
 }

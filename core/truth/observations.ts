@@ -4,6 +4,7 @@
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
 import type { LedgerRow } from '../ledger/ledger.js';
 import { isFinal } from '../status.js';
+import { jobsByKey } from './batchJobs.js';
 import { decideStatus } from './decide.js';
 import type { Decision, SchedulerView } from './decide.js';
 import { propagateBrokenDependencies } from './dependencies.js';
@@ -11,7 +12,8 @@ import { backfillStart, recordTransition } from './transition.js';
 
 /** What was seen of one submitted job. */
 export interface Observation {
-  basename: string;
+  /** The job's key (`jobKey`: folder and basename). */
+  key: string;
   /** The attempt seen: news of another attempt (an earlier id of a restarted job) is history, not news. */
   jobId: string;
   /** SLURM's state; absent when neither squeue nor accounting knows the job: then only its output can settle it. */
@@ -24,13 +26,16 @@ export interface Observation {
    * job ended, and then both decide, as for any job. Without this, a job already final is left alone.
    */
   settledOnDisk?: boolean;
-  /** The caller gave up on the job (the scheduler lost it for too long): it is failed with this cause, nothing read. */
+  /**
+   * The scheduler has lost the job for longer than the grace (in no queue, no accounting record): its output still
+   * decides when it has an end marker; without one it is failed with this cause (`vanished`).
+   */
   lostCause?: string;
 }
 
 export interface ObservationsInput {
   model: BatchModel;
-  /** The batch's rows by job name; changed in place. */
+  /** The batch's rows by job key (`keyOf`); changed in place. */
   rows: ReadonlyMap<string, LedgerRow>;
   observations: Iterable<Observation>;
   /** ISO 8601: when the changes are stamped. */
@@ -45,9 +50,9 @@ export interface ObservationsInput {
 }
 
 export interface ObservationsResult {
-  /** What was decided for each job an observation applied to, by name. */
+  /** What was decided for each job an observation applied to, by key. */
   decided: Map<string, Decision>;
-  /** Jobs that became broken_dependency behind a failed, cancelled or broken upstream. */
+  /** Keys of the jobs that became broken_dependency behind a failed, cancelled or broken upstream. */
   broken: string[];
 }
 
@@ -61,7 +66,7 @@ export async function applyObservations(input: ObservationsInput): Promise<Obser
     // Jobs are independent; several observations of one job are still taken in order.
     const byJob = new Map<string, Promise<void>>();
     for (const observation of input.observations) {
-      byJob.set(observation.basename, (byJob.get(observation.basename) ?? Promise.resolve()).then(() => apply(observation)));
+      byJob.set(observation.key, (byJob.get(observation.key) ?? Promise.resolve()).then(() => apply(observation)));
     }
     await Promise.all(byJob.values());
   }
@@ -70,31 +75,28 @@ export async function applyObservations(input: ObservationsInput): Promise<Obser
 }
 
 async function applyOne(input: ObservationsInput, observation: Observation, decided: Map<string, Decision>): Promise<void> {
-  const row = input.rows.get(observation.basename);
-  const index = input.model.jobsByBasename.get(observation.basename)?.[0];
-  const job = index === undefined ? undefined : input.model.jobs[index];
+  const row = input.rows.get(observation.key);
+  const job = jobsByKey(input.model).get(observation.key);
   if (!row || !job || String(row.jobId) !== observation.jobId) return;
   const wasFinal = isFinal(row.status);
   if (wasFinal && !observation.settledOnDisk) return;
   const { at } = input;
 
-  let next: Decision;
-  if (observation.lostCause !== undefined) {
-    next = { status: 'failed', cause: observation.lostCause };
-  } else {
-    const view: SchedulerView = {
-      ...(observation.state !== undefined ? { state: observation.state } : {}),
-      ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}),
-    };
-    next = await decideStatus({ basename: job.basename, directory: job.path, program: job.programName }, row, view);
-    if (observation.settledOnDisk) {
-      if (!isFinal(next.status)) next = { status: row.status, ...(next.exitCode !== undefined ? { exitCode: next.exitCode } : {}) };
-      row.endedAt ??= at;
-    }
+  const view: SchedulerView = {
+    ...(observation.lostCause === undefined && observation.state !== undefined ? { state: observation.state } : {}),
+    ...(observation.lostCause === undefined && observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}),
+  };
+  let next = await decideStatus({ basename: job.basename, directory: job.path, program: job.programName }, row, view);
+  const lost = observation.lostCause !== undefined && !isFinal(next.status);
+  if (lost) {
+    next = { status: 'failed', cause: observation.lostCause! };
+  } else if (observation.settledOnDisk) {
+    if (!isFinal(next.status)) next = { status: row.status, ...(next.exitCode !== undefined ? { exitCode: next.exitCode } : {}) };
+    row.endedAt ??= at;
   }
   recordTransition(row, next, observation.lostCause === undefined ? observation.state : undefined, at);
-  decided.set(observation.basename, next);
+  decided.set(observation.key, next);
   if (wasFinal || !isFinal(row.status)) return;
-  if (observation.lostCause === undefined) backfillStart(row, observation.elapsedSeconds);
+  if (!lost) backfillStart(row, observation.elapsedSeconds);
   await input.onEnded?.(job, row, next);
 }

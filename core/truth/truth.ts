@@ -3,14 +3,14 @@
 import type { BatchModel } from '../batchfile/index.js';
 import { rebuildLedger } from '../ledger/rebuild.js';
 import type { RecoveredJob } from '../ledger/rebuild.js';
-import { NO_JOB_ID, readLedgerIfExists, writeLedger } from '../ledger/ledger.js';
+import { keyOf } from '../ledger/jobKey.js';
+import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
 import type { Ledger, LedgerRow } from '../ledger/ledger.js';
 import type { Scheduler } from '../slurm/scheduler.js';
 import type { QueueEntry } from '../slurm/squeue.js';
 import { slurmStateMeaning } from '../slurm/states.js';
 import type { AccountingRecord } from '../slurm/sacct.js';
 import { isFinal } from '../status.js';
-import type { JobStatus } from '../status.js';
 import { ledgerJobs } from './batchJobs.js';
 import { lastEventOf } from './job.js';
 import type { JobTruth } from './job.js';
@@ -18,6 +18,7 @@ import { applyObservations } from './observations.js';
 import type { Observation } from './observations.js';
 import { summarise } from './summary.js';
 import type { StatusSummary } from './summary.js';
+import { VANISHED_AFTER_MS, VANISHED_CAUSE, lastSignOfLife } from './vanished.js';
 
 export type { JobTruth } from './job.js';
 
@@ -42,16 +43,21 @@ export interface TruthOptions {
   now?: () => Date;
   /** False while a live runner owns the ledger: the truth is reported, not written. */
   write?: boolean;
+  /**
+   * A job neither squeue nor sacct knows, whose output has no end marker and whose folder has been silent this long,
+   * is failed as vanished: the runner's grace (`lostAfterMs`), so `status` and `run` call it the same.
+   */
+  vanishedAfterMs?: number;
 }
 
 export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth> {
   const now = options.now ?? (() => new Date());
   const jobs = ledgerJobs(options.model);
-  const before = await previousStatuses(options.ledgerPath);
   const rebuilt = await rebuildLedger({ ledgerPath: options.ledgerPath, jobs, now, ...(options.write === false ? { write: false } : {}) });
   const ledger = rebuilt.ledger;
-  const rows = new Map(ledger.rows.map((row) => [row.basename, row]));
-  const recovered = new Map(rebuilt.recovered.map((entry) => [entry.basename, entry]));
+  // The rebuilt ledger holds the batch's jobs first, in order, then rows of jobs no longer in the batch.
+  const rows = new Map(jobs.map((job, index) => [keyOf(job), ledger.rows[index]!]));
+  const recovered = new Map(jobs.map((job, index) => [keyOf(job), rebuilt.recovered[index]!]));
   const live = new Map<string, LiveState>();
   const calls = { squeueCalls: 0, sacctCalls: 0 };
   let stale: string | undefined;
@@ -59,12 +65,9 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
   // Jobs the disk just settled (slurm-{id}.out says TIME LIMIT, the output has its marker) are asked
   // too, in the same calls: SLURM's end state and exit code belong in the ledger and may overrule.
   const settledNow = new Set(
-    jobs.filter((job) => isFinal(rows.get(job.basename)!.status) && !isFinal(before.get(job.basename) ?? 'not_started')).map((job) => job.basename),
+    [...rows].filter(([key, row]) => isFinal(row.status) && !isFinal(recovered.get(key)!.ledgerStatus ?? 'not_started')).map(([key]) => key),
   );
-  const active = jobs.flatMap((job) => {
-    const row = rows.get(job.basename)!;
-    return row.jobId !== NO_JOB_ID && (!isFinal(row.status) || settledNow.has(job.basename)) ? [row] : [];
-  });
+  const active = [...rows].flatMap(([key, row]) => (row.jobId !== NO_JOB_ID && (!isFinal(row.status) || settledNow.has(key)) ? [row] : []));
   if (options.scheduler && active.length > 0) {
     try {
       stale = await askScheduler(options.scheduler, active, live, calls);
@@ -73,25 +76,27 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
     }
   }
 
-  const observations = jobs.flatMap((job): Observation[] => {
-    const row = rows.get(job.basename)!;
-    const state = live.get(String(row.jobId));
-    if (!state) return [];
-    const raw = stateOf(state);
-    return [
-      {
-        basename: job.basename,
+  const vanishedBefore = now().getTime() - (options.vanishedAfterMs ?? VANISHED_AFTER_MS);
+  const observations = await Promise.all(
+    [...rows].map(async ([key, row]): Promise<Observation | undefined> => {
+      const state = live.get(String(row.jobId));
+      if (!state) return undefined;
+      const raw = stateOf(state);
+      const vanished = state.unknown && !state.accountingFailed && !isFinal(row.status) && (await lastSignOfLife(row.directory, [row.submittedAt, row.startedAt])) < vanishedBefore;
+      return {
+        key,
         jobId: String(row.jobId),
         ...(raw !== undefined ? { state: raw } : {}),
         ...(state.accounting?.exitCode !== undefined ? { exitCode: state.accounting.exitCode } : {}),
-        ...(settledNow.has(job.basename) ? { settledOnDisk: true } : {}),
-      },
-    ];
-  });
-  await applyObservations({ model: options.model, rows, observations, at: now().toISOString() });
+        ...(settledNow.has(key) ? { settledOnDisk: true } : {}),
+        ...(vanished ? { lostCause: VANISHED_CAUSE } : {}),
+      };
+    }),
+  );
+  await applyObservations({ model: options.model, rows, observations: observations.filter((observation) => observation !== undefined), at: now().toISOString() });
   if (options.write !== false) await writeLedger(options.ledgerPath, ledger);
 
-  const truths = jobs.map((job) => toTruth(rows.get(job.basename)!, live.get(String(rows.get(job.basename)!.jobId)), recovered.get(job.basename)));
+  const truths = [...rows].map(([key, row]) => toTruth(row, live.get(String(row.jobId)), recovered.get(key)));
   return {
     ledgerPath: options.ledgerPath,
     ledger,
@@ -103,22 +108,14 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
   };
 }
 
-/** The statuses the ledger held before this read; empty when there was none or it was unreadable. */
-async function previousStatuses(ledgerPath: string): Promise<Map<string, JobStatus>> {
-  try {
-    const ledger = await readLedgerIfExists(ledgerPath);
-    return new Map((ledger?.rows ?? []).map((row) => [row.basename, row.status]));
-  } catch {
-    return new Map();
-  }
-}
-
 /** What SLURM says of one job right now. */
 interface LiveState {
   entry?: QueueEntry;
   accounting?: AccountingRecord;
   /** Neither squeue nor sacct knows the job (purged, or accounting off). */
   unknown?: boolean;
+  /** sacct could not be asked: the job is unknown for now, never vanished. */
+  accountingFailed?: boolean;
 }
 
 /** ONE squeue for all active jobs; ONE sacct for those that ended. Returns a stale reason when sacct failed. */
@@ -151,7 +148,7 @@ async function askScheduler(
     }
     return undefined;
   } catch (error) {
-    for (const id of ended) if (!live.has(id)) live.set(id, { unknown: true });
+    for (const id of ended) if (!live.has(id)) live.set(id, { unknown: true, accountingFailed: true });
     return `sacct failed: ${error instanceof Error ? error.message : String(error)}`;
   }
 }

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { buildBatchModel, parseBatchfile } from '../batchfile/index.js';
 import type { BatchModel } from '../batchfile/index.js';
-import { NO_JOB_ID, ledgerPathFor, readLedgerIfExists } from '../ledger/ledger.js';
+import { keyOf } from '../ledger/jobKey.js';
+import { NO_JOB_ID, ledgerPathFor, readLedgerIfExists, rowsByKeyOnDisk } from '../ledger/ledger.js';
 import type { LedgerRow } from '../ledger/ledger.js';
 import { liveRunner as defaultLiveRunner } from '../runner/lock.js';
 import type { LockInfo } from '../runner/lock.js';
@@ -27,6 +28,7 @@ import { readBatchTruth } from '../truth/truth.js';
 import type { BatchRecordView, BatchTree, BatchView, LiveSource, TreeDiff } from './batchTree.js';
 import { isActive, jobViewFromRow, jobViewFromTruth, notStartedJob, observationEnded, overlayObservation } from './jobView.js';
 import type { JobView } from './jobView.js';
+import { jobLabels } from './jobLabel.js';
 import type { BatchUpdate, JobTransition } from './notifications.js';
 
 /** What the monitor needs of the core Poller. */
@@ -304,7 +306,7 @@ export class BatchMonitor {
       this.stopPolling(entry);
       const rows = await this.readRows(entry);
       jobs = specs.map((spec) => {
-        const row = rows?.get(spec.basename);
+        const row = rows?.get(keyOf(spec));
         return row ? { ...jobViewFromRow(row), directory: spec.directory, program: spec.program } : notStartedJob(spec);
       });
       entry.live = 'runner';
@@ -314,12 +316,12 @@ export class BatchMonitor {
       this.clearLivenessTimer(entry);
       if (full || !entry.loaded || wasRunner) {
         const truth = await readBatchTruth({ model, ledgerPath: entry.ledgerPath, write: false });
-        const rows = new Map(truth.ledger.rows.map((row) => [row.basename, row]));
-        jobs = truth.jobs.map((job) => ({ ...jobViewFromTruth(job, rows.get(job.basename)), directory: job.directory }));
+        // the truth's jobs are the ledger's first rows, in order
+        jobs = truth.jobs.map((job, index) => ({ ...jobViewFromTruth(job, truth.ledger.rows[index]), directory: job.directory }));
       } else {
         const rows = await this.readRows(entry);
         jobs = specs.map((spec) => {
-          const row = rows?.get(spec.basename);
+          const row = rows?.get(keyOf(spec));
           return row ? { ...jobViewFromRow(row), directory: spec.directory, program: spec.program } : notStartedJob(spec);
         });
       }
@@ -332,11 +334,12 @@ export class BatchMonitor {
   private async readRows(entry: Entry): Promise<Map<string, LedgerRow> | undefined> {
     try {
       const ledger = await readLedgerIfExists(entry.ledgerPath);
-      return ledger && new Map(ledger.rows.map((row) => [row.basename, row]));
+      // CCBatchMan's rows name their folder relative to the batchfile's.
+      return ledger && rowsByKeyOnDisk(ledger.rows, dirname(entry.id));
     } catch (error) {
       // A ledger caught mid-replace or damaged: keep what is shown, say so.
       this.log('warn', `${entry.ledgerPath}: ${error instanceof Error ? error.message : String(error)}`);
-      return new Map(entry.jobs.map((job) => [job.basename, rowOf(job)]));
+      return new Map(entry.jobs.map((job) => [keyOf(job), rowOf(job)]));
     }
   }
 
@@ -438,24 +441,24 @@ export class BatchMonitor {
     if (entry.live !== 'poller' || !model) return;
     const jobs = [...entry.jobs];
     const seen = ended.filter(([index, observation]) => jobs[index]?.jobId === observation.jobId);
-    const rows = new Map(jobs.map((job) => [job.basename, rowOf(job)]));
+    const rows = new Map(jobs.map((job) => [keyOf(job), rowOf(job)]));
     const observations = seen.map(([index, observation]) => ({
-      basename: jobs[index]!.basename,
+      key: keyOf(jobs[index]!),
       jobId: observation.jobId,
       ...(observation.slurmState !== undefined ? { state: observation.slurmState } : {}),
       ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}),
     }));
     const { decided, broken } = await applyObservations({ model, rows, observations, at: new Date(this.now()).toISOString() });
     for (const [index, observation] of seen) {
-      const decision = decided.get(jobs[index]!.basename);
+      const decision = decided.get(keyOf(jobs[index]!));
       if (!decision) continue;
       entry.decided.set(observation.jobId, decision);
       jobs[index] = withDecision(overlayObservation(jobs[index]!, observation), decision);
     }
-    const indexOf = new Map(jobs.map((job, i) => [job.basename, i]));
-    for (const name of broken) {
-      const i = indexOf.get(name)!;
-      const row = rows.get(name)!;
+    const indexOf = new Map(jobs.map((job, i) => [keyOf(job), i]));
+    for (const key of broken) {
+      const i = indexOf.get(key)!;
+      const row = rows.get(key)!;
       jobs[i] = { ...jobs[i]!, status: row.status, cause: row.cause ?? null };
     }
     const done = seen.map(([, observation]) => observation.jobId);
@@ -492,10 +495,13 @@ export class BatchMonitor {
     const wasActive = entry.loaded && (this.activeIn(before) || entry.lastLive === 'runner');
     const transitions: JobTransition[] = [];
     if (entry.loaded && before.length === jobs.length) {
+      let labels: string[] | undefined;
       for (let i = 0; i < jobs.length; i++) {
         const a = before[i]!;
         const b = jobs[i]!;
-        if (a.basename === b.basename && a.status !== b.status) transitions.push({ basename: b.basename, from: a.status, to: b.status, cause: b.cause });
+        if (keyOf(a) !== keyOf(b) || a.status === b.status) continue;
+        labels ??= jobLabels(jobs, entry.rootPath);
+        transitions.push({ key: keyOf(b), basename: b.basename, label: labels[i]!, from: a.status, to: b.status, cause: b.cause });
       }
     }
     entry.jobs = jobs;

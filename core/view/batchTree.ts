@@ -6,8 +6,10 @@ import type { JobStatus } from '../status.js';
 import type { EffectiveBatchStatus } from '../runner/records.js';
 import { summarise } from '../truth/summary.js';
 import type { StatusSummary } from '../truth/summary.js';
+import { keyOf } from '../ledger/jobKey.js';
 import { isActive, sameJobView } from './jobView.js';
 import type { JobView } from './jobView.js';
+import { jobLabels } from './jobLabel.js';
 
 /** Where a batch's live state comes from (see batchMonitor.ts). */
 export type LiveSource = 'runner' | 'poller' | 'idle';
@@ -120,8 +122,10 @@ export interface BatchTreeOptions {
 
 interface BatchState {
   view: BatchView;
-  /** Job index by basename. */
+  /** Job index by key (`keyOf`: folder and basename). */
   index: Map<string, number>;
+  /** Each job's label: its basename, with its folder when another job shares it. */
+  labels: string[];
   jobNodes: TreeNode[];
   summary: StatusSummary;
   node: TreeNode;
@@ -134,8 +138,9 @@ export function batchNodeId(batchId: string): string {
   return `batch:${encodeURIComponent(batchId)}`;
 }
 
-export function jobNodeId(batchId: string, basename: string, encodedBatchId = encodeURIComponent(batchId)): string {
-  return `job:${encodedBatchId}:${encodeURIComponent(basename)}`;
+/** A job's node id, from the job's key (`keyOf`). */
+export function jobNodeId(batchId: string, jobKey: string, encodedBatchId = encodeURIComponent(batchId)): string {
+  return `job:${encodedBatchId}:${encodeURIComponent(jobKey)}`;
 }
 
 export function groupNodeId(batchId: string, status: JobStatus): string {
@@ -170,7 +175,7 @@ export class BatchTree {
       this.batchStates.set(view.id, this.buildState(view));
       return { changed: [], childrenChanged: [null] };
     }
-    const sameJobs = previous.view.jobs.length === view.jobs.length && view.jobs.every((job, i) => previous.view.jobs[i]!.basename === job.basename);
+    const sameJobs = previous.view.jobs.length === view.jobs.length && view.jobs.every((job, i) => keyOf(previous.view.jobs[i]!) === keyOf(job));
     const staleChanged = (previous.view.stale === null) !== (view.stale === null) || (previous.view.error === null) !== (view.error === null);
     if (!sameJobs || staleChanged) {
       // Jobs added, removed or reordered (the batchfile was edited), or every active job's icon flips: rebuild.
@@ -185,13 +190,13 @@ export class BatchTree {
     return mergeDiffs(diff, metaDiff);
   }
 
-  /** Replaces some jobs of a batch (matched by basename); unknown names are ignored. */
+  /** Replaces some jobs of a batch (matched by key); unknown jobs are ignored. */
   updateJobs(batchId: string, jobs: Iterable<JobView>): TreeDiff {
     const state = this.batchStates.get(batchId);
     if (!state) return emptyDiff();
     const updates: (readonly [number, JobView])[] = [];
     for (const job of jobs) {
-      const index = state.index.get(job.basename);
+      const index = state.index.get(keyOf(job));
       if (index !== undefined) updates.push([index, job]);
     }
     return this.applyJobs(state, updates);
@@ -228,9 +233,10 @@ export class BatchTree {
     return summary ? { ...summary } : undefined;
   }
 
-  job(batchId: string, basename: string): JobView | undefined {
+  /** A job by its key (`keyOf`). */
+  job(batchId: string, jobKey: string): JobView | undefined {
     const state = this.batchStates.get(batchId);
-    const index = state?.index.get(basename);
+    const index = state?.index.get(jobKey);
     return index === undefined ? undefined : state!.view.jobs[index];
   }
 
@@ -277,7 +283,7 @@ export class BatchTree {
     const node = this.node(id);
     if (!node) return '';
     const state = this.batchStates.get(node.batchId)!;
-    if (node.kind === 'job') return jobTooltip(node.job!, state.view);
+    if (node.kind === 'job') return jobTooltip(node.job!, node.label, state.view);
     if (node.kind === 'group') return `**${state.summary[node.status!]}** ${statusText(node.status!)} job(s) of ${escapeMarkdown(state.view.label)}`;
     return batchTooltip(state.view, state.summary);
   }
@@ -289,10 +295,11 @@ export class BatchTree {
     const jobNodes: TreeNode[] = new Array(view.jobs.length);
     const stale = view.stale !== null;
     const encoded = encodeURIComponent(view.id);
+    const labels = jobLabels(view.jobs, view.rootPath);
     for (let i = 0; i < view.jobs.length; i++) {
       const job = view.jobs[i]!;
-      index.set(job.basename, i);
-      const node = jobNode(view.id, job, stale, encoded);
+      index.set(keyOf(job), i);
+      const node = jobNode(view.id, job, labels[i]!, stale, encoded);
       jobNodes[i] = node;
       this.byId.set(node.id, { batchId: view.id, kind: 'job', index: i });
     }
@@ -300,7 +307,7 @@ export class BatchTree {
     const node = batchNode(view, summary);
     this.byId.set(node.id, { batchId: view.id, kind: 'batch' });
     for (const status of JOB_STATUSES) this.byId.set(groupNodeId(view.id, status), { batchId: view.id, kind: 'group', status });
-    return { view: { ...view, jobs: [...view.jobs] }, index, jobNodes, summary, node, groups: new Map() };
+    return { view: { ...view, jobs: [...view.jobs] }, index, labels, jobNodes, summary, node, groups: new Map() };
   }
 
   private dropIds(state: BatchState): void {
@@ -320,7 +327,7 @@ export class BatchTree {
       const before = jobs[index]!;
       if (sameJobView(before, job)) continue;
       jobs[index] = job;
-      state.jobNodes[index] = jobNode(state.view.id, job, stale);
+      state.jobNodes[index] = jobNode(state.view.id, job, state.labels[index]!, stale);
       changed.push(state.jobNodes[index].id);
       if (before.status !== job.status) {
         state.summary[before.status]--;
@@ -394,13 +401,13 @@ function nodeDiffers(a: TreeNode, b: TreeNode): boolean {
   return a.label !== b.label || a.description !== b.description || a.icon !== b.icon || a.contextValue !== b.contextValue;
 }
 
-function jobNode(batchId: string, job: JobView, stale: boolean, encodedBatchId?: string): TreeNode {
+function jobNode(batchId: string, job: JobView, label: string, stale: boolean, encodedBatchId?: string): TreeNode {
   const staleHere = stale && !isFinal(job.status);
   return {
-    id: jobNodeId(batchId, job.basename, encodedBatchId),
+    id: jobNodeId(batchId, keyOf(job), encodedBatchId),
     kind: 'job',
     batchId,
-    label: job.basename,
+    label,
     description: jobDescription(job, staleHere),
     icon: staleHere ? STATUS_ICONS.stale : STATUS_ICONS[job.status],
     contextValue: isActive(job) ? CONTEXT_VALUES.jobActive : job.jobId !== null ? CONTEXT_VALUES.jobSubmitted : CONTEXT_VALUES.job,
@@ -479,8 +486,8 @@ function code(text: string): string {
   return text.includes('`') ? escapeMarkdown(text) : `\`${text}\``;
 }
 
-function jobTooltip(job: JobView, batch: BatchView): string {
-  const lines = [`**${escapeMarkdown(job.basename)}** · ${escapeMarkdown(job.program)}`, ''];
+function jobTooltip(job: JobView, label: string, batch: BatchView): string {
+  const lines = [`**${escapeMarkdown(label)}** · ${escapeMarkdown(job.program)}`, ''];
   const row = (name: string, value: string | number | null): void => {
     if (value !== null && value !== '') lines.push(`${name}: ${value}  `);
   };

@@ -5,7 +5,11 @@ import type { StatusSummary } from '../truth/summary.js';
 import type { NotificationLevels } from './settings.js';
 
 export interface JobTransition {
+  /** The job's key (`keyOf`: folder and basename). */
+  key: string;
   basename: string;
+  /** How the job is named to the user: its basename, with its folder when another job shares it. */
+  label: string;
   from: JobStatus;
   to: JobStatus;
   /** Why, when it failed (TIMEOUT, `exit code 3`). */
@@ -27,8 +31,8 @@ export interface Notice {
   batchId: string;
   severity: 'info' | 'warning' | 'error';
   message: string;
-  /** The job to open (a single failure). */
-  basename?: string;
+  /** The job to open (a single failure), by key. */
+  jobKey?: string;
 }
 
 const MAX_NAMES = 3;
@@ -48,9 +52,9 @@ export function noticesFor(update: BatchUpdate, levels: NotificationLevels): Not
       severity: 'error',
       message:
         failures.length === 1
-          ? `Job ${first.basename} of ${update.label} failed${first.cause ? ` (${first.cause})` : ''}.`
-          : `${failures.length} jobs of ${update.label} failed: ${failures.slice(0, MAX_NAMES).map((t) => t.basename).join(', ')}${failures.length > MAX_NAMES ? ', …' : ''}.`,
-      ...(failures.length === 1 ? { basename: first.basename } : {}),
+          ? `Job ${first.label} of ${update.label} failed${first.cause ? ` (${first.cause})` : ''}.`
+          : `${failures.length} jobs of ${update.label} failed: ${failures.slice(0, MAX_NAMES).map((t) => t.label).join(', ')}${failures.length > MAX_NAMES ? ', …' : ''}.`,
+      ...(failures.length === 1 ? { jobKey: first.key } : {}),
     });
   }
   if (endNotice) {

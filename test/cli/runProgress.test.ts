@@ -3,6 +3,7 @@
 // the bytes a 10,000-job run writes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { jobKey } from '../../core/ledger/jobKey.js';
 import { newLedgerRow } from '../../core/ledger/ledger.js';
 import type { LedgerRow } from '../../core/ledger/ledger.js';
 import type { RunnerUpdate } from '../../core/runner/runner.js';
@@ -39,7 +40,7 @@ describe('run progress: one pass', () => {
   it('the first pass is the baseline: its summary line, with the date, and no job lines', () => {
     const report = reportPass(undefined, first, AT);
     assert.equal(report.text, '2026-01-02 12:03:04 0/3 ended · 1 pending · 2 not started');
-    assert.equal(report.state.statuses.get('opt'), 'pending');
+    assert.equal(report.state.statuses.get(jobKey('/calc/opt', 'opt')), 'pending');
     assert.equal(report.state.day, '2026-01-02');
   });
 
@@ -74,7 +75,7 @@ describe('run progress: one pass', () => {
   });
 
   it('a failure without a cause says its exit code; a job not seen before counts as not started', () => {
-    const transitions = jobTransitions(new Map([['a', 'running']]), [row('a', { status: 'failed', exitCode: 137 }), row('b', { status: 'running' }), row('c', { status: 'not_started' })]);
+    const transitions = jobTransitions(new Map([[jobKey('/calc/a', 'a'), 'running']]), [row('a', { status: 'failed', exitCode: 137 }), row('b', { status: 'running' }), row('c', { status: 'not_started' })]);
     assert.deepEqual(transitions, [
       { basename: 'a', from: 'running', to: 'failed', detail: 'exit code 137' },
       { basename: 'b', from: 'not_started', to: 'running' },

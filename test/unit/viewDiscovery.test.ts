@@ -74,15 +74,15 @@ describe('notifications and the status bar', () => {
   });
 
   test('failures seen together are one notification; levels turn them off', () => {
-    const failures = ['x', 'y', 'z', 'w'].map((basename) => ({ basename, from: 'running' as const, to: 'failed' as const, cause: 'TIMEOUT' }));
+    const failures = ['x', 'y', 'z', 'w'].map((basename) => ({ key: `/b/${basename}|${basename}`, basename, label: basename, from: 'running' as const, to: 'failed' as const, cause: 'TIMEOUT' }));
     const [many] = noticesFor(update({ transitions: failures }), DEFAULT_VIEW_SETTINGS.notifications);
     assert.equal(many?.message, '4 jobs of b/batchfile.csv failed: x, y, z, ….');
-    assert.equal(many?.basename, undefined);
+    assert.equal(many?.jobKey, undefined);
     const [one] = noticesFor(update({ transitions: failures.slice(0, 1) }), DEFAULT_VIEW_SETTINGS.notifications);
     assert.equal(one?.message, 'Job x of b/batchfile.csv failed (TIMEOUT).');
-    assert.equal(one?.basename, 'x');
+    assert.equal(one?.jobKey, '/b/x|x');
     assert.deepEqual(noticesFor(update({ transitions: failures }), { batchEnded: 'always', jobFailed: 'never' }), []);
-    assert.deepEqual(noticesFor(update({ transitions: [{ basename: 'x', from: 'pending', to: 'running', cause: null }] }), DEFAULT_VIEW_SETTINGS.notifications), []);
+    assert.deepEqual(noticesFor(update({ transitions: [{ key: '/b/x|x', basename: 'x', label: 'x', from: 'pending', to: 'running', cause: null }] }), DEFAULT_VIEW_SETTINGS.notifications), []);
   });
 
   test('a batch that ends: always, only on failure, or never', () => {

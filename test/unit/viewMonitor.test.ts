@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { jobKey } from '../../core/ledger/jobKey.js';
 import { writeLedger } from '../../core/ledger/ledger.js';
 import type { LedgerRow } from '../../core/ledger/ledger.js';
 import { acquireRunnerLock } from '../../core/runner/lock.js';
@@ -143,7 +144,7 @@ describe('batch monitor: where live state comes from', () => {
     await advance(0);
     assert.equal(runner.count('squeue'), 1);
     assert.deepEqual(statuses(batchfile), ['a:succeeded', 'b:running', 'c:not_started']);
-    assert.equal(tree.job(batchfile, 'b')?.elapsed, '0:07');
+    assert.equal(tree.job(batchfile, jobKey(join(dirname(batchfile), 'b'), 'b'))?.elapsed, '0:07');
 
     // b ends in SLURM: its output decides (a shell job: exit code 0 is success); the batch has nothing active left
     slurm.update('12', { inQueue: false, sacct: { state: 'COMPLETED', exitCode: '0:0' } });
@@ -167,7 +168,7 @@ describe('batch monitor: where live state comes from', () => {
     assert.equal(runner.count('squeue'), 1);
     assert.deepEqual(statuses(one.batchfile), ['a:running', 'b:not_started', 'c:not_started']);
     assert.deepEqual(statuses(two.batchfile), ['a:succeeded', 'b:pending', 'c:not_started']);
-    assert.equal(tree.job(two.batchfile, 'b')?.reason, 'Priority');
+    assert.equal(tree.job(two.batchfile, jobKey(join(dirname(two.batchfile), 'b'), 'b'))?.reason, 'Priority');
     await advance(60_000);
     await advance(60_000);
     assert.ok(runner.count('squeue') >= 2);
@@ -206,14 +207,14 @@ describe('batch monitor: where live state comes from', () => {
     slurm.update('41', { inQueue: false, sacct: { state: 'FAILED', exitCode: '3:0' } });
     await advance(5_000);
     assert.deepEqual(statuses(batchfile), ['a:failed', 'b:broken_dependency', 'c:broken_dependency']);
-    assert.equal(tree.job(batchfile, 'a')?.exitCode, 3);
+    assert.equal(tree.job(batchfile, jobKey(join(dirname(batchfile), 'a'), 'a'))?.exitCode, 3);
     const last = updates.at(-1)!;
     assert.ok(last.transitions.some((t) => t.basename === 'a' && t.to === 'failed'));
     assert.equal(last.ended, true);
     const notices = noticesFor(last, { batchEnded: 'always', jobFailed: 'always' });
     assert.deepEqual(notices.map((n) => n.kind), ['batchEnded'], 'the ending names the failure: one notification');
     assert.match(notices[0]!.message, /0\/3 succeeded, 1 failed, 2 broken dependency/);
-    assert.deepEqual(noticesFor(last, { batchEnded: 'never', jobFailed: 'always' }).map((n) => n.message), [`Job a of ${last.label} failed (${tree.job(batchfile, 'a')?.cause}).`]);
+    assert.deepEqual(noticesFor(last, { batchEnded: 'never', jobFailed: 'always' }).map((n) => n.message), [`Job a of ${last.label} failed (${tree.job(batchfile, jobKey(join(dirname(batchfile), 'a'), 'a'))?.cause}).`]);
     monitor.dispose();
   });
 
