@@ -31,4 +31,11 @@ export const crest: Program<'crest'> = {
 
   script: { kind: 'generated', defaultCommand: 'crest {input} -T {cores} > {output} 2>&1', env: openMpThreads },
   slurm: {},
+
+  // CREST writes its conformers itself.
+  finalGeometry: undefined,
+  leavesBehind: [
+    { pipe: 'coords', name: () => 'crest_best.xyz', what: 'the lowest conformer (CREST writes it)' },
+    { pipe: 'coords', name: () => 'crest_conformers.xyz', what: 'every conformer, lowest first (CREST writes it; a coords pipe takes the first)' },
+  ],
 };

@@ -190,3 +190,46 @@ export function visitLines(text: string, needles: readonly string[], visit: (lin
     if (needles.some((needle) => line.includes(needle))) visit(line.replace(/\r$/, ''));
   }
 }
+
+/**
+ * The byte offset of the last occurrence of any of `needles` that starts before `before` (the file's end when
+ * absent), reading backwards in 1 MiB chunks: the cost is the distance from the end, never the whole file at once.
+ */
+export async function findLast(path: string, needles: readonly string[], before?: number): Promise<number | undefined> {
+  const encoded = needles.map((needle) => Buffer.from(needle, 'utf8'));
+  const overlap = Math.max(0, ...encoded.map((needle) => needle.length - 1));
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.alloc(CHUNK_BYTES + overlap);
+    for (let end = Math.min(before ?? size, size); end > 0; end -= CHUNK_BYTES) {
+      const start = Math.max(0, end - CHUNK_BYTES);
+      // A needle may start just before `end` and finish after it: read `overlap` bytes more.
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(size, end + overlap) - start, start);
+      const window = buffer.subarray(0, bytesRead);
+      let last = -1;
+      for (const needle of encoded) {
+        const at = window.lastIndexOf(needle, end - start - 1);
+        if (at > last) last = at;
+      }
+      if (last !== -1) return start + last;
+    }
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Up to `bytes` bytes of a file from `start`, decoded, and whether they reach its end. */
+export async function readAt(path: string, start: number, bytes: number): Promise<{ text: string; toEnd: boolean }> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const length = Math.max(0, Math.min(bytes, size - start));
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, start);
+    return { text: buffer.toString('utf8', 0, bytesRead), toEnd: start + bytesRead >= size };
+  } finally {
+    await handle.close();
+  }
+}

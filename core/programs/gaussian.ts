@@ -1,10 +1,13 @@
 // Gaussian: `.gjf` in, `.log` out; normal terminations per step, stationary points, imaginary
-// frequencies; the geometry block rewritten by pipes and restarts; the last orientation of the log.
+// frequencies; the geometry block rewritten by pipes and restarts; the last orientation of the log, for a restart
+// and as the final geometry `{basename}.xyz` of an optimisation.
 import { join } from 'node:path';
 import { isErrno } from '../fsAtomic.js';
 import { ownName } from './commonParts.js';
 import { replaceGaussianGeometry } from './geometry/gaussianInput.js';
-import { readLastGaussianGeometry } from './geometry/gaussianLog.js';
+import { readFinalGaussianOrientation, readLastGaussianGeometry } from './geometry/gaussianLog.js';
+import { readHead } from './fileScan.js';
+import { writeFinalGeometryFile } from './geometry/finalXyz.js';
 import { GAUSSIAN_FREQUENCY_NEEDLES, gaussianFrequencyReader } from './gaussianFrequencies.js';
 import { gaussianStepsFromInput, gaussianStepsFromLog } from './gaussianRoute.js';
 import { CAUSES } from './markers.js';
@@ -92,4 +95,42 @@ export const gaussian: Program<'gaussian'> = {
 
   script: { kind: 'generated', defaultCommand: 'g16 < {input} > {output}', env: () => ({}) },
   slurm: {},
+
+  // Gaussian writes no XYZ file: after a successful optimisation Batchman writes `{basename}.xyz` from the log, as
+  // CCBatchMan does, which is what `coords{../opt,}` reads downstream.
+  finalGeometry: {
+    fileName: finalXyzName,
+    async write(directory, basename) {
+      if (!(await isOptimisation(directory, basename))) return undefined;
+      let atoms;
+      try {
+        atoms = await readFinalGaussianOrientation(join(directory, `${basename}${OUTPUT_EXTENSION}`));
+      } catch (error) {
+        if (isErrno(error, 'ENOENT')) return undefined;
+        throw error;
+      }
+      return atoms ? writeFinalGeometryFile(directory, finalXyzName(basename), atoms, basename) : undefined;
+    },
+  },
+  leavesBehind: [{ pipe: 'coords', name: finalXyzName, what: 'the final geometry of an optimisation (written by Batchman from the last orientation of the log)' }],
 };
+
+function finalXyzName(basename: string): string {
+  return `${basename}.xyz`;
+}
+
+/** An optimisation by the input's routes, else by the route the log echoes. */
+async function isOptimisation(directory: string, basename: string): Promise<boolean> {
+  let steps = gaussianStepsFromInput(await headOrEmpty(join(directory, `${basename}.gjf`)));
+  if (steps.length === 0) steps = gaussianStepsFromLog(await headOrEmpty(join(directory, `${basename}${OUTPUT_EXTENSION}`)));
+  return steps.some((step) => step.opt);
+}
+
+async function headOrEmpty(path: string): Promise<string> {
+  try {
+    return (await readHead(path)).text;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return '';
+    throw error;
+  }
+}

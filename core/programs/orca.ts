@@ -105,4 +105,11 @@ export const orca: Program<'orca'> = {
   },
   // ORCA's cores are MPI processes.
   slurm: { coresAs: 'ntasks' },
+
+  // ORCA writes `{basename}.xyz` itself during an optimisation (restart.lastGeometry reads it too).
+  finalGeometry: undefined,
+  leavesBehind: [
+    { pipe: 'coords', name: (basename) => `${basename}.xyz`, what: 'the final geometry of an optimisation (ORCA writes it)' },
+    { pipe: 'orbitals', name: (basename) => `${basename}.gbw`, what: 'the orbitals of the run (ORCA writes them)' },
+  ],
 };

@@ -45,12 +45,40 @@ export interface Program<Id extends ProgramId = ProgramId> extends ProgramInfo<I
   readonly script: GeneratedScript | OwnScript;
   /** SLURM options every job of it starts from (batchman.json's `programs.<id>.slurm` goes over them). */
   readonly slurm: SlurmOptions;
+  /**
+   * The geometry a successful run ends with, written by Batchman where the next job's coords pipe reads it;
+   * undefined when the program writes that file itself (`restart.lastGeometry` reads what a failed run leaves).
+   */
+  readonly finalGeometry: FinalGeometry | undefined;
+  /** What a successful run leaves in its folder for a pipe downstream (completion and hover offer these). */
+  readonly leavesBehind: readonly LeftBehind[];
 
   // Room for the next issues, one member each, beside what is above:
   //  - results parsing (energies, frequencies… from the output),
-  //  - final-geometry extraction (the geometry a successful run ends with; `restart.lastGeometry` reads
-  //    the files a failed one leaves),
   //  - input templates (a new job's input written from a geometry and settings).
+}
+
+// ------------------------------------------------------------------------------------ what a run leaves
+
+/** Batchman writes the final geometry of a successful run (the runner, when it decides the job succeeded). */
+export interface FinalGeometry {
+  /** The file it goes to, `{basename}.xyz`. */
+  fileName(basename: string): string;
+  /**
+   * Writes it into `directory` from the run's output; the path written, undefined when the run is not one that
+   * ends with a new geometry (no optimisation) or its output holds none.
+   */
+  write(directory: string, basename: string): Promise<string | undefined>;
+}
+
+/** A file a successful run leaves in its folder, as a pipe downstream would name it. */
+export interface LeftBehind {
+  /** The pipe that takes it. */
+  readonly pipe: 'coords' | 'orbitals';
+  /** Its name in the job folder. */
+  name(basename: string): string;
+  /** What it is and when it is there, for completion and hover: `the final geometry of an optimisation`. */
+  readonly what: string;
 }
 
 // ------------------------------------------------------------------------------------------- verdict

@@ -28,4 +28,8 @@ export const pyaroma: Program<'pyaroma'> = {
 
   script: { kind: 'generated', defaultCommand: 'python3 {input} > {output} 2>&1', env: () => ({}) },
   slurm: {},
+
+  // A pyAroma run leaves no geometry for a pipe.
+  finalGeometry: undefined,
+  leavesBehind: [],
 };

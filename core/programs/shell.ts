@@ -22,4 +22,8 @@ export const shell: Program<'shell'> = {
 
   script: { kind: 'own' },
   slurm: {},
+
+  // What a shell job leaves is the user's business: its files are found on disk.
+  finalGeometry: undefined,
+  leavesBehind: [],
 };

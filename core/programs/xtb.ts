@@ -48,4 +48,8 @@ export const xtb: Program<'xtb'> = {
   // stderr goes to the output so `abnormal termination of xtb` is seen there.
   script: { kind: 'generated', defaultCommand: 'xtb {input} --opt > {output} 2>&1', env: openMpThreads },
   slurm: {},
+
+  // xTB writes `xtbopt.xyz` itself.
+  finalGeometry: undefined,
+  leavesBehind: [{ pipe: 'coords', name: () => 'xtbopt.xyz', what: 'the final geometry of an optimisation (xTB writes it)' }],
 };

@@ -1,5 +1,7 @@
-// Gaussian logs: the orientation tables it prints at every step, and the last geometry, read from the tail.
+// Gaussian logs: the orientation tables it prints at every step, the last geometry read from the tail (for a
+// restart), and the final orientation as CCBatchMan takes it (for the next job).
 import { open } from 'node:fs/promises';
+import { findLast, readAt } from '../fileScan.js';
 import { elementSymbol, parseCoordinate } from './atoms.js';
 import type { Atom } from './atoms.js';
 
@@ -95,5 +97,46 @@ export async function readLastGaussianGeometry(path: string): Promise<Atom[] | u
     }
   } finally {
     await handle.close();
+  }
+}
+
+/** The headers CCBatchMan looks for: the Z-Matrix orientation is not among them. */
+const FINAL_ORIENTATION_HEADERS = ['Input orientation:', 'Standard orientation:'];
+const FIRST_BLOCK_BYTES = 64 * 1024;
+
+/**
+ * The geometry a finished Gaussian run ends with, as CCBatchMan reads it: the last "Input orientation:" or
+ * "Standard orientation:" table of the log, whichever comes last (the standard one when Gaussian prints both). A
+ * table cut off by a killed run is passed over for the one before. Found by reading backwards from the end and
+ * then only that table, so a log of gigabytes costs its tail. Undefined when the log holds none.
+ */
+export async function readFinalGaussianOrientation(path: string): Promise<Atom[] | undefined> {
+  let before: number | undefined;
+  for (;;) {
+    const at = await findLast(path, FINAL_ORIENTATION_HEADERS, before);
+    if (at === undefined) return undefined;
+    const atoms = await readOrientationAt(path, at);
+    if (atoms) return atoms;
+    before = at;
+  }
+}
+
+// The table whose header starts at byte `at` (read in growing windows until it ends), undefined when it is broken.
+async function readOrientationAt(path: string, at: number): Promise<Atom[] | undefined> {
+  for (let bytes = FIRST_BLOCK_BYTES; ; bytes *= 4) {
+    const { text, toEnd } = await readAt(path, at, bytes);
+    const lines = text.split(/\r?\n/);
+    // Header, dashes, two title lines, dashes, the atoms, dashes: the table ends at the third line of dashes.
+    let dashes = 0;
+    let end = -1;
+    for (let i = 1; i < lines.length - (toEnd ? 0 : 1) && end === -1; i++) {
+      if (DASHES.test(lines[i]!) && ++dashes === 3) end = i;
+    }
+    if (end === -1) {
+      if (toEnd) return undefined;
+      continue;
+    }
+    const blocks = gaussianOrientations(lines.slice(0, end + 1).join('\n'));
+    return blocks.length === 1 ? blocks[0]!.atoms : undefined;
   }
 }
