@@ -1,6 +1,7 @@
 // Completion: columns in the header, programs, pipe snippets in the file's bracket style, DIR and FILE suggestions.
 import { posix } from 'node:path';
 import { PROGRAMS, PROGRAM_IDS } from '../../programs/catalog.js';
+import { leftBehindBy } from '../../programs/leftBehind.js';
 import { COLUMN_DESCRIPTIONS, KNOWN_COLUMNS, ROOT_KEYS } from '../columns.js';
 import type { DiskView } from '../disk.js';
 import type { HeaderColumn } from '../document.js';
@@ -23,14 +24,6 @@ export interface CompletionOptions {
 const PIPE_DOCS: Record<string, string> = {
   coords: 'Copies the upstream job\'s final geometry into this job and rewrites its input geometry. The job waits until the upstream job succeeded.',
   orbitals: 'Copies the upstream ORCA job\'s orbitals (`.gbw`) and adds `MORead` / `%moinp`. ORCA jobs only.',
-};
-
-/** Final-geometry files a program is known to write, offered before the upstream job has run. */
-const EXPECTED_GEOMETRY: Record<string, (basename: string) => string> = {
-  xtb: () => 'xtbopt.xyz',
-  crest: () => 'crest_best.xyz',
-  orca: (basename) => `${basename}.xyz`,
-  gaussian: (basename) => `${basename}.xyz`,
 };
 
 export interface CompletionResult {
@@ -249,19 +242,26 @@ function upstreamFiles(model: BatchModel, job: ResolvedJob, command: PipeCommand
   if (!link || !command.file) return [];
   const range = command.file.range;
   const extension = link.kind === 'coords' ? '.xyz' : '.gbw';
-  const names = new Map<string, string>();
+  const names = new Map<string, { detail: string; documentation?: string }>();
+  // What the upstream program leaves behind is offered before it has run; files already there are offered too.
   const upstream = link.upstream === undefined ? undefined : model.jobs[link.upstream];
-  if (upstream && link.kind === 'coords') {
-    const expected = EXPECTED_GEOMETRY[upstream.programName.toLowerCase()]?.(upstream.basename);
-    if (expected) names.set(expected, `written by ${upstream.basename} (${upstream.programName})`);
+  if (upstream) {
+    for (const left of leftBehindBy(upstream, link.kind)) names.set(left.name, { detail: `written by ${upstream.basename} (${upstream.programName})`, documentation: left.what });
   }
-  if (upstream && link.kind === 'orbitals') names.set(`${upstream.basename}.gbw`, `written by ${upstream.basename}`);
   if (disk && model.rootPath) {
     for (const entry of disk.list(link.targetPath)) {
-      if (entry.kind === 'file' && entry.name.endsWith(extension)) names.set(entry.name, 'in the upstream folder');
+      if (entry.kind !== 'file' || !entry.name.endsWith(extension)) continue;
+      const known = names.get(entry.name);
+      names.set(entry.name, { detail: 'in the upstream folder', ...(known?.documentation ? { documentation: known.documentation } : {}) });
     }
   }
-  return [...names].map(([name, detail]) => ({ label: name, kind: CompletionItemKind.File, detail, textEdit: { range, newText: name } }));
+  return [...names].map(([name, { detail, documentation }]) => ({
+    label: name,
+    kind: CompletionItemKind.File,
+    detail,
+    ...(documentation ? { documentation: { kind: 'markdown' as const, value: documentation } } : {}),
+    textEdit: { range, newText: name },
+  }));
 }
 
 function folders(model: BatchModel, typed: string, range: Range, disk: DiskView | undefined): CompletionItem[] {

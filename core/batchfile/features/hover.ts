@@ -1,5 +1,6 @@
 // Hover: what a program, a column, the root or a pipe means, with the pipe's resolved upstream job and path.
 import { PROGRAMS } from '../../programs/catalog.js';
+import { leftBehindBy } from '../../programs/leftBehind.js';
 import { COLUMN_DESCRIPTIONS, isKnownColumn } from '../columns.js';
 import type { BatchModel, ResolvedJob } from '../model.js';
 import type { Position } from '../types.js';
@@ -50,12 +51,23 @@ export function hover(model: BatchModel, position: Position): Hover | undefined 
           : 'No job of this batch has this folder.',
         `Folder: \`${link.targetPath}\``,
         `File: \`${link.fileName}\`${command.file?.text ? '' : ' (the default for an empty FILE)'}`,
+        ...(upstream ? fileLeftBehind(upstream, link.kind, link.fileName) : []),
       ];
       return markdown(lines.join('\n\n'), range);
     }
     case 'none':
       return undefined;
   }
+}
+
+/** What the upstream program says of the piped file: what it is, or which files it leaves for this kind of pipe. */
+function fileLeftBehind(upstream: ResolvedJob, pipe: 'coords' | 'orbitals', fileName: string): string[] {
+  const left = leftBehindBy(upstream, pipe);
+  const named = left.find((file) => file.name === fileName);
+  if (named) return [`\`${named.name}\`: ${named.what}.`];
+  if (left.length === 0) return [];
+  const program = upstream.program?.displayName ?? upstream.programName;
+  return [`${program} leaves ${left.map((file) => `\`${file.name}\`: ${file.what}`).join('; ')}.`];
 }
 
 function jobSummary(model: BatchModel, job: ResolvedJob): string {
