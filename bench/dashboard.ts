@@ -35,6 +35,8 @@ function job(i: number): DashboardJob {
     exitCode: status === 'failed' ? 1 : null,
     cause: status === 'failed' ? 'SCF not converged' : null,
     restarts: 0,
+    key: `mol${String(Math.floor(i / 3)).padStart(4, '0')}_${['opt', 'freq', 'sp'][i % 3]}`,
+    label: `mol${String(Math.floor(i / 3)).padStart(4, '0')}_${['opt', 'freq', 'sp'][i % 3]}`,
   };
 }
 

@@ -26,11 +26,11 @@ function time(runs: number, work: () => void): number {
 }
 
 /** The naive alternative: every job and pipe in one dagre graph (dagre's types come through as `any`; see core/dashboard/page/graph.ts). */
-function wholeGraphDagre(jobs: readonly { basename: string }[], links: readonly DashboardLink[]): void {
+function wholeGraphDagre(jobs: readonly { key: string; label: string }[], links: readonly DashboardLink[]): void {
   const graph = new dagre.graphlib.Graph({ multigraph: true });
   graph.setGraph({ rankdir: 'LR', nodesep: 12, ranksep: 48 });
   graph.setDefaultEdgeLabel(() => ({}));
-  for (const job of jobs) graph.setNode(job.basename, { width: estimateNodeWidth(job.basename), height: 28 });
+  for (const job of jobs) graph.setNode(job.key, { width: estimateNodeWidth(job.label), height: 28 });
   for (const link of links) graph.setEdge(link.from, link.to, {}, link.kind);
   dagre.layout(graph);
 }
@@ -54,10 +54,10 @@ export async function benchPictures(): Promise<void> {
     console.log(`  ${String(size).padStart(6)} jobs: ${time(3, () => wholeGraphDagre(batch.jobs, batch.links)).toFixed(1).padStart(7)} ms`);
   }
   // the worst case for the component split: everything hangs off one job (one crest run → 1,000 × opt → sp)
-  const jobs = [{ basename: 'crest' }];
+  const jobs = [{ key: 'crest', label: 'crest' }];
   const links: DashboardLink[] = [];
   for (let i = 0; i < 1000; i++) {
-    jobs.push({ basename: `conf${i}_opt` }, { basename: `conf${i}_sp` });
+    jobs.push({ key: `conf${i}_opt`, label: `conf${i}_opt` }, { key: `conf${i}_sp`, label: `conf${i}_sp` });
     links.push({ from: 'crest', to: `conf${i}_opt`, kind: 'coords' }, { from: `conf${i}_opt`, to: `conf${i}_sp`, kind: 'coords' });
   }
   const big = time(3, () => {

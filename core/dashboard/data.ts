@@ -5,11 +5,15 @@ import { effectiveStatus } from '../runner/records.js';
 import type { BatchRecord } from '../runner/records.js';
 import type { BatchRecordView, BatchView } from '../view/batchTree.js';
 import type { JobView } from '../view/jobView.js';
+import { keyOf } from '../ledger/jobKey.js';
 import { lastEventOf } from '../truth/job.js';
 
-/** A run-table row from the tree's job: the job itself, with the last event its times say, as `status --json` derives it. */
-export function dashboardJob(job: JobView): DashboardJob {
-  return { ...job, lastEvent: lastEventOf(job) };
+/**
+ * A run-table row from the tree's job: the job itself, with the last event its times say (as `status --json` derives
+ * it), its key and its label (`jobLabels`: the folder beside a shared basename).
+ */
+export function dashboardJob(job: JobView, label: string = job.basename): DashboardJob {
+  return { ...job, lastEvent: lastEventOf(job), key: keyOf(job), label };
 }
 
 /** The launch shown at the top, from its record file and the status readers show (`lost` derived by the caller). */

@@ -7,6 +7,8 @@ import type { BatchRecord } from '../runner/records.js';
 import type { BatchView } from '../view/batchTree.js';
 import { dashboardBatch, dashboardJob, dashboardRecord, historyEntries } from './data.js';
 import type { JobView } from '../view/jobView.js';
+import { jobLabels } from '../view/jobLabel.js';
+import { keyOf, keyOfModelJob } from '../ledger/jobKey.js';
 
 export type SnapshotPayload = MessageOf<typeof SnapshotMessage>;
 
@@ -14,13 +16,15 @@ export type SnapshotPayload = MessageOf<typeof SnapshotMessage>;
 export interface LinkSource {
   readonly jobs: readonly {
     readonly basename: string;
+    /** The resolved job folder: with the basename, the job's key. */
+    readonly path: string;
     readonly pipes: readonly { readonly kind: string; readonly noTransfer: boolean; readonly upstream?: number }[];
   }[];
 }
 
 /**
- * The pipes between jobs of the batch, in batchfile order: a `./` pipe (no transfer) and a pipe whose folder is no
- * job of this batch are no links, and the same link written twice is one.
+ * The pipes between jobs of the batch by key, in batchfile order: a `./` pipe (no transfer) and a pipe whose folder is
+ * no job of this batch are no links, and the same link written twice is one.
  */
 export function dashboardLinks(model: LinkSource | undefined): DashboardLink[] {
   if (!model) return [];
@@ -29,12 +33,15 @@ export function dashboardLinks(model: LinkSource | undefined): DashboardLink[] {
   for (const job of model.jobs) {
     for (const pipe of job.pipes) {
       if (pipe.noTransfer || pipe.upstream === undefined || (pipe.kind !== 'coords' && pipe.kind !== 'orbitals')) continue;
-      const from = model.jobs[pipe.upstream]?.basename;
-      if (from === undefined || from === job.basename) continue;
-      const key = `${from}\u0000${job.basename}\u0000${pipe.kind}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      links.push({ from, to: job.basename, kind: pipe.kind });
+      const upstream = model.jobs[pipe.upstream];
+      if (upstream === undefined) continue;
+      const from = keyOfModelJob(upstream);
+      const to = keyOfModelJob(job);
+      if (from === to) continue;
+      const link = `${from}\u0000${to}\u0000${pipe.kind}`;
+      if (seen.has(link)) continue;
+      seen.add(link);
+      links.push({ from, to, kind: pipe.kind });
     }
   }
   return links;
@@ -93,9 +100,9 @@ export class DashboardFeed {
     return (this.chosen !== null ? records.find((record) => record.id === this.chosen) : undefined) ?? records[0] ?? null;
   }
 
-  /** The tree's current job of that name. */
-  job(basename: string): JobView | undefined {
-    return this.source.view.jobs.find((job) => job.basename === basename);
+  /** The tree's current job of that key. */
+  job(key: string): JobView | undefined {
+    return this.source.view.jobs.find((job) => keyOf(job) === key);
   }
 
   /**
@@ -118,7 +125,8 @@ export class DashboardFeed {
   /** Everything at once; what the page will know from now on. */
   snapshot(): SnapshotPayload {
     const { view, links } = this.source;
-    const jobs = view.jobs.map(dashboardJob);
+    const labels = jobLabels(view.jobs, view.rootPath);
+    const jobs = view.jobs.map((job, index) => dashboardJob(job, labels[index]));
     const batch = this.batch();
     const history = this.history();
     this.sent = {
@@ -142,7 +150,7 @@ export class DashboardFeed {
     if (!sent) return [];
     const { view, links } = this.source;
     const jobs = view.jobs;
-    if (jobs.length !== sent.jobs.length || jobs.some((job, i) => job.basename !== sent.jobs[i]!.basename) || JSON.stringify(links) !== sent.links) {
+    if (jobs.length !== sent.jobs.length || jobs.some((job, i) => keyOf(job) !== sent.jobs[i]!.key) || JSON.stringify(links) !== sent.links) {
       return [this.snapshot()];
     }
     const messages: HostToPageMessage[] = [];
@@ -163,7 +171,8 @@ export class DashboardFeed {
       const job = jobs[i]!;
       if (job === sent.views[i]) continue;
       sent.views[i] = job;
-      const row = dashboardJob(job);
+      // the same jobs in the same folders: each keeps the label it was sent with
+      const row = dashboardJob(job, sent.jobs[i]!.label);
       if (sameDashboardJob(row, sent.jobs[i]!)) continue;
       sent.jobs[i] = row;
       changed.push(row);
@@ -187,8 +196,6 @@ export class DashboardFeed {
 }
 
 /** Whether these messages gave the page a new row (or every row) for the job: its detail may be out of date. */
-export function touchesJob(messages: readonly HostToPageMessage[], basename: string): boolean {
-  return messages.some(
-    (m) => m.method === SnapshotMessage.method || (m.method === JobsChangedMessage.method && m.params.jobs.some((job) => job.basename === basename)),
-  );
+export function touchesJob(messages: readonly HostToPageMessage[], key: string): boolean {
+  return messages.some((m) => m.method === SnapshotMessage.method || (m.method === JobsChangedMessage.method && m.params.jobs.some((job) => job.key === key)));
 }

@@ -4,6 +4,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename as pathBasename } from 'node:path';
 import type { DashboardJobDetail, DashboardStatusEvent } from './protocol.js';
 import { isErrno } from '../fsAtomic.js';
+import { keyOf } from '../ledger/jobKey.js';
 import { parseRunInfo, runInfoPath } from '../ledger/runInfo.js';
 import type { RunInfo } from '../ledger/runInfo.js';
 import { historyDirectory, listHistory } from '../runner/restart.js';
@@ -31,7 +32,7 @@ export async function readJobDetail(job: JobView, options: JobDetailOptions = {}
     isDirectory(job.directory),
   ]);
   return {
-    basename: job.basename,
+    key: keyOf(job),
     history,
     runInfo: runInfo.text,
     runInfoError: runInfo.error,

@@ -6,7 +6,7 @@ import type { JobTruth, JobView } from '../truth/job.js';
 import type { StatusSummary } from '../truth/summary.js';
 
 /** Bumped when a message changes shape, so a page restored from an older build asks for a reload. */
-export const DASHBOARD_PROTOCOL_VERSION = 2;
+export const DASHBOARD_PROTOCOL_VERSION = 3;
 
 /** A record's status as readers show it (`lost`: in progress, runner dead); mirrors core/runner/records.ts. */
 export type DashboardRecordStatus = 'in_progress' | 'completed' | 'canceled' | 'internal_error' | 'lost';
@@ -21,6 +21,13 @@ export type DashboardBatchState = 'SCHEDULE' | 'RUNNING' | 'TERMINATING' | 'DONE
 export interface DashboardJob extends JobView {
   /** The newest status change and when (ISO 8601). */
   lastEvent: JobTruth['lastEvent'];
+  /**
+   * The job's identity on the page and in its messages (`jobKey`: folder and basename): molecule folders reuse step
+   * names, so two rows may share a basename. The host looks the key up among its own jobs; it is never a path to open.
+   */
+  key: string;
+  /** How the page names the job: its basename, with its folder when another job shares it (`opt · mol1/opt`). */
+  label: string;
 }
 
 /** Whether the page would show two rows alike: the host sends, and the page redraws, only rows where this is false. */
@@ -63,6 +70,7 @@ export interface DashboardBatch {
 
 /** A pipe between two jobs of the batch: `to` reads `kind` (geometry or orbitals) from `from`'s folder. */
 export interface DashboardLink {
+  /** Job keys. */
   from: string;
   to: string;
   kind: 'coords' | 'orbitals';
@@ -78,7 +86,8 @@ export interface DashboardStatusEvent {
 
 /** What the job detail shows beside the row: read from the job's folder when the job is chosen. */
 export interface DashboardJobDetail {
-  basename: string;
+  /** The job's key (`DashboardJob.key`). */
+  key: string;
   /** Oldest first: every attempt's submitted / started / ended events (earlier attempts from `<dir>_history_N`). */
   history: DashboardStatusEvent[];
   /** run_info.json as it is on disk (pretty-printed when it parses), null when there is none. */
@@ -125,6 +134,7 @@ export interface DashboardViewState {
   /** Shown statuses; empty means all. */
   statuses: JobStatus[];
   search: string;
+  /** The chosen job's key. */
   selected: string | null;
   tab: DashboardTab;
 }
@@ -163,9 +173,9 @@ function messageType<P>(): <M extends string>(method: M) => MessageType<M, P> {
 /** page → host: the page has loaded and listens; the host sends nothing before this. */
 export const ReadyMessage = messageType<{ protocolVersion: number }>()('batchman/dashboard/ready');
 /** page → host: the user chose a job in the table, graph or timeline (null: none); the host may answer with its detail. */
-export const SelectJobMessage = messageType<{ basename: string | null }>()('batchman/dashboard/selectJob');
+export const SelectJobMessage = messageType<{ key: string | null }>()('batchman/dashboard/selectJob');
 /** page → host: a job button was pressed (open its files, cancel, restart). */
-export const JobActionMessage = messageType<{ basename: string; action: DashboardJobAction }>()('batchman/dashboard/jobAction');
+export const JobActionMessage = messageType<{ key: string; action: DashboardJobAction }>()('batchman/dashboard/jobAction');
 /** page → host: the user chose a launch in the history; the host answers with that launch's snapshot. */
 export const ShowLaunchMessage = messageType<{ recordId: string }>()('batchman/dashboard/showLaunch');
 /** page → host: a header link was followed (the root folder, the ledger or the batchfile). */
@@ -184,7 +194,7 @@ export const SnapshotMessage = messageType<{
   /** ISO 8601: when the host read this. */
   at: string;
 }>()('batchman/dashboard/snapshot');
-/** host → page: jobs whose row changed, matched by basename; the list of jobs itself is unchanged. */
+/** host → page: jobs whose row changed, matched by key; the list of jobs itself is unchanged. */
 export const JobsChangedMessage = messageType<{ jobs: DashboardJob[]; at: string }>()('batchman/dashboard/jobsChanged');
 /** host → page: the header changed (record status, heartbeat, stale reason). */
 export const BatchChangedMessage = messageType<{ batch: DashboardBatch }>()('batchman/dashboard/batchChanged');
@@ -195,7 +205,7 @@ export const HistoryChangedMessage = messageType<{ history: DashboardHistoryEntr
 export const JobDetailMessage = messageType<{ detail: DashboardJobDetail }>()('batchman/dashboard/jobDetail');
 
 /** host → page: show and choose this job (the dashboard was opened from a job, or a job was chosen in the tree). */
-export const RevealJobMessage = messageType<{ basename: string }>()('batchman/dashboard/revealJob');
+export const RevealJobMessage = messageType<{ key: string }>()('batchman/dashboard/revealJob');
 
 /** The message a type describes, as it goes over postMessage. */
 export type MessageOf<T> = T extends MessageType<infer M, infer P> ? { method: M; params: P } : never;

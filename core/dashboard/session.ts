@@ -9,6 +9,7 @@ import type { DashboardFeedOptions, DashboardSource } from './feed.js';
 import type { BatchRecord } from '../runner/records.js';
 import type { BatchView } from '../view/batchTree.js';
 import type { JobView } from '../view/jobView.js';
+import { keyOf } from '../ledger/jobKey.js';
 
 /** What the session may do outside itself; the panel implements these over VS Code, the tests over a fake page. */
 export interface DashboardSessionPorts {
@@ -26,8 +27,8 @@ export interface DashboardSessionPorts {
   reloadPage(): void;
   /** The batch's label as the panel's title. */
   setTitle(title: string): void;
-  /** A job button the page pressed, checked: a known action on a job of the batch. */
-  runJobAction(basename: string, action: DashboardJobAction): Promise<void>;
+  /** A job button the page pressed, checked: a known action on a job of the batch (by key). */
+  runJobAction(key: string, action: DashboardJobAction): Promise<void>;
   /** A header link the page followed, checked: one of the batch's own files. */
   openBatchFile(view: BatchView, which: DashboardBatchFile): Promise<void>;
   warn(text: string, error?: unknown): void;
@@ -38,7 +39,7 @@ export interface DashboardSessionOptions {
   /** The batchfile's absolute path (the monitor's batch id). */
   batchId: string;
   ports: DashboardSessionPorts;
-  /** A job to show and choose once the page is ready (the dashboard was opened from a job). */
+  /** A job (its key) to show and choose once the page is ready (the dashboard was opened from a job). */
   reveal?: string;
   feed?: DashboardFeedOptions;
 }
@@ -93,10 +94,10 @@ export class DashboardSession {
         this.onReady(raw.params.protocolVersion);
         break;
       case 'batchman/dashboard/selectJob':
-        this.select(typeof raw.params.basename === 'string' ? raw.params.basename : null);
+        this.select(typeof raw.params.key === 'string' ? raw.params.key : null);
         break;
       case 'batchman/dashboard/jobAction':
-        this.jobAction(raw.params.basename, raw.params.action);
+        this.jobAction(raw.params.key, raw.params.action);
         break;
       case 'batchman/dashboard/showLaunch':
         this.showLaunch(raw.params.recordId);
@@ -119,9 +120,9 @@ export class DashboardSession {
     this.feed?.reset();
   }
 
-  /** Shows and chooses `basename`: at once in turn with the feed's messages, or after the snapshot of a page still loading. */
-  reveal(basename: string): void {
-    this.pendingReveal = basename;
+  /** Shows and chooses the job of this key: at once in turn with the feed's messages, or after the snapshot of a page still loading. */
+  reveal(key: string): void {
+    this.pendingReveal = key;
     this.enqueue(async () => {
       const pending = this.pendingReveal;
       if (pending === undefined || !this.ready || this.snapshotOwed) return;
@@ -200,19 +201,19 @@ export class DashboardSession {
     else if (this.selected !== null) this.sendDetail(this.selected);
   }
 
-  private revealJob(basename: string): void {
-    if (!this.feed?.job(basename)) return;
-    this.post(message(RevealJobMessage, { basename }));
-    this.select(basename);
+  private revealJob(key: string): void {
+    if (!this.feed?.job(key)) return;
+    this.post(message(RevealJobMessage, { key }));
+    this.select(key);
   }
 
-  private select(basename: string | null): void {
-    if (basename === this.selected && (this.detailFresh || this.detailLoading)) return;
-    this.selected = basename;
+  private select(key: string | null): void {
+    if (key === this.selected && (this.detailFresh || this.detailLoading)) return;
+    this.selected = key;
     this.detailFresh = false;
     this.detailLoading = false;
     this.detailSeq++;
-    if (basename !== null) this.sendDetail(basename);
+    if (key !== null) this.sendDetail(key);
   }
 
   private onViewState(state: Partial<DashboardViewState> | undefined): void {
@@ -221,12 +222,12 @@ export class DashboardSession {
   }
 
   /** Reads the chosen job's folder and posts its detail, unless the page chose again or went away meanwhile. */
-  private sendDetail(basename: string): void {
-    const job = this.feed?.job(basename);
+  private sendDetail(key: string): void {
+    const job = this.feed?.job(key);
     if (!job) return;
     const seq = ++this.detailSeq;
     this.detailLoading = true;
-    const current = (): boolean => seq === this.detailSeq && this.ready && this.selected === basename;
+    const current = (): boolean => seq === this.detailSeq && this.ready && this.selected === key;
     const read = this.ports.readDetail(job).then(
       (detail) => {
         if (!current()) return;
@@ -236,7 +237,7 @@ export class DashboardSession {
       },
       (error: unknown) => {
         if (current()) this.detailLoading = false;
-        this.ports.warn(`dashboard: cannot read the detail of ${basename}`, error);
+        this.ports.warn(`dashboard: cannot read the detail of ${job.basename} in ${job.directory}`, error);
       },
     );
     this.detailReads.add(read);
@@ -252,9 +253,10 @@ export class DashboardSession {
     });
   }
 
-  private jobAction(basename: unknown, action: unknown): void {
-    if (!isDashboardJobAction(action) || typeof basename !== 'string' || !this.feed?.job(basename)) return;
-    this.ports.runJobAction(basename, action).catch((error: unknown) => this.ports.warn(`dashboard: ${action} of ${basename} failed`, error));
+  private jobAction(key: unknown, action: unknown): void {
+    const job = typeof key === 'string' ? this.feed?.job(key) : undefined;
+    if (!isDashboardJobAction(action) || typeof key !== 'string' || !job) return;
+    this.ports.runJobAction(key, action).catch((error: unknown) => this.ports.warn(`dashboard: ${action} of ${job.basename} in ${job.directory} failed`, error));
   }
 
   private openBatchFile(which: unknown): void {
@@ -292,7 +294,7 @@ export class DashboardSession {
       this.recordsKey = recordsKey;
       patch.records = await this.ports.readRecords(view);
     }
-    const jobsKey = view.jobs.map((job) => job.basename).join('\n');
+    const jobsKey = view.jobs.map(keyOf).join('\n');
     if (fresh || !this.feed || jobsKey !== this.jobsKey) {
       this.jobsKey = jobsKey;
       patch.links = await this.ports.readLinks(view);

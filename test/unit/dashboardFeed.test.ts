@@ -9,10 +9,11 @@ import { buildBatchModel, parseBatchfile } from '../../core/batchfile/index.js';
 import { BatchChangedMessage, HistoryChangedMessage, JobsChangedMessage, SnapshotMessage, isHostToPageMessage } from '../../core/dashboard/protocol.js';
 import type { DashboardLink, HostToPageMessage } from '../../core/dashboard/protocol.js';
 import type { BatchRecord } from '../../core/runner/records.js';
-import { BATCH_ID as ID, NOW, batchView, jobView as job, record } from './dashboardHostFixtures.js';
+import { BATCH_ID as ID, NOW, batchView, jobView as job, keyOfJob, record } from './dashboardHostFixtures.js';
 import { BatchTree } from '../../core/view/batchTree.js';
 import type { BatchView } from '../../core/view/batchTree.js';
 import { DashboardFeed, dashboardLinks, touchesJob } from '../../core/dashboard/feed.js';
+import { jobKey } from '../../core/ledger/jobKey.js';
 
 const options = { now: () => NOW, isPidAlive: () => true };
 
@@ -163,12 +164,12 @@ describe('dashboard feed: minimal updates', () => {
   it('names the job a message touches, for the job detail', () => {
     const { feed, tree, view } = setup();
     const snapshot = feed.snapshot();
-    assert.ok(touchesJob([snapshot], 'freq'));
+    assert.ok(touchesJob([snapshot], keyOfJob('freq')));
     tree.updateJobs(ID, [job('freq', { status: 'pending', jobId: '12' })]);
     const messages = feed.update({ view: view() });
-    assert.ok(touchesJob(messages, 'freq'));
-    assert.ok(!touchesJob(messages, 'opt'));
-    assert.ok(!touchesJob([], 'freq'));
+    assert.ok(touchesJob(messages, keyOfJob('freq')));
+    assert.ok(!touchesJob(messages, keyOfJob('opt')));
+    assert.ok(!touchesJob([], keyOfJob('freq')));
   });
 });
 
@@ -244,19 +245,23 @@ describe('dashboard links', () => {
       '',
     ].join('\n');
     const model = buildBatchModel(parseBatchfile(text), ID);
+    // links name jobs by key: folder and basename
+    const opt = jobKey('/work/calcs/mol/opt', 'opt');
+    const freq = jobKey('/work/calcs/mol/freq', 'freq');
     assert.deepEqual(dashboardLinks(model), [
-      { from: 'opt', to: 'freq', kind: 'coords' },
-      { from: 'opt', to: 'freq', kind: 'orbitals' },
-      { from: 'freq', to: 'sp', kind: 'coords' },
+      { from: opt, to: freq, kind: 'coords' },
+      { from: opt, to: freq, kind: 'orbitals' },
+      { from: freq, to: jobKey('/work/calcs/mol/sp', 'sp'), kind: 'coords' },
     ]);
   });
 
   it('dedupes a link written twice and skips unknown kinds and a job piping from itself', () => {
     const model = {
       jobs: [
-        { basename: 'a', pipes: [] },
+        { basename: 'a', path: '/c/a', pipes: [] },
         {
           basename: 'b',
+          path: '/c/b',
           pipes: [
             { kind: 'coords', noTransfer: false, upstream: 0 },
             { kind: 'coords', noTransfer: false, upstream: 0 },
@@ -267,7 +272,7 @@ describe('dashboard links', () => {
         },
       ],
     };
-    assert.deepEqual(dashboardLinks(model), [{ from: 'a', to: 'b', kind: 'coords' }]);
+    assert.deepEqual(dashboardLinks(model), [{ from: '/c/a|a', to: '/c/b|b', kind: 'coords' }]);
     assert.deepEqual(dashboardLinks(undefined), []);
   });
 });

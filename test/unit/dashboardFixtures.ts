@@ -1,4 +1,5 @@
-// Jobs for the dashboard view-model tests: a DashboardJob with defaults, overridden field by field.
+// Jobs for the dashboard view-model tests: a DashboardJob with defaults, overridden field by field. Its key is its
+// basename here (the page treats keys as opaque), its label too.
 import type { DashboardJob } from '../../core/dashboard/protocol.js';
 
 export function job(basename: string, patch: Partial<DashboardJob> = {}): DashboardJob {
@@ -18,6 +19,8 @@ export function job(basename: string, patch: Partial<DashboardJob> = {}): Dashbo
     exitCode: null,
     cause: null,
     restarts: 0,
+    key: basename,
+    label: basename,
     ...patch,
   };
 }

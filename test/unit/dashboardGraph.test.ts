@@ -8,10 +8,10 @@ import type { GraphLayout, GraphNode, Rect } from '../../core/dashboard/page/gra
 import type { DashboardLink } from '../../core/dashboard/protocol.js';
 import { pipelineBatch } from './pictureFixtures.js';
 
-const named = (...names: string[]) => names.map((basename) => ({ basename, status: 'not_started' as const }));
+const named = (...names: string[]) => names.map((name) => ({ key: name, label: name, status: 'not_started' as const }));
 
 function nodeMap(layout: GraphLayout): Map<string, GraphNode> {
-  return new Map(layout.nodes.map((node) => [node.basename, node]));
+  return new Map(layout.nodes.map((node) => [node.key, node]));
 }
 
 function onBorder(point: { x: number; y: number }, node: GraphNode): boolean {
@@ -39,14 +39,14 @@ function assertNoOverlap(layout: GraphLayout): void {
     for (let j = i + 1; j < sorted.length && sorted[j]!.x < a.x + a.width; j++) {
       const b = sorted[j]!;
       const overlapY = a.y < b.y + b.height && b.y < a.y + a.height;
-      assert.ok(!overlapY, `${a.basename} and ${b.basename} overlap`);
+      assert.ok(!overlapY, `${a.key} and ${b.key} overlap`);
     }
   }
 }
 
 function assertInside(layout: GraphLayout): void {
   for (const node of layout.nodes) {
-    assert.ok(node.x >= 0 && node.y >= 0 && node.x + node.width <= layout.width && node.y + node.height <= layout.height, `${node.basename} inside`);
+    assert.ok(node.x >= 0 && node.y >= 0 && node.x + node.width <= layout.width && node.y + node.height <= layout.height, `${node.key} inside`);
   }
   for (const edge of layout.edges) {
     for (const point of edge.points) assert.ok(point.x >= 0 && point.y >= 0 && point.x <= layout.width && point.y <= layout.height, `${edge.from}→${edge.to} inside`);
@@ -88,8 +88,8 @@ describe('layoutDependencyGraph', () => {
     const batch = pipelineBatch(300);
     const layout = layoutDependencyGraph(batch.jobs, batch.links);
     assert.deepEqual(
-      layout.nodes.map((node) => node.basename),
-      batch.jobs.map((job) => job.basename),
+      layout.nodes.map((node) => node.key),
+      batch.jobs.map((job) => job.key),
     );
     assert.equal(layout.edges.length, batch.links.length);
     assertLeftToRight(layout);
@@ -103,11 +103,11 @@ describe('layoutDependencyGraph', () => {
     const batch = pipelineBatch(300);
     const linked = new Set(batch.links.flatMap((link) => [link.from, link.to]));
     const layout = layoutDependencyGraph(batch.jobs, batch.links);
-    const loners = layout.nodes.filter((node) => !linked.has(node.basename));
-    const others = layout.nodes.filter((node) => linked.has(node.basename));
+    const loners = layout.nodes.filter((node) => !linked.has(node.key));
+    const others = layout.nodes.filter((node) => linked.has(node.key));
     assert.ok(loners.length >= 9);
     const rightmost = Math.max(...others.map((node) => node.x + node.width));
-    for (const node of loners) assert.ok(node.x > rightmost, `${node.basename} is beside the connected components`);
+    for (const node of loners) assert.ok(node.x > rightmost, `${node.key} is beside the connected components`);
     // as tall as the connected block allows: here one column, in batchfile order
     assert.deepEqual(
       loners.map((node) => node.y),
@@ -119,8 +119,8 @@ describe('layoutDependencyGraph', () => {
     const jobs = named(...Array.from({ length: 20 }, (_, i) => `p${i}`), ...Array.from({ length: 400 }, (_, i) => `lone${i}`));
     const pairs: DashboardLink[] = Array.from({ length: 10 }, (_, i) => ({ from: `p${2 * i}`, to: `p${2 * i + 1}`, kind: 'coords' }));
     const mixed = layoutDependencyGraph(jobs, pairs);
-    const lone = mixed.nodes.filter((node) => node.basename.startsWith('lone'));
-    const pipelineRight = Math.max(...mixed.nodes.filter((node) => node.basename.startsWith('p')).map((node) => node.x + node.width));
+    const lone = mixed.nodes.filter((node) => node.key.startsWith('lone'));
+    const pipelineRight = Math.max(...mixed.nodes.filter((node) => node.key.startsWith('p')).map((node) => node.x + node.width));
     assert.ok(lone.every((node) => node.x > pipelineRight));
     assert.ok(new Set(lone.map((node) => node.x)).size > 5, 'several columns');
     assert.ok(new Set(lone.map((node) => node.y)).size > 5, 'several rows');
@@ -162,7 +162,7 @@ describe('layoutDependencyGraph', () => {
     const nodes = nodeMap(layout);
     const offset = (name: string, other: string) => ({ x: nodes.get(other)!.x - nodes.get(name)!.x, y: nodes.get(other)!.y - nodes.get(name)!.y });
     assert.deepEqual(offset('a_opt', 'a_sp'), offset('b_opt', 'b_sp'));
-    assert.notDeepEqual(nodes.get('a_opt'), { ...nodes.get('b_opt'), basename: 'a_opt' });
+    assert.notDeepEqual(nodes.get('a_opt'), { ...nodes.get('b_opt'), key: 'a_opt', label: 'a_opt' });
     for (const edge of layout.edges) {
       const from = nodes.get(edge.from)!;
       const to = nodes.get(edge.to)!;
@@ -182,7 +182,7 @@ describe('layoutDependencyGraph', () => {
     ];
     const layout = layoutDependencyGraph(named('opt', 'sp', 'opt'), links);
     assert.deepEqual(
-      layout.nodes.map((node) => node.basename),
+      layout.nodes.map((node) => node.key),
       ['opt', 'sp'],
     );
     assert.deepEqual(

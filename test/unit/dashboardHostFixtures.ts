@@ -1,5 +1,6 @@
 // The host side of the dashboard tests: a batch at /work/calcs, its job views and launch records, overridden by patch.
 import { hostname } from 'node:os';
+import { jobKey } from '../../core/ledger/jobKey.js';
 import type { BatchRecord } from '../../core/runner/records.js';
 import type { BatchView } from '../../core/view/batchTree.js';
 import { notStartedJob } from '../../core/view/jobView.js';
@@ -7,6 +8,11 @@ import type { JobView } from '../../core/view/jobView.js';
 
 export const BATCH_ID = '/work/calcs/batchfile.csv';
 export const NOW = Date.parse('2025-03-01T12:00:00.000Z');
+
+/** The key of the job `jobView(basename)` makes: its folder /work/calcs/<basename> and its basename. */
+export function keyOfJob(basename: string): string {
+  return jobKey(`/work/calcs/${basename}`, basename);
+}
 
 export function jobView(basename: string, patch: Partial<JobView> = {}): JobView {
   return { ...notStartedJob({ basename, directory: `/work/calcs/${basename}`, program: 'xtb' }), ...patch };

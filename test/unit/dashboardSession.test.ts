@@ -20,13 +20,13 @@ import type { DashboardBatch, DashboardBatchFile, DashboardJob, DashboardJobActi
 import { DashboardSession, dashboardTitle } from '../../core/dashboard/session.js';
 import type { DashboardSessionPorts } from '../../core/dashboard/session.js';
 import type { BatchRecord } from '../../core/runner/records.js';
-import { BATCH_ID as ID, NOW, batchView, jobView, record } from './dashboardHostFixtures.js';
+import { BATCH_ID as ID, NOW, batchView, jobView, keyOfJob as k, record } from './dashboardHostFixtures.js';
 import type { BatchView } from '../../core/view/batchTree.js';
 import type { JobView } from '../../core/view/jobView.js';
 
 
 function detailOf(basename: string, runInfo: string): DashboardJobDetail {
-  return { basename, history: [], runInfo, runInfoError: null, outputTail: null, files: { output: false, input: false, folder: true }, at: new Date(NOW).toISOString() };
+  return { key: k(basename), history: [], runInfo, runInfoError: null, outputTail: null, files: { output: false, input: false, folder: true }, at: new Date(NOW).toISOString() };
 }
 
 /** A page as the bundle behaves: it listens from its `ready` until it is hidden, and keeps what the host told it. */
@@ -58,8 +58,9 @@ class FakePage {
     this.session().pageGone();
   }
 
+  /** The user chooses a job: the page names it by its key. */
   select(basename: string | null): void {
-    this.session().receive(message(SelectJobMessage, { basename }));
+    this.session().receive(message(SelectJobMessage, { key: basename === null ? null : k(basename) }));
   }
 
   methods(): string[] {
@@ -67,7 +68,7 @@ class FakePage {
   }
 
   row(basename: string): DashboardJob | undefined {
-    return this.jobs.find((job) => job.basename === basename);
+    return this.jobs.find((job) => job.key === k(basename));
   }
 
   /** What the host posts; the page's own checks are assertions. */
@@ -83,8 +84,8 @@ class FakePage {
         break;
       case 'batchman/dashboard/jobsChanged':
         for (const changed of m.params.jobs) {
-          const i = this.jobs.findIndex((job) => job.basename === changed.basename);
-          assert.ok(i >= 0, `a changed row is one of the page's rows: ${changed.basename}`);
+          const i = this.jobs.findIndex((job) => job.key === changed.key);
+          assert.ok(i >= 0, `a changed row is one of the page's rows: ${changed.key}`);
           this.jobs[i] = changed;
         }
         break;
@@ -97,7 +98,7 @@ class FakePage {
         this.detail = m.params.detail;
         break;
       case 'batchman/dashboard/revealJob':
-        this.revealed = m.params.basename;
+        this.revealed = this.jobs.find((job) => job.key === m.params.key)?.basename ?? m.params.key;
         break;
     }
   }
@@ -120,7 +121,7 @@ class World {
   readonly pendingDetails: PendingDetail[] = [];
   readonly calls = { batchView: 0, records: 0, links: 0, details: [] as string[], reloads: 0 };
   readonly titles: string[] = [];
-  readonly actions: { basename: string; action: DashboardJobAction }[] = [];
+  readonly actions: { key: string; action: DashboardJobAction }[] = [];
   readonly opened: { view: string; which: DashboardBatchFile }[] = [];
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
@@ -154,8 +155,8 @@ class World {
         this.calls.reloads++;
       },
       setTitle: (title) => this.titles.push(title),
-      runJobAction: async (basename, action) => {
-        this.actions.push({ basename, action });
+      runJobAction: async (key, action) => {
+        this.actions.push({ key, action });
       },
       openBatchFile: async (view, which) => {
         this.opened.push({ view: view.id, which });
@@ -179,7 +180,7 @@ let session: DashboardSession;
 function start(reveal?: string): void {
   world = new World();
   page = new FakePage(() => session);
-  session = new DashboardSession({ batchId: ID, ports: world.ports(page), feed: { now: () => NOW, isPidAlive: () => false }, ...(reveal !== undefined ? { reveal } : {}) });
+  session = new DashboardSession({ batchId: ID, ports: world.ports(page), feed: { now: () => NOW, isPidAlive: () => false }, ...(reveal !== undefined ? { reveal: k(reveal) } : {}) });
 }
 
 describe('dashboard session: the page hears nothing before ready, then a snapshot first', () => {
@@ -356,15 +357,15 @@ describe('dashboard session: the chosen job', () => {
     page.select('freq');
     await session.settled();
     assert.deepEqual(page.methods(), ['jobDetail']);
-    assert.equal(page.detail?.basename, 'freq');
+    assert.equal(page.detail?.key, k('freq'));
     assert.deepEqual(world.calls.details, ['freq']);
   });
 
   it('takes a choice from the view state too, and reads nothing for a job the batch does not have', async () => {
-    const state: DashboardViewState = { batchId: ID, sort: null, statuses: [], search: '', selected: 'sp', tab: 'jobs' };
+    const state: DashboardViewState = { batchId: ID, sort: null, statuses: [], search: '', selected: k('sp'), tab: 'jobs' };
     session.receive(message(ViewStateMessage, { state }));
     await session.settled();
-    assert.equal(page.detail?.basename, 'sp');
+    assert.equal(page.detail?.key, k('sp'));
     session.receive(message(ViewStateMessage, { state }));
     page.select('../../etc');
     await session.settled();
@@ -393,7 +394,7 @@ describe('dashboard session: the chosen job', () => {
     opt!.resolve(detailOf('opt', 'v0'));
     await session.settled();
     assert.deepEqual(page.methods(), ['jobDetail']);
-    assert.equal(page.detail?.basename, 'freq');
+    assert.equal(page.detail?.key, k('freq'));
   });
 
   it('drops an answer that comes after the page was hidden, and sends the detail again to the reloaded page', async () => {
@@ -406,7 +407,7 @@ describe('dashboard session: the chosen job', () => {
     page.load();
     await session.settled();
     assert.deepEqual(page.methods(), ['snapshot', 'jobDetail']);
-    assert.equal(page.detail?.basename, 'opt');
+    assert.equal(page.detail?.key, k('opt'));
   });
 
   it('sends the detail again when the chosen job’s row changes, not when another row does', async () => {
@@ -437,7 +438,7 @@ describe('dashboard session: the chosen job', () => {
     world.autoDetail = true;
     page.select('sp');
     await session.settled();
-    assert.equal(page.detail?.basename, 'sp', 'a failed read does not block the next choice');
+    assert.equal(page.detail?.key, k('sp'), 'a failed read does not block the next choice');
   });
 
   it('sends the chosen job’s detail again after a launch is shown', async () => {
@@ -456,12 +457,12 @@ describe('dashboard session: a job to reveal', () => {
     await session.settled();
     assert.deepEqual(page.methods(), ['snapshot', 'revealJob', 'jobDetail']);
     assert.equal(page.revealed, 'freq');
-    assert.equal(page.detail?.basename, 'freq');
+    assert.equal(page.detail?.key, k('freq'));
   });
 
   it('reveals at once on a page that listens, in turn with the changes, and waits for the snapshot of one still loading', async () => {
     start();
-    session.reveal('sp');
+    session.reveal(k('sp'));
     await session.settled();
     assert.deepEqual(page.received, []);
     page.load();
@@ -469,10 +470,10 @@ describe('dashboard session: a job to reveal', () => {
     assert.deepEqual(page.methods(), ['snapshot', 'revealJob', 'jobDetail']);
     world.setJob('opt', { status: 'succeeded' });
     session.batchChanged();
-    session.reveal('opt');
+    session.reveal(k('opt'));
     await session.settled();
     assert.deepEqual(page.methods().slice(3), ['jobsChanged', 'revealJob', 'jobDetail']);
-    assert.equal(page.detail?.basename, 'opt');
+    assert.equal(page.detail?.key, k('opt'));
   });
 
   it('reveals nothing for a job the batch does not have', async () => {
@@ -491,12 +492,12 @@ describe('dashboard session: the page’s requests are checked before a port run
   });
 
   it('runs a known action on a job of the batch, and nothing else', async () => {
-    session.receive(message(JobActionMessage, { basename: 'opt', action: 'restart' }));
-    session.receive(message(JobActionMessage, { basename: 'nope', action: 'cancel' }));
-    session.receive({ method: JobActionMessage.method, params: { basename: 'opt', action: 'rm -rf' } });
-    session.receive({ method: JobActionMessage.method, params: { basename: 7, action: 'cancel' } });
+    session.receive(message(JobActionMessage, { key: k('opt'), action: 'restart' }));
+    session.receive(message(JobActionMessage, { key: k('nope'), action: 'cancel' }));
+    session.receive({ method: JobActionMessage.method, params: { key: k('opt'), action: 'rm -rf' } });
+    session.receive({ method: JobActionMessage.method, params: { key: 7, action: 'cancel' } });
     await session.settled();
-    assert.deepEqual(world.actions, [{ basename: 'opt', action: 'restart' }]);
+    assert.deepEqual(world.actions, [{ key: k('opt'), action: 'restart' }]);
   });
 
   it('opens one of the batch’s own files by name, never a path from the page', async () => {
@@ -511,8 +512,8 @@ describe('dashboard session: the page’s requests are checked before a port run
     session = new DashboardSession({ batchId: ID, ports: { ...ports, runJobAction: () => Promise.reject(new Error('no such command')) } });
     page.load();
     await session.settled();
-    session.receive(message(JobActionMessage, { basename: 'opt', action: 'openOutput' }));
+    session.receive(message(JobActionMessage, { key: k('opt'), action: 'openOutput' }));
     await new Promise((resolve) => setImmediate(resolve));
-    assert.ok(world.warnings.some((w) => w.includes('openOutput of opt failed')));
+    assert.ok(world.warnings.some((w) => w.includes('openOutput of opt in /work/calcs/opt failed')));
   });
 });

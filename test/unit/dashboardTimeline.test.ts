@@ -18,7 +18,7 @@ const ms = (minutes: number) => T0 + minutes * 60_000;
 describe('timeline spans', () => {
   it('a finished job: waiting, then running, ended with its status', () => {
     const entry = timelineEntry(job('opt', { status: 'succeeded', submittedAt: at(0), startedAt: at(2), endedAt: at(12) }))!;
-    assert.deepEqual(entry, { basename: 'opt', status: 'succeeded', submitted: ms(0), started: ms(2), ended: ms(12), open: false });
+    assert.deepEqual(entry, { key: 'opt', label: 'opt', status: 'succeeded', submitted: ms(0), started: ms(2), ended: ms(12), open: false });
     assert.deepEqual(timelineBars(entry, ms(100)), {
       pending: { start: ms(0), end: ms(2), open: false },
       running: { start: ms(2), end: ms(12), open: false },
@@ -61,7 +61,7 @@ describe('timeline spans', () => {
     assert.equal(timelineEntry(job('c', { status: 'not_started', submittedAt: at(0), startedAt: at(1) })), null, 'waiting for a new attempt');
     assert.equal(timelineEntry(job('d', { status: 'pending', submittedAt: 'not a date' })), null);
     // started without a recorded submission: the start stands for both
-    assert.deepEqual(timelineEntry(job('e', { status: 'running', startedAt: at(3) })), { basename: 'e', status: 'running', submitted: ms(3), started: ms(3), ended: null, open: true });
+    assert.deepEqual(timelineEntry(job('e', { status: 'running', startedAt: at(3) })), { key: 'e', label: 'e', status: 'running', submitted: ms(3), started: ms(3), ended: null, open: true });
   });
 });
 
@@ -144,7 +144,7 @@ describe('timeline range and ticks', () => {
     ];
     const picture = buildTimeline(jobs, ms(20), 8, { utc: true });
     assert.deepEqual(
-      picture.rows.map((row) => row.basename),
+      picture.rows.map((row) => row.key),
       ['a', 'b'],
     );
     assert.deepEqual(picture.range, { start: ms(0), end: ms(20) });
@@ -155,7 +155,7 @@ describe('timeline range and ticks', () => {
 });
 
 describe('TimelineRows', () => {
-  const rowNames = (rows: TimelineRows) => Array.from({ length: rows.length }, (_, i) => rows.at(i)!.basename);
+  const rowNames = (rows: TimelineRows) => Array.from({ length: rows.length }, (_, i) => rows.at(i)!.key);
 
   it('orders rows by submission, batchfile order among equals', () => {
     const rows = new TimelineRows();

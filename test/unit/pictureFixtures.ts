@@ -73,5 +73,8 @@ export function pictureJob(basename: string, program: string, status: JobStatus,
     exitCode: status === 'succeeded' ? 0 : status === 'failed' ? 1 : null,
     cause: status === 'failed' ? 'OUT_OF_MEMORY' : null,
     restarts: 0,
+    // the page treats keys as opaque; here a job's key and label are its name
+    key: basename,
+    label: basename,
   };
 }

@@ -46,6 +46,8 @@ function makeJob(i: number): DashboardJob {
     exitCode: status === 'succeeded' ? 0 : null,
     cause: null,
     restarts: 0,
+    key: i === 0 ? HOSTILE : `job${String(i).padStart(5, '0')}`,
+    label: i === 0 ? HOSTILE : `job${String(i).padStart(5, '0')}`,
   };
 }
 
@@ -164,15 +166,15 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await page().locator('.job-row.selected[data-job="job09999"]').waitFor();
     const active = await page().locator('.grid').getAttribute('aria-activedescendant');
     assert.equal(await page().locator(`[id="${active}"]`).getAttribute('data-job'), 'job09999');
-    const selections = (await posted()).filter((m) => m.method === SelectJobMessage.method).map((m) => (m.params as { basename: string }).basename);
+    const selections = (await posted()).filter((m) => m.method === SelectJobMessage.method).map((m) => (m.params as { key: string }).key);
     assert.deepEqual(selections, [HOSTILE, 'job09999']);
   });
 
   it('shows the chosen job\'s detail: neighbours, the host\'s answer as text, buttons by what exists', { timeout: 30_000 }, async () => {
     const pane = page().locator('[data-testid="job-detail"]');
-    await send(message(RevealJobMessage, { basename: 'job00011' }), '[data-testid="job-detail"] .detail-title', 'job00011');
+    await send(message(RevealJobMessage, { key: 'job00011' }), '[data-testid="job-detail"] .detail-title', 'job00011');
     const chosen = (await posted()).filter((m) => m.method === SelectJobMessage.method).at(-1);
-    assert.deepEqual(chosen?.params, { basename: 'job00011' }, 'the host is asked for the detail');
+    assert.deepEqual(chosen?.params, { key: 'job00011' }, 'the host is asked for the detail');
     assert.equal(await page().locator('.job-row.selected').getAttribute('data-job'), 'job00011', 'the table follows');
     assert.equal(await pane.locator('.detail-relation').nth(0).locator('button').textContent(), 'job00010 (coords)');
     assert.equal(await pane.locator('.detail-relation').nth(1).locator('button').textContent(), 'job00012 (coords)');
@@ -180,7 +182,7 @@ describe('dashboard webview in Chromium', { skip }, () => {
     const at = '2025-01-01T10:00:00.000Z';
     const tail = `last line\n${HOSTILE_MESSAGE}`;
     const detail = {
-      basename: 'job00011',
+      key: 'job00011',
       history: [
         { attempt: 0, status: 'pending' as const, at: '2025-01-01T08:00:00.000Z' },
         { attempt: 0, status: 'failed' as const, at: '2025-01-01T08:10:00.000Z' },
@@ -203,13 +205,13 @@ describe('dashboard webview in Chromium', { skip }, () => {
     await pane.locator('vscode-button[data-action="openInput"]').click({ force: true });
     await pane.locator('vscode-button[data-action="restart"]').click();
     assert.deepEqual(await actionsPosted(), [
-      { basename: 'job00011', action: 'openOutput' },
-      { basename: 'job00011', action: 'restart' },
+      { key: 'job00011', action: 'openOutput' },
+      { key: 'job00011', action: 'restart' },
     ], 'a disabled button (no input file) posts nothing; a failed job can be restarted');
     assert.equal(await pane.locator('vscode-button[data-action="cancel"]').evaluate((button) => (button as unknown as { disabled: boolean }).disabled), true);
 
     // An answer for a job no longer chosen is ignored.
-    await send(message(JobDetailMessage, { detail: { ...detail, basename: 'job00012', outputTail: { fileName: 'x', text: 'other job', truncated: false } } }), '[data-testid="job-detail"] .detail-title', 'job00011');
+    await send(message(JobDetailMessage, { detail: { ...detail, key: 'job00012', outputTail: { fileName: 'x', text: 'other job', truncated: false } } }), '[data-testid="job-detail"] .detail-title', 'job00011');
     assert.equal(await pane.locator('[data-testid="output-tail"]').textContent(), tail);
 
     // A neighbour is a link: choosing it moves the selection, and its status change shows in the pane in place.

@@ -47,6 +47,8 @@ function batch(): ReturnType<typeof pipelineBatch> {
   const victim = made.jobs.find((job) => job.status === 'running' && made.links.some((link) => link.from === job.basename))!;
   const old = victim.basename;
   victim.basename = HOSTILE;
+  victim.key = HOSTILE;
+  victim.label = HOSTILE;
   for (const link of made.links) {
     if (link.from === old) link.from = HOSTILE;
     if (link.to === old) link.to = HOSTILE;
@@ -67,7 +69,7 @@ describe('dashboard graph and timeline in Chromium', { skip }, () => {
     return dashboard.page;
   };
   const posted = () => page().evaluate(() => (globalThis as unknown as PageGlobal).__test.posted);
-  const selections = async () => (await posted()).filter((m) => m.method === SelectJobMessage.method).map((m) => (m.params as { basename: string | null }).basename);
+  const selections = async () => (await posted()).filter((m) => m.method === SelectJobMessage.method).map((m) => (m.params as { key: string | null }).key);
   const post = (value: unknown) => page().evaluate((m) => (globalThis as unknown as PageGlobal).postMessage(m, '*'), value);
   const count = (selector: string) => page().evaluate((s) => (globalThis as unknown as PageGlobal).document.querySelectorAll(s).length, selector);
   /** The node <g> of a job, found by comparing attributes (a hostile name cannot go into a CSS selector safely). */
@@ -179,12 +181,12 @@ describe('dashboard graph and timeline in Chromium', { skip }, () => {
   it('posts selectJob when a node is clicked or activated with Enter', { timeout: 30_000 }, async () => {
     const name = jobs.find((job) => job.basename.endsWith('_freq'))!.basename;
     await page().locator(`.graph-node[data-job="${name}"]`).click();
-    await page().waitForFunction((n) => (globalThis as unknown as PageGlobal).__test.posted.some((m) => m.method === 'batchman/dashboard/selectJob' && (m.params as { basename: string }).basename === n), name, { timeout: 5000 });
+    await page().waitForFunction((n) => (globalThis as unknown as PageGlobal).__test.posted.some((m) => m.method === 'batchman/dashboard/selectJob' && (m.params as { key: string }).key === n), name, { timeout: 5000 });
     assert.match((await nodeAttr(name, 'class')) ?? '', /\bselected\b/);
     const other = jobs.find((job) => job.basename.endsWith('_sp'))!.basename;
     await page().locator(`.graph-node[data-job="${other}"]`).focus();
     await page().keyboard.press('Enter');
-    await page().waitForFunction((n) => (globalThis as unknown as PageGlobal).__test.posted.some((m) => m.method === 'batchman/dashboard/selectJob' && (m.params as { basename: string }).basename === n), other, { timeout: 5000 });
+    await page().waitForFunction((n) => (globalThis as unknown as PageGlobal).__test.posted.some((m) => m.method === 'batchman/dashboard/selectJob' && (m.params as { key: string }).key === n), other, { timeout: 5000 });
     const chosen = await selections();
     assert.deepEqual(chosen.slice(-2), [name, other]);
     await screenshot('graph');
@@ -270,7 +272,7 @@ describe('dashboard graph and timeline in Chromium', { skip }, () => {
       { timeout: 5000 },
     );
     await row.click();
-    await page().waitForFunction((n) => (globalThis as unknown as PageGlobal).__test.posted.some((m) => m.method === 'batchman/dashboard/selectJob' && (m.params as { basename: string }).basename === n), name, { timeout: 5000 });
+    await page().waitForFunction((n) => (globalThis as unknown as PageGlobal).__test.posted.some((m) => m.method === 'batchman/dashboard/selectJob' && (m.params as { key: string }).key === n), name, { timeout: 5000 });
     assert.match((await row.getAttribute('class')) ?? '', /\bselected\b/);
     await page().locator('.timeline-scroll').evaluate((node) => {
       (node as unknown as PageElement).scrollTop = 0;

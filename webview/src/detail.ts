@@ -7,10 +7,12 @@ import { formatTime } from '../../core/dashboard/page/table.js';
 import { el, replaceChildren, setText } from './dom.js';
 
 export interface DetailCallbacks {
-  /** An upstream or downstream job was chosen. */
-  onSelect(basename: string): void;
-  onAction(basename: string, action: DashboardJobAction): void;
+  /** An upstream or downstream job was chosen (by key). */
+  onSelect(key: string): void;
+  onAction(key: string, action: DashboardJobAction): void;
   onClose(): void;
+  /** How a job is named, by key (links name jobs by key). */
+  labelOf(key: string): string;
 }
 
 /** A job's neighbours through pipes, from the snapshot's links. */
@@ -52,7 +54,7 @@ export class JobDetailPane {
       button.dataset.action = action;
       if (secondary) button.setAttribute('secondary', '');
       button.addEventListener('click', () => {
-        if (this.job && !button.disabled) this.callbacks.onAction(this.job.basename, action);
+        if (this.job && !button.disabled) this.callbacks.onAction(this.job.key, action);
       });
       this.buttons.set(action, button);
       actions.append(button);
@@ -77,12 +79,12 @@ export class JobDetailPane {
   }
 
   get shown(): string | null {
-    return this.job?.basename ?? null;
+    return this.job?.key ?? null;
   }
 
   /** Shows a job from its row at once (null hides the pane); the folder's detail follows with setDetail. */
   show(job: DashboardJob | null, relations: JobRelations): void {
-    const same = job !== null && this.job?.basename === job.basename;
+    const same = job !== null && this.job?.key === job.key;
     this.job = job;
     this.element.hidden = job === null;
     if (job === null) return;
@@ -101,7 +103,7 @@ export class JobDetailPane {
 
   /** The host's answer; ignored when another job was chosen meanwhile. */
   setDetail(detail: DashboardJobDetail): void {
-    if (this.job?.basename !== detail.basename) return;
+    if (this.job?.key !== detail.key) return;
     this.detail = detail;
     this.loading.hidden = true;
     replaceChildren(
@@ -126,7 +128,7 @@ export class JobDetailPane {
   }
 
   private renderRow(job: DashboardJob): void {
-    setText(this.title, job.basename);
+    setText(this.title, job.label);
     setText(this.badge, job.status.replace('_', ' '));
     this.badge.className = `badge status-${job.status}`;
     const rows: [string, string][] = [
@@ -155,7 +157,12 @@ export class JobDetailPane {
               'ul',
               {},
               ...links.map((link) => {
-                const button = el('button', { className: 'link', attrs: { type: 'button', 'data-job': link[end] } }, link[end], el('span', { className: 'detail-kind', text: ` (${link.kind})` }));
+                const button = el(
+                  'button',
+                  { className: 'link', attrs: { type: 'button', 'data-job': link[end] } },
+                  this.callbacks.labelOf(link[end]),
+                  el('span', { className: 'detail-kind', text: ` (${link.kind})` }),
+                );
                 button.addEventListener('click', () => this.callbacks.onSelect(link[end]));
                 return el('li', {}, button);
               }),

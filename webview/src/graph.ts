@@ -30,7 +30,8 @@ let instances = 0;
 
 export interface GraphViewOptions {
   /** A node was clicked or activated with Enter/Space. */
-  onSelect(basename: string): void;
+  /** A job was chosen, by key. */
+  onSelect(key: string): void;
 }
 
 interface DrawnNode {
@@ -153,15 +154,15 @@ export class GraphView {
 
   /** A new list of jobs and pipes: relaid out (when visible) only if the jobs or pipes themselves changed. */
   setJobs(jobs: readonly DashboardJob[], links: readonly DashboardLink[]): void {
-    this.jobs = new Map(jobs.map((job) => [job.basename, job]));
-    const structure = JSON.stringify([jobs.map((job) => job.basename), links.map((link) => [link.from, link.to, link.kind])]);
+    this.jobs = new Map(jobs.map((job) => [job.key, job]));
+    const structure = JSON.stringify([jobs.map((job) => [job.key, job.label]), links.map((link) => [link.from, link.to, link.kind])]);
     if (structure !== this.structure) {
       this.structure = structure;
       this.jobList = jobs;
       this.links = links;
       this.needsFit = true;
     } else {
-      for (const [position, drawn] of this.drawnNodes) this.paintNode(drawn, this.layout!.nodes[position]!.basename);
+      for (const [position, drawn] of this.drawnNodes) this.paintNode(drawn, this.layout!.nodes[position]!.key);
     }
     this.summaryStale = true;
     this.empty.hidden = jobs.length > 0;
@@ -173,31 +174,31 @@ export class GraphView {
   /** Jobs whose status changed (same set of jobs): recolours their nodes, no relayout. */
   updateJobs(changed: readonly DashboardJob[]): void {
     for (const job of changed) {
-      if (!this.jobs.has(job.basename)) continue;
-      this.jobs.set(job.basename, job);
-      const position = this.layout && this.laidOut === this.structure ? this.nodeIndex.get(job.basename) : undefined;
+      if (!this.jobs.has(job.key)) continue;
+      this.jobs.set(job.key, job);
+      const position = this.layout && this.laidOut === this.structure ? this.nodeIndex.get(job.key) : undefined;
       const drawn = position === undefined ? undefined : this.drawnNodes.get(position);
-      if (drawn) this.paintNode(drawn, job.basename);
+      if (drawn) this.paintNode(drawn, job.key);
       this.summaryStale = true;
     }
     if (this.mode === 'summary') this.schedule();
   }
 
   /** Highlights a job's node (null: none), and brings it into view if it is off screen. */
-  select(basename: string | null): void {
-    if (basename === this.selected) return;
+  select(key: string | null): void {
+    if (key === this.selected) return;
     const previous = this.selected;
-    this.selected = basename;
-    for (const name of [previous, basename]) {
+    this.selected = key;
+    for (const name of [previous, key]) {
       const position = name === null ? undefined : this.nodeIndex.get(name);
       const drawn = position === undefined ? undefined : this.drawnNodes.get(position);
-      drawn?.node.classList.toggle('selected', name === basename);
+      drawn?.node.classList.toggle('selected', name === key);
     }
     for (const [position, path] of this.drawnEdges) {
       const edge = this.layout!.edges[position]!;
-      path.classList.toggle('related', basename !== null && (edge.from === basename || edge.to === basename));
+      path.classList.toggle('related', key !== null && (edge.from === key || edge.to === key));
     }
-    this.revealPending = basename !== null;
+    this.revealPending = key !== null;
     this.schedule();
   }
 
@@ -262,7 +263,7 @@ export class GraphView {
     this.clearDetail();
     this.layout = layoutDependencyGraph(this.jobList, this.links, { aspectRatio });
     this.index = new GraphIndex(this.layout);
-    this.nodeIndex = new Map(this.layout.nodes.map((node, i) => [node.basename, i]));
+    this.nodeIndex = new Map(this.layout.nodes.map((node, i) => [node.key, i]));
     this.laidOut = this.structure;
     this.layoutAspect = aspectRatio;
     this.summaryStale = true;
@@ -281,7 +282,7 @@ export class GraphView {
     if (!this.summaryStale) return;
     const d = new Map<JobStatus, string[]>(JOB_STATUSES.map((status) => [status, []]));
     for (const node of layout.nodes) {
-      const status = this.jobs.get(node.basename)?.status ?? 'not_started';
+      const status = this.jobs.get(node.key)?.status ?? 'not_started';
       d.get(status)!.push(`M${round(node.x)},${round(node.y)}h${node.width}v${node.height}h${-node.width}z`);
     }
     for (const [status, path] of this.summaryNodes) path.setAttribute('d', d.get(status)!.join(''));
@@ -321,26 +322,28 @@ export class GraphView {
   }
 
   private createNode(layout: GraphLayout, position: number): DrawnNode {
-    const { basename, x, y, width, height } = layout.nodes[position]!;
+    const { key, label: name, x, y, width, height } = layout.nodes[position]!;
     const node = svgEl('g', { transform: `translate(${round(x)},${round(y)})`, tabindex: '0', role: 'button' });
-    node.setAttribute('data-job', basename);
+    node.setAttribute('data-job', key);
     const title = svgEl('title');
     const label = svgEl('text', { x: '10', y: String(height / 2), class: 'graph-label' });
-    label.textContent = nodeLabel(basename, width);
+    label.textContent = nodeLabel(name, width);
     node.append(title, svgEl('rect', { width: String(width), height: String(height), rx: '5', class: 'graph-box' }), label);
     const drawn: DrawnNode = { node, title, status: 'not_started' };
-    this.paintNode(drawn, basename, true);
+    this.paintNode(drawn, key, true);
     this.nodeLayer.appendChild(node);
     return drawn;
   }
 
-  private paintNode(drawn: DrawnNode, basename: string, fresh = false): void {
-    const status = this.jobs.get(basename)?.status ?? 'not_started';
+  private paintNode(drawn: DrawnNode, key: string, fresh = false): void {
+    const job = this.jobs.get(key);
+    const status = job?.status ?? 'not_started';
     if (!fresh && drawn.status === status) return;
     drawn.status = status;
-    drawn.node.setAttribute('class', `graph-node status-${status}${basename === this.selected ? ' selected' : ''}`);
-    drawn.node.setAttribute('aria-label', `job ${basename}, ${statusLabel(status)}`);
-    drawn.title.textContent = `${basename} (${statusLabel(status)})`;
+    const name = job?.label ?? key;
+    drawn.node.setAttribute('class', `graph-node status-${status}${key === this.selected ? ' selected' : ''}`);
+    drawn.node.setAttribute('aria-label', `job ${name}, ${statusLabel(status)}`);
+    drawn.title.textContent = `${name} (${statusLabel(status)})`;
   }
 
   private clearDetail(): void {
@@ -419,8 +422,8 @@ export class GraphView {
 
   /** Tabbing onto a node half out of view pans it in (the canvas itself never scrolls). */
   private keepInView(target: EventTarget | null): void {
-    const basename = target instanceof Element ? target.getAttribute('data-job') : null;
-    const position = basename === null ? undefined : this.nodeIndex.get(basename);
+    const key = target instanceof Element ? target.getAttribute('data-job') : null;
+    const position = key === null ? undefined : this.nodeIndex.get(key);
     if (position === undefined || !this.layout) return;
     const node = this.layout.nodes[position]!;
     const width = this.canvas.clientWidth;
@@ -477,24 +480,24 @@ export class GraphView {
       return;
     }
     const node = (event.target as Element | null)?.closest?.('.graph-node');
-    let basename = node?.getAttribute('data-job') ?? null;
-    if (basename === null && this.mode === 'summary' && this.index) {
+    let key = node?.getAttribute('data-job') ?? null;
+    if (key === null && this.mode === 'summary' && this.index) {
       // the summary has no node elements: find the node under the pointer in the layout
       const box = this.svg.getBoundingClientRect();
       const found = this.index.nodeAt((event.clientX - box.left - this.tx) / this.scale, (event.clientY - box.top - this.ty) / this.scale);
-      if (found >= 0) basename = this.layout!.nodes[found]!.basename;
+      if (found >= 0) key = this.layout!.nodes[found]!.key;
     }
-    if (basename !== null) this.choose(basename);
+    if (key !== null) this.choose(key);
   }
 
   private onKey(event: KeyboardEvent): void {
     const node = (event.target as Element | null)?.closest?.('.graph-node');
-    const basename = node?.getAttribute('data-job') ?? null;
+    const key = node?.getAttribute('data-job') ?? null;
     switch (event.key) {
       case 'Enter':
       case ' ':
-        if (basename === null) return;
-        this.choose(basename);
+        if (key === null) return;
+        this.choose(key);
         break;
       case '+':
       case '=':
@@ -519,9 +522,9 @@ export class GraphView {
     this.zoomBy(Math.exp(-delta * 0.002), event.clientX - box.left, event.clientY - box.top);
   }
 
-  private choose(basename: string): void {
-    this.select(basename);
-    this.options.onSelect(basename);
+  private choose(key: string): void {
+    this.select(key);
+    this.options.onSelect(key);
   }
 
   private button(text: string, label: string, action: () => void): HTMLButtonElement {

@@ -38,14 +38,15 @@ const toolbar = new Toolbar({
 });
 const grid = new VirtualTable(table, {
   onSort: (column) => changeQuery({ ...query, sort: nextSort(query.sort, column) }),
-  onSelect: (basename) => choose(basename, 'table'),
+  onSelect: (key) => choose(key, 'table'),
 });
-const graph = new GraphView({ onSelect: (basename) => choose(basename, 'graph') });
-const timeline = new TimelineView({ onSelect: (basename) => choose(basename, 'timeline') });
+const graph = new GraphView({ onSelect: (key) => choose(key, 'graph') });
+const timeline = new TimelineView({ onSelect: (key) => choose(key, 'timeline') });
 const detail = new JobDetailPane({
-  onSelect: (basename) => choose(basename, 'detail'),
-  onAction: (basename, action) => host.post(JobActionMessage, { basename, action }),
+  onSelect: (key) => choose(key, 'detail'),
+  onAction: (key, action) => host.post(JobActionMessage, { key, action }),
   onClose: () => choose(null, 'detail'),
+  labelOf: (key) => table.job(key)?.label ?? key,
 });
 toolbar.restore(query.search, query.statuses);
 grid.showSort(query.sort);
@@ -100,8 +101,8 @@ function apply(message: HostToPageMessage): void {
       else if (change.changed.length > 0) grid.render();
       graph.updateJobs(message.params.jobs);
       timeline.updateJobs(message.params.jobs);
-      const chosen = selected !== null ? message.params.jobs.find((job) => job.basename === selected) : undefined;
-      if (chosen) detail.show(chosen, relationsFor(chosen.basename));
+      const chosen = selected !== null ? message.params.jobs.find((job) => job.key === selected) : undefined;
+      if (chosen) detail.show(chosen, relationsFor(chosen.key));
       break;
     }
     case 'batchman/dashboard/batchChanged':
@@ -116,9 +117,9 @@ function apply(message: HostToPageMessage): void {
       detail.setDetail(message.params.detail);
       break;
     case 'batchman/dashboard/revealJob':
-      if (table.job(message.params.basename)) {
+      if (table.job(message.params.key)) {
         tabs.select('jobs');
-        choose(message.params.basename, 'host');
+        choose(message.params.key, 'host');
       }
       break;
   }
@@ -128,23 +129,23 @@ function apply(message: HostToPageMessage): void {
   tabs.setCount('jobs', String(table.length));
 }
 
-/** One selection for every view; the host hears of each change (it answers with the job's detail). */
-function choose(basename: string | null, from: 'table' | 'graph' | 'timeline' | 'detail' | 'host' | 'restore'): void {
-  const job: DashboardJob | undefined = basename !== null ? table.job(basename) : undefined;
-  const next = job ? job.basename : null;
+/** One selection for every view, by job key; the host hears of each change (it answers with the job's detail). */
+function choose(key: string | null, from: 'table' | 'graph' | 'timeline' | 'detail' | 'host' | 'restore'): void {
+  const job: DashboardJob | undefined = key !== null ? table.job(key) : undefined;
+  const next = job ? job.key : null;
   const changed = next !== selected || from === 'restore';
   selected = next;
   if (from !== 'table' && grid.selection !== next) grid.select(next, true);
   graph.select(next);
   timeline.select(next);
   detail.show(job ?? null, next !== null ? relationsFor(next) : { upstream: [], downstream: [] });
-  if (changed || from === 'host') host.post(SelectJobMessage, { basename: next });
+  if (changed || from === 'host') host.post(SelectJobMessage, { key: next });
   saveState();
 }
 
-function relationsFor(basename: string): JobRelations {
+function relationsFor(key: string): JobRelations {
   relations ??= relationsOf(links);
-  return relations.get(basename) ?? { upstream: [], downstream: [] };
+  return relations.get(key) ?? { upstream: [], downstream: [] };
 }
 
 function relationsOf(links: readonly DashboardLink[]): Map<string, { upstream: DashboardLink[]; downstream: DashboardLink[] }> {

@@ -16,8 +16,8 @@ const OVERSCAN = 10;
 export interface TableCallbacks {
   /** A header was clicked: the next sort (asc → desc → none). */
   onSort(column: DashboardColumn): void;
-  /** The selected job changed (click or keyboard). */
-  onSelect(basename: string | null): void;
+  /** The selected job changed (click or keyboard), by key. */
+  onSelect(key: string | null): void;
 }
 
 interface RowElement {
@@ -63,7 +63,7 @@ export class VirtualTable {
     this.spacer.addEventListener('click', (event) => {
       const row = (event.target as Element | null)?.closest<HTMLDivElement>('.job-row');
       const found = row ? this.pool.find((candidate) => candidate.node === row) : undefined;
-      if (found?.job) this.select(found.job.basename, false);
+      if (found?.job) this.select(found.job.key, false);
     });
     new ResizeObserver(() => this.render()).observe(this.element);
   }
@@ -88,15 +88,15 @@ export class VirtualTable {
   }
 
   /** Selects a job (null: none) and scrolls it into view when `reveal`. */
-  select(basename: string | null, reveal: boolean): void {
-    const changed = basename !== this.selected;
-    this.selected = basename;
-    if (reveal && basename !== null) {
-      const position = this.table.positionOf(basename);
+  select(key: string | null, reveal: boolean): void {
+    const changed = key !== this.selected;
+    this.selected = key;
+    if (reveal && key !== null) {
+      const position = this.table.positionOf(key);
       if (position >= 0) this.reveal(position);
     }
     this.render();
-    if (changed) this.callbacks.onSelect(basename);
+    if (changed) this.callbacks.onSelect(key);
   }
 
   /** Fills the pool of row elements for the rows in view; rows whose job did not change are left alone. */
@@ -111,7 +111,7 @@ export class VirtualTable {
     for (let k = 0; k < needed; k++) {
       const row = this.pool[k]!;
       this.fill(row, first + k);
-      if (row.job !== undefined && row.job.basename === this.selected) active = row.node.id;
+      if (row.job !== undefined && row.job.key === this.selected) active = row.node.id;
     }
     if (active !== null) this.element.setAttribute('aria-activedescendant', active);
     else this.element.removeAttribute('aria-activedescendant');
@@ -150,9 +150,9 @@ export class VirtualTable {
       row.cells[0]!.title = job.basename;
       row.cells[1]!.title = job.directory;
       row.cells[DASHBOARD_COLUMNS.indexOf('cause')]!.title = job.cause ?? '';
-      row.node.dataset.job = job.basename;
+      row.node.dataset.job = job.key;
     }
-    const selected = job !== undefined && job.basename === this.selected;
+    const selected = job !== undefined && job.key === this.selected;
     if (row.node.classList.contains('selected') !== selected) {
       row.node.classList.toggle('selected', selected);
       row.node.setAttribute('aria-selected', String(selected));
@@ -184,6 +184,6 @@ export class VirtualTable {
     const position = listKeyTarget(event.key, current, count, page);
     if (position === undefined) return;
     event.preventDefault();
-    this.select(this.table.rowAt(position)!.basename, true);
+    this.select(this.table.rowAt(position)!.key, true);
   }
 }

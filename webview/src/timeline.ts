@@ -18,7 +18,8 @@ const TICK_SPACING = 110;
 
 export interface TimelineViewOptions {
   /** A row was clicked, or the selection moved with the keyboard. */
-  onSelect(basename: string): void;
+  /** A job was chosen, by key. */
+  onSelect(key: string): void;
   /** The clock (tests pass their own). */
   now?: () => number;
 }
@@ -79,8 +80,8 @@ export class TimelineView {
     this.scroller.addEventListener('keydown', (event) => this.onKey(event));
     this.rowsBox.addEventListener('click', (event) => {
       const row = (event.target as Element | null)?.closest<HTMLDivElement>('.timeline-row');
-      const basename = row?.dataset.job;
-      if (basename !== undefined) this.choose(basename, false);
+      const key = row?.dataset.job;
+      if (key !== undefined) this.choose(key, false);
     });
     new ResizeObserver(() => this.schedule()).observe(this.scroller);
     this.showEmpty();
@@ -89,7 +90,7 @@ export class TimelineView {
   setJobs(jobs: readonly DashboardJob[]): void {
     this.jobCount = jobs.length;
     if (!this.visible) {
-      this.deferred = new Map(jobs.map((job) => [job.basename, job]));
+      this.deferred = new Map(jobs.map((job) => [job.key, job]));
       return;
     }
     this.deferred = null;
@@ -97,10 +98,10 @@ export class TimelineView {
     this.afterChange();
   }
 
-  /** Jobs whose row changed (matched by basename); the list of jobs itself is unchanged. */
+  /** Jobs whose row changed (matched by key); the list of jobs itself is unchanged. */
   updateJobs(changed: readonly DashboardJob[]): void {
     if (this.deferred) {
-      for (const job of changed) if (this.deferred.has(job.basename)) this.deferred.set(job.basename, job);
+      for (const job of changed) if (this.deferred.has(job.key)) this.deferred.set(job.key, job);
       return;
     }
     const change = this.rows.applyChanges(changed);
@@ -108,9 +109,9 @@ export class TimelineView {
   }
 
   /** Highlights a job's row (null: none) and scrolls it into view. */
-  select(basename: string | null): void {
-    this.selected = basename;
-    this.revealPending = basename !== null;
+  select(key: string | null): void {
+    this.selected = key;
+    this.revealPending = key !== null;
     this.schedule();
   }
 
@@ -235,9 +236,9 @@ export class TimelineView {
     const entry = this.rows.at(position)!;
     const bars = timelineBars(entry, now);
     row.node.style.transform = `translateY(${position * TIMELINE_ROW_HEIGHT}px)`;
-    row.node.dataset.job = entry.basename;
+    row.node.dataset.job = entry.key;
     row.node.setAttribute('aria-posinset', String(position + 1));
-    setText(row.label, entry.basename);
+    setText(row.label, entry.label);
     const tip = describeEntry(entry, now);
     if (row.node.title !== tip) row.node.title = tip;
     place(row.pending, bars.pending, range);
@@ -252,7 +253,7 @@ export class TimelineView {
     } else {
       row.end.hidden = true;
     }
-    const selected = entry.basename === this.selected;
+    const selected = entry.key === this.selected;
     if (row.node.classList.contains('selected') !== selected) {
       row.node.classList.toggle('selected', selected);
       row.node.setAttribute('aria-selected', String(selected));
@@ -273,11 +274,11 @@ export class TimelineView {
 
   // ---------------------------------------------------------------- input
 
-  private choose(basename: string, reveal: boolean): void {
-    this.selected = basename;
+  private choose(key: string, reveal: boolean): void {
+    this.selected = key;
     this.revealPending = reveal;
     this.render();
-    this.options.onSelect(basename);
+    this.options.onSelect(key);
   }
 
   private onKey(event: KeyboardEvent): void {
@@ -288,7 +289,7 @@ export class TimelineView {
     const next = listKeyTarget(event.key, current, count, page);
     if (next === undefined) return;
     event.preventDefault();
-    this.choose(this.rows.at(next)!.basename, true);
+    this.choose(this.rows.at(next)!.key, true);
   }
 }
 

@@ -32,9 +32,9 @@ export class DashboardPanel implements vscode.Disposable {
   readonly onDidDispose = this.disposeEmitter.event;
 
   /** Opens a new panel beside the editors. */
-  static create(deps: DashboardPanelDeps, view: BatchView, basename?: string): DashboardPanel {
+  static create(deps: DashboardPanelDeps, view: BatchView, jobKey?: string): DashboardPanel {
     const panel = vscode.window.createWebviewPanel(VIEWS.dashboard, dashboardTitle(view), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, panelOptions(deps.extensionUri));
-    return new DashboardPanel(panel, view.id, deps, basename);
+    return new DashboardPanel(panel, view.id, deps, jobKey);
   }
 
   /** Takes over a panel (a new one, or one VS Code restored after a reload). */
@@ -42,13 +42,13 @@ export class DashboardPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     readonly batchId: string,
     private readonly deps: DashboardPanelDeps,
-    basename?: string,
+    jobKey?: string,
   ) {
     const { log } = deps;
     const warn = (text: string): void => log.warn(text);
     this.session = new DashboardSession({
       batchId,
-      ...(basename !== undefined ? { reveal: basename } : {}),
+      ...(jobKey !== undefined ? { reveal: jobKey } : {}),
       ports: {
         post: (m) => void panel.webview.postMessage(m),
         batchView: () => deps.batches.tree.batch(batchId),
@@ -78,9 +78,9 @@ export class DashboardPanel implements vscode.Disposable {
     this.render();
   }
 
-  /** Brings the panel to the front; shows and chooses `basename` when given. */
-  reveal(basename?: string): void {
-    if (basename !== undefined) this.session.reveal(basename);
+  /** Brings the panel to the front; shows and chooses the job of `jobKey` when given. */
+  reveal(jobKey?: string): void {
+    if (jobKey !== undefined) this.session.reveal(jobKey);
     this.panel.reveal(undefined, false);
   }
 
@@ -111,8 +111,8 @@ export class DashboardPanel implements vscode.Disposable {
     });
   }
 
-  private async runJobAction(basename: string, action: DashboardJobAction): Promise<void> {
-    await vscode.commands.executeCommand(JOB_ACTION_COMMANDS[action], { batchId: this.batchId, basename });
+  private async runJobAction(jobKey: string, action: DashboardJobAction): Promise<void> {
+    await vscode.commands.executeCommand(JOB_ACTION_COMMANDS[action], { batchId: this.batchId, jobKey });
   }
 
   private async openBatchFile(view: BatchView, which: DashboardBatchFile): Promise<void> {

@@ -25,17 +25,17 @@ export class Dashboards implements vscode.Disposable {
     );
   }
 
-  /** Shows the batch's dashboard (a known batch: the caller adds it to the monitor); reveals `basename` if given. */
-  async open(batchId: string, basename?: string): Promise<void> {
+  /** Shows the batch's dashboard (a known batch: the caller adds it to the monitor); reveals the job of `jobKey` if given. */
+  async open(batchId: string, jobKey?: string): Promise<void> {
     const existing = this.panels.get(batchId);
     if (existing) {
-      existing.reveal(basename);
+      existing.reveal(jobKey);
       return;
     }
     if (!this.batches.tree.batch(batchId)) await this.batches.monitor.add(batchId);
     const view = this.batches.tree.batch(batchId);
     if (!view) throw new Error(`${batchId} is not a batch Batchman follows`);
-    this.track(DashboardPanel.create(this.deps(), view, basename));
+    this.track(DashboardPanel.create(this.deps(), view, jobKey));
   }
 
   has(batchId: string): boolean {

@@ -5,7 +5,7 @@ import type { DashboardJobAction } from '../../../core/dashboard/protocol.js';
 import { COMMANDS } from '../commands.js';
 import type { CommandId } from '../commands.js';
 
-/** The command behind each job button; each accepts `{ batchId, basename }`. */
+/** The command behind each job button; each accepts `{ batchId, jobKey }`. */
 export const JOB_ACTION_COMMANDS: Readonly<Record<DashboardJobAction, CommandId>> = {
   openOutput: COMMANDS.openJobOutput,
   openInput: COMMANDS.openJobInput,

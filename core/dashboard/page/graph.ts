@@ -5,7 +5,10 @@ import dagre from '@dagrejs/dagre';
 import type { DashboardLink } from '../protocol.js';
 
 export interface GraphNode {
-  basename: string;
+  /** The job's key (`DashboardJob.key`): what links and the page's selection name. */
+  key: string;
+  /** What the box shows: the job's label. */
+  label: string;
   /** Top-left corner, in layout pixels. */
   x: number;
   y: number;
@@ -22,7 +25,7 @@ export interface GraphEdge {
 }
 
 export interface GraphLayout {
-  /** In batchfile order (first occurrence of a basename). */
+  /** In batchfile order (first occurrence of a key). */
   nodes: GraphNode[];
   /** The links whose two ends are distinct jobs of the batch, duplicates dropped, in the links' order. */
   edges: GraphEdge[];
@@ -31,8 +34,8 @@ export interface GraphLayout {
 }
 
 export interface GraphLayoutOptions {
-  /** A node's width for its name; the default is estimateNodeWidth. */
-  nodeWidth?: (basename: string) => number;
+  /** A node's width for its label; the default is estimateNodeWidth. */
+  nodeWidth?: (label: string) => number;
   nodeHeight?: number;
   /** Between nodes of one rank, and between ranks (dagre's nodesep and ranksep). */
   nodeSep?: number;
@@ -86,16 +89,16 @@ export function clearLayoutCache(): void {
 const DEFAULTS = { nodeHeight: 28, nodeSep: 12, rankSep: 48, gap: 24, margin: 16, aspectRatio: 16 / 9 };
 
 /** A node's width for a name: room for the name, within bounds, on a coarse step (see WIDTH_STEP). */
-export function estimateNodeWidth(basename: string): number {
-  const wanted = basename.length * NODE_CHAR_WIDTH + NODE_PADDING;
+export function estimateNodeWidth(label: string): number {
+  const wanted = label.length * NODE_CHAR_WIDTH + NODE_PADDING;
   return Math.ceil(Math.min(MAX_NODE_WIDTH, Math.max(MIN_NODE_WIDTH, wanted)) / WIDTH_STEP) * WIDTH_STEP;
 }
 
 /** The label a node of `width` shows: the name, cut with an ellipsis when it does not fit. */
-export function nodeLabel(basename: string, width: number): string {
+export function nodeLabel(label: string, width: number): string {
   const room = Math.max(1, Math.floor((width - NODE_PADDING) / NODE_CHAR_WIDTH));
-  const chars = Array.from(basename);
-  return chars.length <= room ? basename : `${chars.slice(0, Math.max(1, room - 1)).join('')}…`;
+  const chars = Array.from(label);
+  return chars.length <= room ? label : `${chars.slice(0, Math.max(1, room - 1)).join('')}…`;
 }
 
 /** An SVG path through an edge's route: straight for two points, a B-spline (as d3's curveBasis) for more. */
@@ -140,7 +143,7 @@ interface Placed {
  * components of the same shape share one (a batch of 3,000 molecules × opt → freq → sp costs a handful of dagre runs);
  * components are shelf-packed in batchfile order; jobs without a pipe form a grid block beside them.
  */
-export function layoutDependencyGraph(jobs: readonly { readonly basename: string }[], links: readonly DashboardLink[], options: GraphLayoutOptions = {}): GraphLayout {
+export function layoutDependencyGraph(jobs: readonly { readonly key: string; readonly label: string }[], links: readonly DashboardLink[], options: GraphLayoutOptions = {}): GraphLayout {
   const nodeHeight = options.nodeHeight ?? DEFAULTS.nodeHeight;
   const gap = options.gap ?? DEFAULTS.gap;
   const margin = options.margin ?? DEFAULTS.margin;
@@ -150,9 +153,9 @@ export function layoutDependencyGraph(jobs: readonly { readonly basename: string
   const index = new Map<string, number>();
   const nodes: GraphNode[] = [];
   for (const job of jobs) {
-    if (index.has(job.basename)) continue;
-    index.set(job.basename, nodes.length);
-    nodes.push({ basename: job.basename, x: 0, y: 0, width: Math.max(1, widthOf(job.basename)), height: nodeHeight });
+    if (index.has(job.key)) continue;
+    index.set(job.key, nodes.length);
+    nodes.push({ key: job.key, label: job.label, x: 0, y: 0, width: Math.max(1, widthOf(job.label)), height: nodeHeight });
   }
 
   const edges: GraphEdge[] = [];

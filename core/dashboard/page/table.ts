@@ -21,7 +21,7 @@ export const DEFAULT_QUERY: RunTableQuery = { sort: null, statuses: [], search: 
 
 /** What an update did to the rows on show. */
 export interface RowsChange {
-  /** Basenames whose row changed (the page repaints them if they are in view). */
+  /** Keys of the jobs whose row changed (the page repaints them if they are in view). */
   changed: string[];
   /** The rows on show were recomputed: their order or membership may differ. */
   reordered: boolean;
@@ -142,7 +142,7 @@ export function diffJobs(before: readonly DashboardJob[], after: readonly Dashbo
   for (let i = 0; i < after.length; i++) {
     const a = before[i]!;
     const b = after[i]!;
-    if (a.basename !== b.basename) return { sameJobs: false, changed: [] };
+    if (a.key !== b.key) return { sameJobs: false, changed: [] };
     if (!sameDashboardJob(a, b)) changed.push(b);
   }
   return { sameJobs: true, changed };
@@ -161,7 +161,7 @@ export class RunTable {
   setJobs(jobs: readonly DashboardJob[]): void {
     this.jobList = [...jobs];
     this.index.clear();
-    this.jobList.forEach((job, i) => this.index.set(job.basename, i));
+    this.jobList.forEach((job, i) => this.index.set(job.key, i));
     this.haystacks = this.jobList.map(searchText);
     this.counts = summarise(this.jobList.map((job) => job.status));
     this.recompute();
@@ -176,13 +176,13 @@ export class RunTable {
     return this.currentQuery;
   }
 
-  /** Replaces the jobs named in `jobs` (by basename; unknown names are ignored). Re-sorts only when a changed job moves. */
+  /** Replaces the jobs named in `jobs` (by key; unknown keys are ignored). Re-sorts only when a changed job moves. */
   applyChanges(jobs: Iterable<DashboardJob>): RowsChange {
     const changed: string[] = [];
     let resort = false;
     const sort = this.currentQuery.sort;
     for (const job of jobs) {
-      const i = this.index.get(job.basename);
+      const i = this.index.get(job.key);
       if (i === undefined) continue;
       const before = this.jobList[i]!;
       if (sameDashboardJob(before, job)) continue;
@@ -198,7 +198,7 @@ export class RunTable {
         this.counts[before.status]--;
         this.counts[job.status]++;
       }
-      changed.push(job.basename);
+      changed.push(job.key);
     }
     if (resort) this.recompute();
     return { changed, reordered: resort };
@@ -216,13 +216,14 @@ export class RunTable {
   }
 
   /** Where a job is among the rows on show; -1 when filtered out or unknown. */
-  positionOf(basename: string): number {
-    const i = this.index.get(basename);
+  positionOf(key: string): number {
+    const i = this.index.get(key);
     return i === undefined ? -1 : this.order.indexOf(i);
   }
 
-  job(basename: string): DashboardJob | undefined {
-    const i = this.index.get(basename);
+  /** A job by its key. */
+  job(key: string): DashboardJob | undefined {
+    const i = this.index.get(key);
     return i === undefined ? undefined : this.jobList[i];
   }
 

@@ -8,7 +8,10 @@ import { formatTime } from './table.js';
 
 /** A submitted job's times, in ms since the epoch, as its status makes sense of them. */
 export interface TimelineEntry {
-  basename: string;
+  /** The job's key (`DashboardJob.key`). */
+  key: string;
+  /** What the row shows: the job's label. */
+  label: string;
   status: JobStatus;
   submitted: number;
   /** Null while pending (a pending job's older start time is a previous attempt's). */
@@ -79,7 +82,7 @@ export function timelineEntry(job: DashboardJob): TimelineEntry | null {
     const lastFinal = job.lastEvent !== null && isFinal(job.lastEvent.status) ? parse(job.lastEvent.at) : null;
     ended = Math.max(parse(job.endedAt) ?? lastFinal ?? started ?? submitted, started ?? submitted);
   }
-  return { basename: job.basename, status: job.status, submitted, started, ended, open };
+  return { key: job.key, label: job.label, status: job.status, submitted, started, ended, open };
 }
 
 /** The bars of an entry at `now` (open spans end at `now`, never before their start). */
@@ -180,7 +183,7 @@ export function formatDuration(ms: number): string {
 /** A row's tooltip: its status, when it was submitted, started and ended, and how long it waited and ran. */
 export function describeEntry(entry: TimelineEntry, now: number): string {
   const bars = timelineBars(entry, now);
-  const lines = [`${entry.basename}: ${entry.status.replace('_', ' ')}`, `submitted ${formatTime(new Date(entry.submitted).toISOString())}`];
+  const lines = [`${entry.label}: ${entry.status.replace('_', ' ')}`, `submitted ${formatTime(new Date(entry.submitted).toISOString())}`];
   if (bars.pending) lines.push(`${bars.pending.open ? 'waiting for' : 'waited'} ${formatDuration(bars.pending.end - bars.pending.start)}`);
   if (bars.running) {
     lines.push(`started ${formatTime(new Date(bars.running.start).toISOString())}`);
@@ -222,8 +225,8 @@ export class TimelineRows {
     this.batchIndex.clear();
     this.jobs.clear();
     jobs.forEach((job, i) => {
-      if (!this.batchIndex.has(job.basename)) this.batchIndex.set(job.basename, i);
-      this.jobs.set(job.basename, job);
+      if (!this.batchIndex.has(job.key)) this.batchIndex.set(job.key, i);
+      this.jobs.set(job.key, job);
     });
     this.rows = [];
     for (const job of this.jobs.values()) {
@@ -233,18 +236,18 @@ export class TimelineRows {
     this.sort();
   }
 
-  /** Applies changed jobs (matched by basename); says whether the rows' order or membership changed. */
+  /** Applies changed jobs (matched by key); says whether the rows' order or membership changed. */
   applyChanges(changed: readonly DashboardJob[]): { reordered: boolean; changed: string[] } {
     let reordered = false;
     const names: string[] = [];
     for (const job of changed) {
-      if (!this.jobs.has(job.basename)) continue; // not in this batch: the host sends a snapshot for new jobs
-      this.jobs.set(job.basename, job);
+      if (!this.jobs.has(job.key)) continue; // not in this batch: the host sends a snapshot for new jobs
+      this.jobs.set(job.key, job);
       const entry = timelineEntry(job);
-      const position = this.positions.get(job.basename);
+      const position = this.positions.get(job.key);
       const old = position === undefined ? undefined : this.rows[position];
       if (old === undefined && entry === null) continue;
-      names.push(job.basename);
+      names.push(job.key);
       if (old === undefined || entry === null || old.submitted !== entry.submitted) {
         reordered = true;
         if (position !== undefined) this.rows.splice(position, 1, ...(entry ? [entry] : []));
@@ -267,8 +270,8 @@ export class TimelineRows {
     return this.rows[position];
   }
 
-  positionOf(basename: string): number {
-    return this.positions.get(basename) ?? -1;
+  positionOf(key: string): number {
+    return this.positions.get(key) ?? -1;
   }
 
   entries(): TimelineEntry[] {
@@ -285,14 +288,14 @@ export class TimelineRows {
   }
 
   private sort(): void {
-    const index = (entry: TimelineEntry): number => this.batchIndex.get(entry.basename) ?? 0;
+    const index = (entry: TimelineEntry): number => this.batchIndex.get(entry.key) ?? 0;
     this.rows.sort((a, b) => a.submitted - b.submitted || index(a) - index(b));
     this.reindex();
     this.openCount = this.rows.filter((row) => row.open).length;
   }
 
   private reindex(): void {
-    this.positions = new Map(this.rows.map((row, i) => [row.basename, i]));
+    this.positions = new Map(this.rows.map((row, i) => [row.key, i]));
   }
 }
 
