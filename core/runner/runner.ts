@@ -2,6 +2,7 @@
 // sleep until the poller's next answer. Crash-safe: every step can be redone from the truth on disk.
 import { realpathSync } from 'node:fs';
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
+import { keyOf, keyOfModelJob } from '../ledger/jobKey.js';
 import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
 import { readRunInfo } from '../ledger/runInfo.js';
 import type { Ledger, LedgerRow } from '../ledger/ledger.js';
@@ -10,7 +11,6 @@ import type { Clock } from '../slurm/clock.js';
 import { Poller } from '../slurm/poller.js';
 import type { JobChange } from '../slurm/poller.js';
 import type { Scheduler } from '../slurm/scheduler.js';
-import { SchedulerError } from '../slurm/scheduler.js';
 import type { QueueEntry } from '../slurm/squeue.js';
 import { isFinal } from '../status.js';
 import { runnableJobs } from '../truth/batchJobs.js';
@@ -21,15 +21,18 @@ import { summarise } from '../truth/summary.js';
 import type { StatusSummary } from '../truth/summary.js';
 import { recordTransition } from '../truth/transition.js';
 import { readBatchTruth } from '../truth/truth.js';
+import { VANISHED_AFTER_MS, VANISHED_CAUSE } from '../truth/vanished.js';
 import type { CancelRequest } from './cancelRequest.js';
-import { activeCount, readyJobs } from './readiness.js';
-import { findSubmitted, readSubmitIntent, recordSubmission, writeSubmitIntent } from './submitIntent.js';
+import { LockLostError } from './lock.js';
+import { activeCount } from './readiness.js';
+import { Submissions, noteQueuedIds } from './submission.js';
+import type { PreparedSubmission } from './submission.js';
+import { SubmitBackoff } from './submitBackoff.js';
+import type { SubmitBackoffOptions } from './submitBackoff.js';
+import { findSubmitted, readSubmitIntent, recordSubmission } from './submitIntent.js';
+import type { BatchWaiting } from './waiting.js';
 
-export interface PreparedSubmission {
-  readonly scriptPath: string;
-  /** sbatch options (an argv array, never a shell string). */
-  readonly extraArgs: readonly string[];
-}
+export type { PreparedSubmission } from './submission.js';
 
 /** What the loop asks of the rest of Batchman; injected so the loop is testable on its own. */
 export interface RunnerHooks {
@@ -45,6 +48,8 @@ export interface RunnerHooks {
   heartbeat?(summary: StatusSummary): Promise<void>;
   /** Every pass: what a user asked to cancel since the last pass (the hook forgets it once read). */
   takeCancelRequest?(): Promise<CancelRequest | undefined>;
+  /** The cluster refuses submissions for now (publish why), or takes them again (null). */
+  onWaiting?(waiting: BatchWaiting | null): Promise<void>;
 }
 
 export interface RunnerUpdate {
@@ -52,6 +57,8 @@ export interface RunnerUpdate {
   readonly summary: StatusSummary;
   /** Why the scheduler could not be asked, while it cannot. */
   readonly stale?: string;
+  /** Why submissions wait, while the cluster refuses them for now. */
+  readonly waiting?: BatchWaiting;
 }
 
 export interface RunnerOptions {
@@ -66,12 +73,22 @@ export interface RunnerOptions {
   readonly pollFloorMs?: number;
   /** Longest sleep between passes, for heartbeats and cancel requests. */
   readonly heartbeatMs?: number;
-  /** A job that neither the queue, the accounting nor its output knows for this long is failed. */
+  /** A job that neither the queue, the accounting nor its output knows for this long is failed as vanished. */
   readonly lostAfterMs?: number;
   readonly onUpdate?: (update: RunnerUpdate) => void;
   /** Stops the loop (not the jobs) before the batch is done: `RunnerResult.stopped`. */
   readonly signal?: AbortSignal;
-  /** Submit only these jobs. */
+  /** The runner's log: what it decided that a person reading it later needs (a wait, a lowered throttle, a retry). */
+  readonly onLog?: (line: string) => void;
+  /** The back-off after a refusal for now (default: 5 s growing to 60 s, jittered). */
+  readonly submitBackoff?: SubmitBackoffOptions;
+  /** How long after a lost sbatch answer the queue is asked whether the job exists (default 15 s). */
+  readonly inDoubtGraceMs?: number;
+  /** The back-off after a pass that failed (default: 1 s growing to 60 s). */
+  readonly passBackoff?: SubmitBackoffOptions;
+  /** Passes in a row that may fail before the runner gives up (default 10, about five minutes of retries). */
+  readonly maxFailedPasses?: number;
+  /** Submit only these jobs (by key: `keyOfModelJob`). */
   readonly onlyJobs?: ReadonlySet<string>;
 }
 
@@ -84,18 +101,44 @@ export interface RunnerResult {
 }
 
 export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
-  const { model, scheduler, hooks } = options;
+  const { model, hooks } = options;
+  // Every queue answer bounds the id a submission in doubt can have (see noteQueuedIds).
+  // eslint-disable-next-line prefer-const -- assigned once the rows are known; the queue wrapper needs it before
+  let submissions: Submissions | undefined;
+  let highestQueuedId = Number.NEGATIVE_INFINITY;
+  const scheduler = noteQueuedIds(options.scheduler, (id) => {
+    highestQueuedId = Math.max(highestQueuedId, id);
+    submissions?.noteId(id);
+  });
   const clock = options.clock ?? systemClock;
   const now = () => new Date(clock.now()).toISOString();
   const jobs = runnableJobs(model);
-  const jobByName = new Map(jobs.map((job) => [job.basename, job]));
+  const jobByKey = new Map(jobs.map((job) => [keyOfModelJob(job), job]));
+  const lostAfterMs = options.lostAfterMs ?? VANISHED_AFTER_MS;
 
   // The truth first: ledger checked against every job folder, plus one poll.
-  const truth = await readBatchTruth({ model, ledgerPath: options.ledgerPath, scheduler, now: () => new Date(clock.now()) });
+  const truth = await readBatchTruth({ model, ledgerPath: options.ledgerPath, scheduler, now: () => new Date(clock.now()), vanishedAfterMs: lostAfterMs });
   const ledger: Ledger = truth.ledger;
-  const rows = new Map(ledger.rows.filter((row) => jobByName.has(row.basename)).map((row) => [row.basename, row]));
-  await adoptInterruptedSubmissions(jobs, rows, scheduler, now());
+  const rows = new Map(ledger.rows.filter((row) => jobByKey.has(keyOf(row))).map((row) => [keyOf(row), row]));
+  const log = (line: string) => options.onLog?.(line);
+  submissions = new Submissions({
+    model,
+    rows,
+    scheduler,
+    clock,
+    maxActive: options.maxActive,
+    prepare: (job, row) => hooks.prepare(job, row),
+    afterFailure: (job, row) => afterFailure(job, row, hooks),
+    ...(hooks.onWaiting ? { onWaiting: (waiting: BatchWaiting | null) => hooks.onWaiting!(waiting) } : {}),
+    log,
+    ...(options.submitBackoff ? { backoff: options.submitBackoff } : {}),
+    ...(options.inDoubtGraceMs !== undefined ? { inDoubtGraceMs: options.inDoubtGraceMs } : {}),
+    knownIds: [highestQueuedId],
+  });
+  // A dead runner's submission the queue could not settle now stays in doubt: never submitted again unseen.
+  for (const unsettled of await adoptInterruptedSubmissions(jobs, rows, scheduler, now())) submissions.markInDoubt(unsettled.key, unsettled.afterId, now());
   await restartEarlierFailures(model, jobs, rows, hooks, now());
+  const jobsToSubmit = options.onlyJobs ? jobs.filter((job) => options.onlyJobs!.has(keyOfModelJob(job))) : jobs;
 
   const poller = new Poller({ scheduler, clock, ...(options.pollFloorMs !== undefined ? { floorMs: options.pollFloorMs } : {}) });
   const jobById = new Map<string, ResolvedJob>();
@@ -103,6 +146,8 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
   const unknownSince = new Map<string, number>();
   let stale: string | undefined = truth.stale;
   let wake: (() => void) | undefined;
+  // While the runner backs off a failed pass, the poller's news waits for the next pass rather than cutting it short.
+  let wakeOnNews = true;
   const wakeUp = () => {
     wake?.();
     wake = undefined;
@@ -113,88 +158,152 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
       if (row.status !== 'pending' && row.status !== 'running') continue;
       const id = String(row.jobId);
       ids.push(id);
-      jobById.set(id, jobByName.get(row.basename)!);
+      jobById.set(id, jobByKey.get(keyOf(row))!);
     }
     if (ids.length > 0) poller.watch(options.batchId, ids);
   };
   const subscriptions = [
     poller.onDidChangeJobs((event) => {
       pending.push(...event.changes);
-      wakeUp();
+      if (wakeOnNews) wakeUp();
     }),
     poller.onDidChangeHealth((event) => {
       stale = event.ok ? undefined : `${event.command}: ${event.reason ?? 'failed'}`;
-      wakeUp();
+      if (wakeOnNews) wakeUp();
     }),
   ];
   watchActive();
 
   let submitted = 0;
   let cancelled = false;
+  // A cancel request taken but not carried out (scancel failed) is carried to the next pass, not forgotten.
+  let carriedCancel: CancelRequest | undefined;
+  let failedPasses = 0;
+  const passBackoff = new SubmitBackoff({ firstMs: 1_000, ceilingMs: 60_000, ...options.passBackoff });
+  const maxFailedPasses = options.maxFailedPasses ?? 10;
+
+  /** One pass: cancel, decide, submit, ledger, heartbeat. Returns the result when the batch is done or stopped. */
+  const pass = async (): Promise<RunnerResult | undefined> => {
+    const at = now();
+    // A cancel first: jobs it stops are `cancelled`, not `broken_dependency` behind a cancelled upstream.
+    const request = carriedCancel ?? (await hooks.takeCancelRequest?.());
+    if (request) {
+      carriedCancel = request;
+      try {
+        await cancelJobs(rows, scheduler, at, request.all ? undefined : request.jobs);
+        cancelled ||= request.all;
+        carriedCancel = undefined;
+      } catch (error) {
+        log(`cancel could not reach the scheduler (${messageOf(error)}); trying again next pass`);
+      }
+      poller.nudge();
+    }
+    // The poller's news decided (hooks run as each job ends), then broken dependencies: also behind jobs that
+    // failed to submit or were cancelled in the last pass. The news is dropped only once applied, so a pass that
+    // fails on the way applies it again.
+    const changes = pending.slice();
+    const observations = observationsOf(changes, { jobById, unknownSince, clock, lostAfterMs });
+    const activeBefore = activeCount(rows.values());
+    await applyObservations({
+      model,
+      rows,
+      observations,
+      at,
+      onEnded: async (job, row, decision) => {
+        await hooks.onJobEnded?.(job, row);
+        if (decision.status === 'failed') await afterFailure(job, row, hooks);
+      },
+    });
+    pending.splice(0, changes.length);
+    if (activeCount(rows.values()) < activeBefore) submissions.slotFreed();
+    const adopted = await submissions.settleInDoubt();
+    if (!cancelled && carriedCancel?.all !== true) {
+      const ids = await submissions.submitReady(jobsToSubmit, at);
+      submitted += ids.length;
+      adopted.push(...ids);
+    }
+    if (adopted.length > 0) {
+      watchActive();
+      poller.nudge();
+    }
+
+    await writeLedger(options.ledgerPath, ledger);
+    const summary = summarise([...rows.values()].map((row) => row.status));
+    await hooks.heartbeat?.(summary);
+    const waiting = submissions.waiting;
+    options.onUpdate?.({ rows: [...rows.values()], summary, ...(stale ? { stale } : {}), ...(waiting ? { waiting } : {}) });
+    const done = [...rows.values()].every((row) => isFinal(row.status));
+    if (!done && !options.signal?.aborted) return undefined;
+    if (waiting) await hooks.onWaiting?.(null);
+    return { summary, cancelled, submitted, stopped: !done };
+  };
+
+  /** Sleeps `ms`, or until the poller has news when `onNews`; the signal ends any sleep. */
+  const sleep = (ms: number, onNews: boolean) =>
+    new Promise<void>((resolve) => {
+      wakeOnNews = onNews;
+      if (onNews && pending.length > 0) return resolve();
+      const stop = () => wakeUp();
+      const timer = clock.setTimeout(() => {
+        wake = undefined;
+        options.signal?.removeEventListener('abort', stop);
+        resolve();
+      }, ms);
+      wake = () => {
+        clock.clearTimeout(timer);
+        options.signal?.removeEventListener('abort', stop);
+        resolve();
+      };
+      options.signal?.addEventListener('abort', stop, { once: true });
+    }).finally(() => {
+      wakeOnNews = true;
+    });
+
   // The clock's timers do not hold the process open (a poller must not keep an editor alive);
   // a runner must stay alive until its batch is done.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   try {
     for (;;) {
-      const at = now();
-      // A cancel first: jobs it stops are `cancelled`, not `broken_dependency` behind a cancelled upstream.
-      const request = await hooks.takeCancelRequest?.();
-      if (request) {
-        cancelled ||= request.all;
-        await cancelJobs(rows, scheduler, at, request.all ? undefined : request.jobs);
-        poller.nudge();
-      }
-      // The poller's news decided (hooks run as each job ends), then broken dependencies: also behind jobs that
-      // failed to submit or were cancelled in the last pass.
-      const observations = observationsOf(pending.splice(0), { jobById, unknownSince, clock, lostAfterMs: options.lostAfterMs ?? 10 * 60_000 });
-      await applyObservations({
-        model,
-        rows,
-        observations,
-        at,
-        onEnded: async (job, row, decision) => {
-          await hooks.onJobEnded?.(job, row);
-          if (decision.status === 'failed') await afterFailure(job, row, hooks);
-        },
-      });
-      if (!cancelled) {
-        const ids = await submitReady({ model, jobs: options.onlyJobs ? jobs.filter((job) => options.onlyJobs!.has(job.basename)) : jobs, rows, scheduler, hooks, maxActive: options.maxActive, at });
-        submitted += ids.length;
-        if (ids.length > 0) {
-          watchActive();
-          poller.nudge();
+      let result: RunnerResult | undefined;
+      try {
+        result = await pass();
+        if (failedPasses > 0) log(`the pass works again after ${failedPasses} failed`);
+        failedPasses = 0;
+        passBackoff.accepted();
+      } catch (error) {
+        // Another runner took the batch over: stop at once, touch nothing.
+        if (error instanceof LockLostError) throw error;
+        failedPasses++;
+        if (failedPasses >= maxFailedPasses) throw new RunnerGaveUpError(`${failedPasses} passes in a row failed, the last with: ${messageOf(error)}`);
+        const retryAt = passBackoff.refused(clock.now());
+        log(`a pass failed (${messageOf(error)}); retrying in ${Math.max(1, Math.round((retryAt - clock.now()) / 1000))} s`);
+        if (options.signal?.aborted) {
+          const summary = summarise([...rows.values()].map((row) => row.status));
+          return { summary, cancelled, submitted, stopped: true };
         }
+        await sleep(passBackoff.remainingMs(clock.now()), false);
+        continue;
       }
-
-      await writeLedger(options.ledgerPath, ledger);
-      const summary = summarise([...rows.values()].map((row) => row.status));
-      await hooks.heartbeat?.(summary);
-      options.onUpdate?.({ rows: [...rows.values()], summary, ...(stale ? { stale } : {}) });
-      if ([...rows.values()].every((row) => isFinal(row.status))) return { summary, cancelled, submitted, stopped: false };
-      if (options.signal?.aborted) return { summary, cancelled, submitted, stopped: true };
-
-      // Sleep until the poller has news, or until the next heartbeat is due: never a busy loop.
-      await new Promise<void>((resolve) => {
-        if (pending.length > 0) return resolve();
-        const stop = () => wakeUp();
-        const timer = clock.setTimeout(() => {
-          wake = undefined;
-          options.signal?.removeEventListener('abort', stop);
-          resolve();
-        }, options.heartbeatMs ?? 15_000);
-        wake = () => {
-          clock.clearTimeout(timer);
-          options.signal?.removeEventListener('abort', stop);
-          resolve();
-        };
-        options.signal?.addEventListener('abort', stop, { once: true });
-      });
+      if (result) return result;
+      // Sleep until the poller has news, a submission is due (a back-off ends, a doubt is to be settled), or the
+      // next heartbeat: never a busy loop.
+      const heartbeatMs = options.heartbeatMs ?? 15_000;
+      await sleep(Math.min(heartbeatMs, submissions.nextWakeMs(jobsToSubmit) ?? heartbeatMs), true);
     }
   } finally {
     clearInterval(keepAlive);
     for (const subscription of subscriptions) subscription.dispose();
     poller.dispose();
   }
+}
+
+/** The runner cannot go on (the same failure pass after pass): the launch is closed with this one-line reason. */
+export class RunnerGaveUpError extends Error {
+  override readonly name = 'RunnerGaveUpError';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 interface ChangeContext {
@@ -204,29 +313,36 @@ interface ChangeContext {
   readonly lostAfterMs: number;
 }
 
-const LOST_CAUSE = 'the scheduler lost the job (not in squeue, no accounting, no output verdict)';
-
 /**
- * The poller's changes as observations of the batch's jobs. A job the scheduler has not known for `lostAfterMs` is lost;
- * until then its output alone may settle it.
+ * The poller's changes as observations of the batch's jobs. A job the scheduler has not known for `lostAfterMs` has
+ * vanished; until then its output alone may settle it. The poller says nothing more of a job that stays unknown, so
+ * every pass looks again at the jobs still unknown, and the grace ends even when no news comes.
  */
 function observationsOf(changes: readonly JobChange[], context: ChangeContext): Observation[] {
   const observations: Observation[] = [];
+  const changed = new Set<string>();
   for (const change of changes) {
     const job = context.jobById.get(change.jobId);
     if (!job) continue;
+    changed.add(change.jobId);
     const seen = change.current;
-    const observation: Observation = { basename: job.basename, jobId: change.jobId, ...(seen.elapsedSeconds !== undefined ? { elapsedSeconds: seen.elapsedSeconds } : {}) };
+    const observation: Observation = { key: keyOfModelJob(job), jobId: change.jobId, ...(seen.elapsedSeconds !== undefined ? { elapsedSeconds: seen.elapsedSeconds } : {}) };
     if (seen.status === 'unknown') {
       const since = context.unknownSince.get(change.jobId) ?? context.clock.now();
       context.unknownSince.set(change.jobId, since);
-      if (context.clock.now() - since >= context.lostAfterMs) observation.lostCause = LOST_CAUSE;
+      if (context.clock.now() - since >= context.lostAfterMs) observation.lostCause = VANISHED_CAUSE;
     } else {
       context.unknownSince.delete(change.jobId);
       if (seen.slurmState !== undefined) observation.state = seen.slurmState;
       if (seen.exitCode !== undefined) observation.exitCode = seen.exitCode;
     }
     observations.push(observation);
+  }
+  for (const [jobId, since] of context.unknownSince) {
+    const job = context.jobById.get(jobId);
+    if (changed.has(jobId) || !job || context.clock.now() - since < context.lostAfterMs) continue;
+    context.unknownSince.delete(jobId);
+    observations.push({ key: keyOfModelJob(job), jobId, lostCause: VANISHED_CAUSE });
   }
   return observations;
 }
@@ -239,7 +355,7 @@ async function restartEarlierFailures(model: BatchModel, jobs: readonly Resolved
   if (!hooks.restart) return;
   let restarted = 0;
   for (const job of jobs) {
-    const row = rows.get(job.basename);
+    const row = rows.get(keyOfModelJob(job));
     if (row && (row.status === 'failed' || row.status === 'cancelled') && (await hooks.restart(job, row))) restarted++;
   }
   if (restarted === 0) return;
@@ -257,55 +373,6 @@ async function afterFailure(job: ResolvedJob, row: LedgerRow, hooks: RunnerHooks
   await hooks.restart?.(job, row);
 }
 
-interface SubmitContext {
-  readonly model: BatchModel;
-  readonly jobs: readonly ResolvedJob[];
-  readonly rows: Map<string, LedgerRow>;
-  readonly scheduler: Scheduler;
-  readonly hooks: RunnerHooks;
-  readonly maxActive: number;
-  readonly at: string;
-}
-
-/** Submits ready jobs up to the throttle; returns the new job ids. */
-async function submitReady(context: SubmitContext): Promise<string[]> {
-  const { rows, scheduler, hooks, at } = context;
-  let slots = context.maxActive - activeCount(rows.values());
-  const ids: string[] = [];
-  for (const job of readyJobs(context.model, context.jobs, rows)) {
-    if (slots <= 0) break;
-    const row = rows.get(job.basename)!;
-    const prepared = await hooks.prepare(job, row);
-    if ('failedCause' in prepared) {
-      recordTransition(row, { status: 'failed', cause: prepared.failedCause }, undefined, at);
-      await afterFailure(job, row, hooks);
-      continue;
-    }
-    await writeSubmitIntent(job.path, job.basename, job.programName, at);
-    let jobId: string;
-    try {
-      ({ jobId } = await scheduler.submit(prepared.scriptPath, { cwd: job.path, jobName: job.basename, extraArgs: prepared.extraArgs }));
-    } catch (error) {
-      if (error instanceof SchedulerError && error.kind === 'failed') {
-        // sbatch refused the job (bad partition, over a limit): that is this job's failure, not the batch's.
-        recordTransition(row, { status: 'failed', cause: `submission refused: ${error.message}` }, undefined, at);
-        await afterFailure(job, row, hooks);
-        continue;
-      }
-      // Timed out or garbled: the job may exist. The intent stays; the next start adopts or resubmits it.
-      throw error;
-    }
-    row.jobId = Number(jobId);
-    row.submittedAt = at;
-    for (const key of ['startedAt', 'endedAt', 'exitCode', 'cause', 'slurmState'] as const) delete row[key];
-    row.status = 'pending';
-    await recordSubmission(job.path, job.basename, job.programName, row.jobId, at, row.restarts ?? 0);
-    ids.push(jobId);
-    slots--;
-  }
-  return ids;
-}
-
 /**
  * Jobs a dead runner left half-done, put right from what their folders say:
  * - a restart that was planned (the fresh folder's run_info.json counts more restarts than the ledger
@@ -314,11 +381,19 @@ async function submitReady(context: SubmitContext): Promise<string[]> {
  *   queue by its folder — only a job newer than any earlier attempt's id — and adopted; when the queue
  *   has none, the job is submitted again;
  * - an id the truth already found on disk (slurm-<id>.out) is written where the intent was.
+ * When the queue does not answer, the submissions it should settle are returned, to stay in doubt until it does.
  */
-async function adoptInterruptedSubmissions(jobs: readonly ResolvedJob[], rows: Map<string, LedgerRow>, scheduler: Scheduler, at: string): Promise<void> {
+async function adoptInterruptedSubmissions(
+  jobs: readonly ResolvedJob[],
+  rows: Map<string, LedgerRow>,
+  scheduler: Scheduler,
+  at: string,
+): Promise<{ key: string; afterId: number }[]> {
   let entries: QueueEntry[] | undefined;
+  let queueFailed = false;
+  const unsettled: { key: string; afterId: number }[] = [];
   for (const job of jobs) {
-    const row = rows.get(job.basename);
+    const row = rows.get(keyOfModelJob(job));
     if (!row) continue;
     const info = await readRunInfo(job.path).catch(() => undefined);
     const attemptRestarts = info?.restarts ?? 0;
@@ -338,20 +413,26 @@ async function adoptInterruptedSubmissions(jobs: readonly ResolvedJob[], rows: M
       continue;
     }
     if (row.status !== 'not_started') continue;
-    entries ??= (await scheduler.queue()).entries;
-    const found = findSubmitted(entries, job.path) ?? findSubmitted(entries, realPath(job.path));
-    if (found && Number(found.id) > earlierAttemptId) {
+    if (entries === undefined && !queueFailed) entries = await scheduler.queue().then((snapshot) => snapshot.entries, () => undefined);
+    queueFailed = entries === undefined;
+    if (entries === undefined) {
+      unsettled.push({ key: keyOfModelJob(job), afterId: earlierAttemptId });
+      continue;
+    }
+    const found = findSubmitted(entries, job.path, job.basename, earlierAttemptId) ?? findSubmitted(entries, realPath(job.path), job.basename, earlierAttemptId);
+    if (found) {
       row.jobId = Number(found.id);
       row.status = 'pending';
       row.submittedAt = at;
       await recordSubmission(job.path, job.basename, job.programName, row.jobId, at, row.restarts ?? 0);
     }
   }
+  return unsettled;
 }
 
-/** Cancels the named jobs (all when `only` is absent) in ONE scheduler call; unsubmitted ones just become cancelled. */
+/** Cancels the jobs of these keys (all when `only` is absent) in ONE scheduler call; unsubmitted ones just become cancelled. */
 export async function cancelJobs(rows: ReadonlyMap<string, LedgerRow>, scheduler: Pick<Scheduler, 'cancel'>, at: string, only?: ReadonlySet<string>): Promise<void> {
-  const chosen = [...rows.values()].filter((row) => only === undefined || only.has(row.basename));
+  const chosen = [...rows].filter(([key]) => only === undefined || only.has(key)).map(([, row]) => row);
   const active = chosen.filter((row) => row.status === 'pending' || row.status === 'running');
   if (active.length > 0) await scheduler.cancel(active.map((row) => String(row.jobId)));
   for (const row of chosen) {
