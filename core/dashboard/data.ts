@@ -2,6 +2,7 @@
 // data. Never bundled into the webview (it reaches records.ts, which uses node:fs).
 import type { DashboardBatch, DashboardHistoryEntry, DashboardJob, DashboardRecord, DashboardRecordStatus } from './protocol.js';
 import { effectiveStatus } from '../runner/records.js';
+import { describeWaiting } from '../runner/waiting.js';
 import type { BatchRecord } from '../runner/records.js';
 import type { BatchRecordView, BatchView } from '../view/batchTree.js';
 import type { JobView } from '../view/jobView.js';
@@ -33,6 +34,8 @@ export function dashboardRecord(record: BatchRecord, status: DashboardRecordStat
     runner: { ...record.runner },
     executor: typeof executor === 'string' ? executor : null,
     error: record.error_msg,
+    // only a live runner waits; a dead one's last wait is history
+    ...(record.waiting && status === 'in_progress' ? { waiting: describeWaiting(record.waiting) } : {}),
   };
 }
 

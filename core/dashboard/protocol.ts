@@ -50,6 +50,8 @@ export interface DashboardRecord {
   runner: { host: string; pid: number; heartbeat: string };
   executor: string | null;
   error: string | null;
+  /** While the runner's submissions wait for the cluster: `waiting — submit limit 3 reached`. */
+  waiting?: string;
 }
 
 /** Everything the header shows of the batch besides its jobs. */

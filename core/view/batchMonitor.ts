@@ -13,6 +13,7 @@ import type { LedgerRow } from '../ledger/ledger.js';
 import { liveRunner as defaultLiveRunner } from '../runner/lock.js';
 import type { LockInfo } from '../runner/lock.js';
 import { effectiveStatus, latestBatchRecord } from '../runner/records.js';
+import { describeWaiting } from '../runner/waiting.js';
 import type { ListedBatchRecord } from '../runner/records.js';
 import { systemClock } from '../slurm/clock.js';
 import type { Clock, TimerHandle } from '../slurm/clock.js';
@@ -619,10 +620,11 @@ function rowOf(job: JobView): LedgerRow {
 
 function recordView(record: ListedBatchRecord, now: number): BatchRecordView {
   const executor = record.computed_options?.executor;
+  const status = effectiveStatus(record, now);
   return {
     id: record.id,
     name: record.name,
-    status: effectiveStatus(record, now),
+    status,
     runNumber: record.run_number,
     startTime: record.start_time,
     endTime: record.end_time,
@@ -632,5 +634,7 @@ function recordView(record: ListedBatchRecord, now: number): BatchRecordView {
     message: record.message,
     tags: record.tags,
     error: record.error_msg,
+    // only a live runner waits; a dead one's last wait is history
+    ...(record.waiting && status === 'in_progress' ? { waiting: describeWaiting(record.waiting) } : {}),
   };
 }

@@ -28,6 +28,8 @@ export interface BatchRecordView {
   message: string;
   tags: readonly string[];
   error: string | null;
+  /** While the runner's submissions wait for the cluster: `waiting — submit limit 3 reached`. */
+  waiting?: string;
 }
 
 /** Everything the tree shows of one batch. */
@@ -433,7 +435,7 @@ function batchNode(view: BatchView, summary: StatusSummary): TreeNode {
     kind: 'batch',
     batchId: view.id,
     label: view.label,
-    description: view.error !== null ? view.error : batchDescription(summary, view.stale !== null),
+    description: view.error !== null ? view.error : batchDescription(summary, view.stale !== null, view.record?.waiting),
     icon: batchIcon(view, summary),
     contextValue: view.live === 'runner' || summary.running + summary.pending > 0 ? CONTEXT_VALUES.batchActive : CONTEXT_VALUES.batch,
     collapsible: view.error === null && view.jobs.length > 0,
@@ -441,7 +443,7 @@ function batchNode(view: BatchView, summary: StatusSummary): TreeNode {
 }
 
 /** `succeeded/total`, then failures and what is still going on. */
-export function batchDescription(summary: StatusSummary, stale = false): string {
+export function batchDescription(summary: StatusSummary, stale = false, waiting?: string): string {
   const parts = [`${summary.succeeded}/${summary.total}`];
   if (summary.failed > 0) parts.push(`${summary.failed} failed`);
   if (summary.broken_dependency > 0) parts.push(`${summary.broken_dependency} blocked`);
@@ -449,6 +451,7 @@ export function batchDescription(summary: StatusSummary, stale = false): string 
   if (summary.running > 0) parts.push(`${summary.running} running`);
   if (summary.pending > 0) parts.push(`${summary.pending} pending`);
   if (stale) parts.push('stale');
+  if (waiting !== undefined) parts.push(waiting);
   return parts.join(' · ');
 }
 
@@ -530,6 +533,7 @@ function batchTooltip(view: BatchView, summary: StatusSummary): string {
     row('Executor', record.executor !== null ? escapeMarkdown(record.executor) : null);
     row('Runner', record.runnerPid > 0 ? `pid ${record.runnerPid} on ${escapeMarkdown(record.runnerHost)}` : null);
     row('Internal error', record.error !== null ? escapeMarkdown(record.error) : null);
+    row('Submissions', record.waiting !== undefined ? escapeMarkdown(record.waiting) : null);
   }
   row('Live state', LIVE_TEXT[view.live]);
   row('Stale', view.stale !== null ? `${escapeMarkdown(view.stale)} — the last known states are shown` : null);

@@ -40,7 +40,8 @@ export class BatchHeader {
     const record = batch.record;
     setText(this.title, record ? `${batch.label} · ${record.name} (run ${record.runNumber})` : batch.label);
     setText(this.recordStatus, record ? record.status.replace('_', ' ') : 'never launched');
-    const notice = batch.error ?? (batch.stale !== null ? `Stale: ${batch.stale}. The last known states are shown.` : null);
+    const notice =
+      batch.error ?? (batch.stale !== null ? `Stale: ${batch.stale}. The last known states are shown.` : record?.waiting !== undefined ? `${record.waiting}: the runner submits the rest as the cluster takes them.` : null);
     this.banner.hidden = notice === null;
     setText(this.banner, notice ?? '');
 
