@@ -22,6 +22,9 @@ Commands:
                               its runner died), times, job counts, message, tags, git commit
   help                        show this text
 
+A job NAME is a basename only one job has, the job's folder as the batchfile writes it, or FOLDER/BASENAME
+(molecule folders may all have an \`opt\`: \`mol2/opt\` or \`mol2/opt/opt\`); a name several jobs share is refused.
+
 Exit codes: 0 success, 1 the work failed (errors in the file, failed jobs), 2 bad usage.`;
 
 export class UsageError extends Error {}
