@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { launchBatch, resolveMaxActive } from '../runner/launch.js';
 import { LockHeldError } from '../runner/lock.js';
 import { loadBatchfile, reportErrors } from './batchfileInput.js';
+import { chosenJobs } from './jobNames.js';
 import type { CliOutput } from './output.js';
 import { parseRunOptions } from './runOptions.js';
 import type { RunOptions } from './runOptions.js';
@@ -21,6 +22,8 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
     output.err(`${options.file}: the root folder cannot be resolved`);
     return EXIT.failed;
   }
+  // A name that is unknown or several jobs' is refused before anything starts, detached or not.
+  const restartJobs = options.restartJobs.length > 0 ? chosenJobs(loaded.model, options.restartJobs, options.file) : undefined;
   if (options.detach) return detach(args, rootPath, output);
 
   try {
@@ -31,7 +34,7 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
       executor: options.executor,
       maxActive: (executor) => resolveMaxActive(options.jobs, executor),
       restartFailed: options.restartFailed,
-      ...(options.restartJobs.length > 0 ? { restartJobs: new Set(options.restartJobs) } : {}),
+      ...(restartJobs ? { restartJobs } : {}),
       tags: options.tags,
       commandOptions: commandOptionsOf(options),
       ...(options.name !== undefined ? { name: options.name } : {}),
@@ -39,7 +42,7 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
       ...(options.ledger !== undefined ? { ledger: options.ledger } : {}),
       onStart: (record, resumed, computed) =>
         output.err(`${resumed ? 'resuming' : 'starting'} batch ${record.name} (run ${record.run_number}, ${computed.executor}, up to ${computed.jobs} jobs at a time)`),
-      onUpdate: runProgress({ file: options.file, output, jobCount: loaded.model.jobs.length, tty: process.stdout.isTTY === true }),
+      onUpdate: runProgress({ file: options.file, output, jobCount: loaded.model.jobs.length, tty: process.stdout.isTTY === true, rootPath }),
     });
     const s = result.summary;
     output.err(`batch ${result.record.name}: ${s.succeeded}/${s.total} succeeded${s.failed ? `, ${s.failed} failed` : ''}${s.broken_dependency ? `, ${s.broken_dependency} broken dependency` : ''}${s.cancelled ? `, ${s.cancelled} cancelled` : ''}`);

@@ -1,6 +1,7 @@
 // The runner's hooks as Batchman fills them: pipes and submit scripts before a job runs, the final geometry
 // after it succeeded, failure output and restarts (-r) after it failed.
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
+import { keyOfModelJob } from '../ledger/jobKey.js';
 import type { LedgerRow } from '../ledger/ledger.js';
 import { newRunInfo, readRunInfo, writeRunInfo } from '../ledger/runInfo.js';
 import { ensureUpstreamFinalGeometries, writeFinalGeometry } from '../programs/finalGeometry.js';
@@ -18,7 +19,7 @@ export interface JobHookOptions {
   readonly settings: BatchSettings;
   readonly restartFailed: boolean;
   /**
-   * With restartFailed: restart only these jobs, because the user named them (`run -r --job NAME`). A named job is
+   * With restartFailed: restart only these jobs (by key), because the user named them (`run -r --job NAME`). A named job is
    * restarted once even when it was cancelled or its cause would normally not be retried (the user may have fixed
    * its input); after that its failures follow the usual rules.
    */
@@ -66,8 +67,9 @@ export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prep
     },
 
     async restart(job, row) {
-      if (!options.restartFailed || (options.restartJobs && !options.restartJobs.has(job.basename))) return false;
-      const explicit = explicitLeft.has(job.basename) && (row.status === 'failed' || row.status === 'cancelled');
+      const key = keyOfModelJob(job);
+      if (!options.restartFailed || (options.restartJobs && !options.restartJobs.has(key))) return false;
+      const explicit = explicitLeft.has(key) && (row.status === 'failed' || row.status === 'cancelled');
       if (!explicit && (row.status !== 'failed' || !row.cause)) return false;
       const previous = await readRunInfo(job.path).catch(() => undefined);
       let plan = planRestart({
@@ -82,7 +84,7 @@ export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prep
         if (!explicit) return false;
         plan = { restart: true, fromLastGeometry: false, reason: `restarted on request (${plan.reason})` };
       }
-      explicitLeft.delete(job.basename);
+      explicitLeft.delete(key);
       const history = await archiveAttempt(job.path, { basename: job.basename, ...(job.program ? { program: job.program } : {}), pipes: job.pipes });
       if (plan.fromLastGeometry && job.program) await applyRestartGeometry({ basename: job.basename, path: job.path, program: job.program }, history);
       const restarts = (row.restarts ?? 0) + 1;
