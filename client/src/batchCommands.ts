@@ -140,9 +140,11 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       const target = jobOf(arg);
       if (!target) return;
       const { batch, job } = target;
-      const answer = await vscode.window.showWarningMessage(`Cancel job ${job.basename}${job.jobId ? ` (${job.jobId})` : ''} of ${batch.label}?`, { modal: true, detail: 'Jobs that pipe from it will not start.' }, 'Cancel Job');
+      // the name only this job answers to: molecule folders may all have a job of this basename
+      const name = selectorAmong(job, batch.jobs, batch.rootPath ?? undefined);
+      const answer = await vscode.window.showWarningMessage(`Cancel job ${name}${job.jobId ? ` (${job.jobId})` : ''} of ${batch.label}?`, { modal: true, detail: 'Jobs that pipe from it will not start.' }, 'Cancel Job');
       if (answer !== 'Cancel Job') return;
-      await runCli(`Cancelling ${job.basename}`, cancelArgs(batch.batchfilePath, [selectorAmong(job, batch.jobs, batch.rootPath ?? undefined)], batches.config.ledgerName), batch.batchfilePath);
+      await runCli(`Cancelling ${name}`, cancelArgs(batch.batchfilePath, [name], batches.config.ledgerName), batch.batchfilePath);
     },
 
     restartFailed: async (arg) => {
@@ -168,23 +170,24 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       const target = jobOf(arg);
       if (!target) return;
       const { batch, job } = target;
+      const name = selectorAmong(job, batch.jobs, batch.rootPath ?? undefined);
       if (job.status !== 'failed' && job.status !== 'cancelled') {
-        void vscode.window.showInformationMessage(`${job.basename} is ${job.status.replace('_', ' ')}: only a failed or cancelled job can be restarted.`);
+        void vscode.window.showInformationMessage(`${name} is ${job.status.replace('_', ' ')}: only a failed or cancelled job can be restarted.`);
         return;
       }
       if (batch.live === 'runner') {
-        void vscode.window.showWarningMessage(`The runner of ${batch.label} is still working. Restart ${job.basename} when it has ended.`);
+        void vscode.window.showWarningMessage(`The runner of ${batch.label} is still working. Restart ${name} when it has ended.`);
         return;
       }
       if (!(await checkBatchfile(batch.batchfilePath, 'restart its jobs'))) return;
       const answer = await vscode.window.showWarningMessage(
-        `Restart ${job.basename} of ${batch.label}?`,
+        `Restart ${name} of ${batch.label}?`,
         { modal: true, detail: 'Its folder is kept as <folder>_history_N and the job runs again (walltime or memory doubled when that was the cause); jobs blocked behind it run after it.' },
         'Restart',
       );
       if (answer !== 'Restart') return;
       const previous = previousLaunchOptions(batches.monitor.info(batch.id)?.record?.command_options);
-      await startRunner({ batches, cli, log }, batch.batchfilePath, { ...previous, restartFailed: true, restartJobs: [selectorAmong(job, batch.jobs, batch.rootPath ?? undefined)], tags: [], ledgerName: batches.config.ledgerName }, `Restarting ${job.basename} of`);
+      await startRunner({ batches, cli, log }, batch.batchfilePath, { ...previous, restartFailed: true, restartJobs: [name], tags: [], ledgerName: batches.config.ledgerName }, `Restarting ${name} of`);
     },
 
     refresh: async (arg) => {
