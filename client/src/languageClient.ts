@@ -1,5 +1,5 @@
 // Starts the batchfile language server bundle and connects it to VS Code.
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { SERVER_NODE_FLAGS } from '../../core/protocol/serverProcess.js';
@@ -18,8 +18,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, channels:
       { language: LANGUAGE_ID, scheme: 'file' },
       { language: LANGUAGE_ID, scheme: 'untitled' },
     ],
-    // Disk rules (job folders, input files) go stale when files appear or vanish.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*') },
+    // No `synchronize.fileEvents`: the server registers the file watchers its disk rules need (each open batch's job
+    // folders, inputs and scripts) itself, so a running batch's output files never reach it.
     outputChannel: channels.server,
     traceOutputChannel: channels.trace,
   };

@@ -1,5 +1,6 @@
 // What validation and completion may ask of the file system, and a cached Node implementation.
 import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { posix } from 'node:path';
 
 export type EntryKind = 'file' | 'directory';
 
@@ -19,9 +20,21 @@ export interface DiskView {
   readHead?(path: string, maxBytes: number): string | undefined;
 }
 
+/** A change the client's file watcher saw: a path created or deleted, or a file's content changed. */
+export interface DiskChange {
+  readonly path: string;
+  readonly type: 'created' | 'changed' | 'deleted';
+}
+
 export interface CachedDiskView extends DiskView {
-  /** Forgets everything (e.g. when the client reports changed files). */
+  /** Forgets everything. */
   clear(): void;
+  /**
+   * Forgets only what the changes make stale: a changed file's head (its kind and its folder's listing stay true); a
+   * created or deleted path's kind, head and listing, its folder's listing, and everything cached under it (a folder
+   * deleted whole is reported once, not per file).
+   */
+  forget(changes: Iterable<DiskChange>): void;
 }
 
 /** A cached kind is one number: when it was read (ms since the cache's epoch) times 4, plus the kind's code. */
@@ -45,6 +58,28 @@ export function createNodeDiskView(ttlMs = 2000, now: () => number = Date.now): 
   const kinds = new Map<string, number>();
   const listings = new Map<string, { at: number; entries: readonly DirectoryEntry[] }>();
   const heads = new Map<string, { at: number; maxBytes: number; text: string | undefined }>();
+  /**
+   * Every folder above a cached path: a created or deleted path found here has cached paths under it to forget, one
+   * not found here (an output file, mostly) has none, so no event scans the whole cache for nothing.
+   */
+  const foldersAbove = new Set<string>();
+  const noteFoldersAbove = (path: string): void => {
+    for (let folder = posix.dirname(path); !foldersAbove.has(folder); folder = posix.dirname(folder)) {
+      foldersAbove.add(folder);
+      if (folder === posix.dirname(folder)) break;
+    }
+  };
+  const forgetUnder = (folders: ReadonlySet<string>): void => {
+    const under = (path: string): boolean => {
+      for (let folder = posix.dirname(path); ; folder = posix.dirname(folder)) {
+        if (folders.has(folder)) return true;
+        if (folder === posix.dirname(folder)) return false;
+      }
+    };
+    for (const path of kinds.keys()) if (under(path)) kinds.delete(path);
+    for (const path of listings.keys()) if (under(path)) listings.delete(path);
+    for (const path of heads.keys()) if (under(path)) heads.delete(path);
+  };
   let epoch = now();
   let prunedAt = 0;
   const prune = (time: number, elapsed: number): void => {
@@ -58,6 +93,7 @@ export function createNodeDiskView(ttlMs = 2000, now: () => number = Date.now): 
       const time = now();
       if (time - epoch >= EPOCH_SPAN_MS || time < epoch) {
         kinds.clear();
+        foldersAbove.clear();
         epoch = time;
         prunedAt = 0;
       }
@@ -73,6 +109,7 @@ export function createNodeDiskView(ttlMs = 2000, now: () => number = Date.now): 
         code = 0;
       }
       kinds.set(path, elapsed * KIND_CODES + code);
+      noteFoldersAbove(path);
       return KINDS[code];
     },
     list(path) {
@@ -88,6 +125,7 @@ export function createNodeDiskView(ttlMs = 2000, now: () => number = Date.now): 
         entries = [];
       }
       listings.set(path, { at: now(), entries });
+      noteFoldersAbove(path);
       return entries;
     },
     readHead(path, maxBytes) {
@@ -95,12 +133,27 @@ export function createNodeDiskView(ttlMs = 2000, now: () => number = Date.now): 
       if (cached && cached.maxBytes === maxBytes && fresh(now() - cached.at, ttlMs)) return cached.text;
       const text = readFileHead(path, maxBytes);
       heads.set(path, { at: now(), maxBytes, text });
+      noteFoldersAbove(path);
       return text;
     },
     clear() {
       kinds.clear();
       listings.clear();
       heads.clear();
+      foldersAbove.clear();
+    },
+    forget(changes) {
+      const foldersGone = new Set<string>();
+      for (const { path, type } of changes) {
+        heads.delete(path);
+        // A file written in place keeps its kind, and its folder's listing still names it.
+        if (type === 'changed') continue;
+        kinds.delete(path);
+        listings.delete(path);
+        listings.delete(posix.dirname(path));
+        if (foldersAbove.has(path)) foldersGone.add(path);
+      }
+      if (foldersGone.size > 0) forgetUnder(foldersGone);
     },
   };
 }

@@ -2,7 +2,7 @@
 // through one guard, so one failure is logged and answered and the server keeps serving.
 import { pathToFileURL } from 'node:url';
 import type { CancellationToken, Connection, InitializeParams, InitializeResult } from 'vscode-languageserver';
-import { CodeActionKind, DidChangeConfigurationNotification, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver';
+import { CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, TextDocumentSyncKind, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CachedDiskView, DiskView } from '../../core/batchfile/index.js';
 import {
@@ -17,11 +17,14 @@ import {
   references,
 } from '../../core/batchfile/index.js';
 import { AnalysisCache, filePathOf } from './analysis.js';
+import { diskChangesOf } from './fileEvents.js';
 import { createGuard } from './guard.js';
 import { DiagnosticsPublisher } from './publisher.js';
 import type { Timers } from './publisher.js';
 import { DEFAULT_SETTINGS, SERVER_SECTION, readSettings } from './settings.js';
 import type { ServerSettings } from './settings.js';
+import { WatcherRegistration } from './watcherRegistration.js';
+import { lspWatchers, watchesFor } from './watchers.js';
 
 export interface ServerRuntime extends Timers {
   readonly disk: CachedDiskView;
@@ -42,6 +45,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   const settingsByUri = new Map<string, Promise<ServerSettings>>();
   let canPullConfiguration = false;
   let canRegisterConfiguration = false;
+  let canRegisterWatchers = false;
+  let relativePatterns = false;
 
   const settingsFor = (uri: string): Promise<ServerSettings> => {
     if (!canPullConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
@@ -56,6 +61,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   const diskFor = (uri: string, settings: ServerSettings): DiskView | undefined =>
     settings.checkDisk && filePathOf(uri) !== undefined ? runtime.disk : undefined;
 
+  const watcherRegistration = new WatcherRegistration({
+    register: (watchers) => connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }),
+    warn: (message) => connection.console.warn(message),
+  });
+  /** The client watches what the open documents' latest validations read: asked again after each publication. */
+  const updateWatchers = (): void => {
+    if (canRegisterWatchers) watcherRegistration.update(lspWatchers(watchesFor(cache.watchedDocuments()), relativePatterns));
+  };
+
   const publisher = new DiagnosticsPublisher({
     documents,
     cache,
@@ -63,13 +77,18 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     guard,
     settingsFor,
     diskFor,
-    send: (params) => connection.sendDiagnostics(params),
+    send: async (params) => {
+      await connection.sendDiagnostics(params);
+      updateWatchers();
+    },
   });
 
   connection.onInitialize(
     guard.request('initialize', { errorData: { retry: false } }, (params: InitializeParams): InitializeResult => {
       canPullConfiguration = params.capabilities.workspace?.configuration === true;
       canRegisterConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+      canRegisterWatchers = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+      relativePatterns = params.capabilities.workspace?.didChangeWatchedFiles?.relativePatternSupport === true;
       return {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -104,10 +123,16 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     }),
   );
 
+  // A file event forgets only the cached answers it made stale, and revalidates only the documents whose rules asked
+  // about a changed path, after the debounce: a burst of events (the client sends them in batches) is one revalidation.
   connection.onDidChangeWatchedFiles(
-    guard.notification('workspace/didChangeWatchedFiles', () => {
-      runtime.disk.clear();
-      publisher.revalidateAll();
+    guard.notification('workspace/didChangeWatchedFiles', ({ changes }) => {
+      const diskChanges = diskChangesOf(changes);
+      runtime.disk.forget(diskChanges);
+      for (const uri of cache.invalidateReadersOf(diskChanges)) {
+        const document = documents.get(uri);
+        if (document) publisher.schedule(document, false);
+      }
     }),
   );
 

@@ -2,6 +2,8 @@
 // and the server in this process on a manual clock, where debounce and revalidation are asserted exactly.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { InProcessServer } from '../support/inProcessServer.js';
 import { LspTestClient, ensureBuilt, messageText, rangeOf, shortRange } from '../support/lspClient.js';
@@ -10,6 +12,16 @@ import type { Fixture } from './fixture.js';
 
 function summary(diagnostics: readonly Diagnostic[]): { code: string; severity: number; range: string }[] {
   return diagnostics.map((d) => ({ code: String(d.code), severity: d.severity ?? 0, range: shortRange(d.range) }));
+}
+
+type Summary = ReturnType<typeof summary>[number];
+
+function sortSummary(items: readonly Summary[]): Summary[] {
+  return [...items].sort((a, b) => (a.range === b.range ? (a.code < b.code ? -1 : 1) : a.range < b.range ? -1 : 1));
+}
+
+function sortedSummary(diagnostics: readonly Diagnostic[]): Summary[] {
+  return sortSummary(summary(diagnostics));
 }
 
 function codes(params: PublishDiagnosticsParams): string[] {
@@ -264,13 +276,25 @@ describe('debounce and revalidation on the server\'s clock (in process)', () => 
     assert.deepEqual(versionsOf(server, fixture.uri), [1, 2]);
   });
 
-  it('re-validates at once when files change on disk, reading the disk again', async () => {
+  it('re-validates after the debounce when files a rule asked about change on disk, reading them again', async () => {
     const server = await startInProcess(300);
     await server.openAndWait(fixture.uri, BROKEN_BATCHFILE);
-    const revalidated = server.nextDiagnostics(fixture.uri, 1);
-    await server.filesChanged([{ uri: fixture.uriOf('mol/guess'), type: 1 }]);
-    assert.deepEqual(summary((await revalidated).diagnostics), BROKEN_EXPECTED);
-    assert.equal(server.clock.now(), 0);
-    assert.deepEqual(server.timersSet, []);
+    // The guess job's missing folder appears: one burst of events, one publication once the debounce has run out.
+    await mkdir(join(fixture.dir, 'mol/guess'));
+    try {
+      const timer = server.nextTimer();
+      await server.filesChanged([{ uri: fixture.uriOf('mol/guess'), type: 1 }]);
+      assert.equal(await timer, 300);
+      await server.advance(299);
+      await server.sync();
+      assert.deepEqual(versionsOf(server, fixture.uri), [1], 'revalidated before the debounce ran out');
+      const revalidated = server.nextDiagnostics(fixture.uri, 1);
+      await server.advance(1);
+      const expected = [...BROKEN_EXPECTED.filter((d) => d.code !== 'job-folder-missing'), { code: 'input-missing', severity: 2, range: '6:0-5' }];
+      assert.deepEqual(sortedSummary((await revalidated).diagnostics), sortSummary(expected));
+      assert.equal(server.disk.cleared, 0, 'the whole disk cache was dropped');
+    } finally {
+      await rm(join(fixture.dir, 'mol/guess'), { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,7 @@ import { PassThrough, Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { ShutdownRequest, StreamMessageReader, StreamMessageWriter, createProtocolConnection } from 'vscode-languageserver-protocol/node';
-import type { CachedDiskView, DirectoryEntry, EntryKind } from '../../core/batchfile/index.js';
+import type { CachedDiskView, DirectoryEntry, DiskChange, EntryKind } from '../../core/batchfile/index.js';
 import { createNodeDiskView } from '../../core/batchfile/index.js';
 import { startServer } from '../../server/src/server.js';
 import { LspSession } from './lspSession.js';
@@ -12,23 +12,43 @@ import type { SessionOptions } from './lspSession.js';
 import { FakeClock, flushAsync } from './slurm/fakeClock.js';
 import type { TimerHandle } from '../../core/slurm/clock.js';
 
-/** The real node:fs disk view, which throws `failure` while one is set. */
+/** The real node:fs disk view, which throws `failure` while one is set, and counts what it is asked. */
 export class SwitchableDisk implements CachedDiskView {
   failure: Error | undefined;
+  /** How many questions the rules asked (kinds, listings, heads), cached or not: a revalidation asks thousands. */
+  questions = 0;
+  /** Every batch of changes the server told the cache to forget. */
+  readonly forgotten: DiskChange[][] = [];
+  cleared = 0;
   constructor(private readonly inner: CachedDiskView) {}
 
   kind(path: string): EntryKind | undefined {
     if (this.failure) throw this.failure;
+    this.questions++;
     return this.inner.kind(path);
   }
 
   list(path: string): readonly DirectoryEntry[] {
     if (this.failure) throw this.failure;
+    this.questions++;
     return this.inner.list(path);
   }
 
+  readHead(path: string, maxBytes: number): string | undefined {
+    if (this.failure) throw this.failure;
+    this.questions++;
+    return this.inner.readHead!(path, maxBytes);
+  }
+
   clear(): void {
+    this.cleared++;
     this.inner.clear();
+  }
+
+  forget(changes: Iterable<DiskChange>): void {
+    const batch = [...changes];
+    this.forgotten.push(batch);
+    this.inner.forget(batch);
   }
 }
 

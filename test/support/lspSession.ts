@@ -35,6 +35,7 @@ import type {
   DocumentLink,
   DocumentSymbol,
   FileEvent,
+  FileSystemWatcher,
   Hover,
   InitializeResult,
   Location,
@@ -44,9 +45,11 @@ import type {
   ProtocolConnection,
   PublishDiagnosticsParams,
   Range,
+  RegistrationParams,
   SymbolInformation,
   TextDocumentContentChangeEvent,
   TextEdit,
+  UnregistrationParams,
 } from 'vscode-languageserver-protocol/node';
 
 /** The `batchman` section as the client would return it from `workspace/configuration`. */
@@ -61,6 +64,8 @@ export interface SessionOptions {
   readonly settings?: BatchmanSettings;
   /** Answer `client/registerCapability` with an error, like a client that cannot register dynamically. */
   readonly refuseRegistrations?: boolean;
+  /** Advertise what VS Code's client does: file watchers registered dynamically, with relative patterns. */
+  readonly watchFiles?: boolean;
   /** Milliseconds any single wait (a request, a diagnostics publication) may take before the test fails. */
   readonly timeoutMs?: number;
 }
@@ -75,7 +80,8 @@ export class LspSession {
   readonly published: PublishDiagnosticsParams[] = [];
   /** Every `workspace/configuration` request the server made. */
   readonly configurationRequests: ConfigurationParams[] = [];
-  readonly registrationRequests: unknown[] = [];
+  readonly registrationRequests: RegistrationParams[] = [];
+  readonly unregistrationRequests: UnregistrationParams[] = [];
   /** Every `window/logMessage` the server sent (its `connection.console`). */
   readonly logMessages: LogMessageParams[] = [];
   initializeResult: InitializeResult | undefined;
@@ -83,6 +89,7 @@ export class LspSession {
   private readonly diagnosticsWaiters: Waiter<PublishDiagnosticsParams>[] = [];
   private readonly logWaiters: Waiter<LogMessageParams>[] = [];
   private readonly configurationWaiters: Waiter<ConfigurationParams>[] = [];
+  private readonly registrationWaiters: Waiter<RegistrationParams>[] = [];
   /** While set, answers to `workspace/configuration` wait for it (a client slow to answer). */
   private configurationGate: Promise<void> | undefined;
 
@@ -111,9 +118,13 @@ export class LspSession {
     connection.onRequest(RegistrationRequest.type, (params) => {
       this.registrationRequests.push(params);
       if (options.refuseRegistrations) return new ResponseError(ErrorCodes.MethodNotFound, 'registrations are not supported');
+      settle(this.registrationWaiters, params);
       return undefined;
     });
-    connection.onRequest(UnregistrationRequest.type, () => undefined);
+    connection.onRequest(UnregistrationRequest.type, (params) => {
+      this.unregistrationRequests.push(params);
+      return undefined;
+    });
     connection.listen();
   }
 
@@ -130,7 +141,10 @@ export class LspSession {
         rootUri: null,
         workspaceFolders: null,
         capabilities: {
-          workspace: options.configuration ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {},
+          workspace: {
+            ...(options.configuration ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {}),
+            ...(options.watchFiles ? { didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } } : {}),
+          },
           textDocument: {
             publishDiagnostics: { versionSupport: true },
             completion: { completionItem: { snippetSupport: true } },
@@ -172,6 +186,22 @@ export class LspSession {
   nextConfigurationRequest(): Promise<ConfigurationParams> {
     const arrived = new Promise<ConfigurationParams>((resolve) => this.configurationWaiters.push({ wants: () => true, resolve }));
     return this.bounded(arrived, 'workspace/configuration');
+  }
+
+  /** The next accepted registration of `method` (e.g. `workspace/didChangeWatchedFiles`). */
+  nextRegistration(method: string): Promise<RegistrationParams> {
+    const wants = (params: RegistrationParams): boolean => params.registrations.some((registration) => registration.method === method);
+    const arrived = new Promise<RegistrationParams>((resolve) => this.registrationWaiters.push({ wants, resolve }));
+    return this.bounded(arrived, `client/registerCapability for ${method}`);
+  }
+
+  /** The file watchers of every `workspace/didChangeWatchedFiles` registration the server has not taken back. */
+  fileWatchers(): FileSystemWatcher[] {
+    const gone = new Set(this.unregistrationRequests.flatMap((params) => params.unregisterations.map((u) => u.id)));
+    return this.registrationRequests
+      .flatMap((params) => params.registrations)
+      .filter((registration) => registration.method === 'workspace/didChangeWatchedFiles' && !gone.has(registration.id))
+      .flatMap((registration) => (registration.registerOptions as { watchers: FileSystemWatcher[] }).watchers);
   }
 
   /** Holds answers to `workspace/configuration` until the returned function is called. */
