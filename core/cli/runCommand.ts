@@ -41,7 +41,10 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
       ...(options.message !== undefined ? { message: options.message } : {}),
       ...(options.ledger !== undefined ? { ledger: options.ledger } : {}),
       onStart: (record, resumed, computed) =>
-        output.err(`${resumed ? 'resuming' : 'starting'} batch ${record.name} (run ${record.run_number}, ${computed.executor}, up to ${computed.jobs} jobs at a time)`),
+        output.err(
+          `${resumed ? 'resuming' : 'starting'} batch ${record.name} (run ${record.run_number}, ${computed.executor}, up to ${computed.jobs} jobs at a time)` +
+            (computed.jobsReason !== undefined ? `\n  ${computed.jobsReason}` : ''),
+        ),
       onUpdate: runProgress({ file: options.file, output, jobCount: loaded.model.jobs.length, tty: process.stdout.isTTY === true, rootPath }),
     });
     const s = result.summary;

@@ -5,6 +5,9 @@ import type { BatchModel } from '../batchfile/index.js';
 import { createScheduler, resolveExecutorKind } from '../executors/chooseExecutor.js';
 import type { ExecutorChoice } from '../executors/chooseExecutor.js';
 import { ledgerPathFor } from '../ledger/ledger.js';
+import { sacctmgrFromEnv } from '../slurm/commandsEnv.js';
+import { AUTO_JOBS_CAP, describeSiteRoom, siteRoom } from '../slurm/sacctmgrRoom.js';
+import type { Scheduler } from '../slurm/scheduler.js';
 import { readBatchSettings } from './batchSettings.js';
 import { clearCancelRequest, readCancelRequest } from './cancelRequest.js';
 import { withTestCrashAfterSubmit } from './crashHook.js';
@@ -20,8 +23,11 @@ export interface LaunchOptions {
   readonly model: BatchModel;
   readonly rootPath: string;
   readonly executor?: ExecutorChoice;
-  /** Most jobs pending or running at once; 'auto' picks by executor (see `resolveMaxActive`). */
-  readonly maxActive: (executor: 'slurm' | 'local') => number;
+  /**
+   * Most jobs pending or running at once (see `resolveMaxActive`); 'auto' on SLURM is the room the site's
+   * submit limits leave, asked once at launch.
+   */
+  readonly maxActive: (executor: 'slurm' | 'local') => number | 'auto';
   readonly restartFailed?: boolean;
   /** With restartFailed: restart only these jobs (see JobHookOptions.restartJobs). */
   readonly restartJobs?: ReadonlySet<string>;
@@ -31,7 +37,7 @@ export interface LaunchOptions {
   readonly ledger?: string;
   /** The options as the user asked for them, kept in the record. */
   readonly commandOptions?: Record<string, unknown>;
-  readonly onStart?: (record: BatchRecord, resumed: boolean, computed: { executor: 'slurm' | 'local'; jobs: number }) => void;
+  readonly onStart?: (record: BatchRecord, resumed: boolean, computed: { executor: 'slurm' | 'local'; jobs: number; jobsReason?: string }) => void;
   readonly onUpdate?: (update: RunnerUpdate) => void;
   /** Stops waiting (not the jobs): the record stays in progress, so a later launch resumes it. */
   readonly signal?: AbortSignal;
@@ -46,25 +52,45 @@ export interface LaunchResult extends RunnerResult {
 }
 
 /**
- * `-j auto`: on SLURM the scheduler queues and the cluster decides, so a generous cap that keeps the
- * queue polite; locally, one job per core.
+ * `-j auto`: locally, one job per core; on SLURM it stays 'auto' until launch asks the site (`autoMaxActive`):
+ * the scheduler queues and the cluster decides, within the user's submit limits and a polite cap.
  */
-export function resolveMaxActive(jobs: number | 'auto', executor: 'slurm' | 'local'): number {
+export function resolveMaxActive(jobs: number | 'auto', executor: 'slurm' | 'local'): number | 'auto' {
   if (jobs !== 'auto') return jobs;
-  return executor === 'slurm' ? 200 : Math.max(1, availableParallelism());
+  return executor === 'slurm' ? 'auto' : Math.max(1, availableParallelism());
 }
+
+/** `-j auto` on SLURM: the room the user's submit limits leave beside the jobs queued outside this batch. */
+async function autoMaxActive(scheduler: Scheduler, model: BatchModel): Promise<{ jobs: number; reason: string; limit?: { source: string; limit: number; queuedElsewhere: number } }> {
+  if (scheduler.kind !== 'slurm') return { jobs: AUTO_JOBS_CAP, reason: `-j auto = ${AUTO_JOBS_CAP}` };
+  const sacctmgr = sacctmgrFromEnv();
+  const room = await siteRoom({
+    ...(sacctmgr !== undefined ? { sacctmgr } : {}),
+    queue: async () => (await scheduler.queue()).entries,
+    batchFolders: new Set(model.jobs.map((job) => job.path)),
+  });
+  return {
+    jobs: room.jobs,
+    reason: describeSiteRoom(room),
+    ...(room.limit ? { limit: { source: room.limit.source, limit: room.limit.limit, queuedElsewhere: room.queuedElsewhere } } : {}),
+  };
+}
+
 
 /** Throws LockHeldError when another live runner has the batch. */
 export async function launchBatch(options: LaunchOptions): Promise<LaunchResult> {
   const { rootPath, batchfilePath, model } = options;
   const executor = resolveExecutorKind(options.executor ?? 'auto');
-  const maxActive = options.maxActive(executor);
+  const scheduler = withTestCrashAfterSubmit(createScheduler(executor));
+  const asked = options.maxActive(executor);
   const settings = await readBatchSettings(batchfilePath);
   const ledgerPath = ledgerPathFor(batchfilePath, options.ledger);
   const recordId = newBatchRecordId();
   const lock = await acquireRunnerLock({ rootPath, batchfilePath, recordId });
   try {
-    const computed = { executor, jobs: maxActive, restartFailed: options.restartFailed ?? false, ledger: ledgerPath, maxRestarts: settings.maxRestarts };
+    const auto = asked === 'auto' ? await autoMaxActive(scheduler, model) : undefined;
+    const maxActive = auto?.jobs ?? (asked === 'auto' ? AUTO_JOBS_CAP : asked);
+    const computed = { executor, jobs: maxActive, ...(auto?.limit ? { jobsLimit: auto.limit } : {}), restartFailed: options.restartFailed ?? false, ledger: ledgerPath, maxRestarts: settings.maxRestarts };
     const lost = await lostRecordId(rootPath, batchfilePath, lock.previous?.recordId ?? null);
     const record = lost
       ? await reopenBatchRecord(batchRecordPath(rootPath, lost))
@@ -80,7 +106,7 @@ export async function launchBatch(options: LaunchOptions): Promise<LaunchResult>
         });
     if (lost) await lock.setRecordId(record.id);
     const recordPath = batchRecordPath(rootPath, record.id);
-    options.onStart?.(record, lost !== null, { executor, jobs: maxActive });
+    options.onStart?.(record, lost !== null, { executor, jobs: maxActive, ...(auto ? { jobsReason: auto.reason } : {}) });
 
     let lockLost = false;
     const beating = startHeartbeat({
@@ -97,7 +123,7 @@ export async function launchBatch(options: LaunchOptions): Promise<LaunchResult>
         batchId: record.id,
         model,
         ledgerPath,
-        scheduler: withTestCrashAfterSubmit(createScheduler(executor)),
+        scheduler,
         maxActive,
         pollFloorMs: options.pollFloorMs ?? (executor === 'local' ? 1_000 : 5_000),
         ...(options.onlyJobs ? { onlyJobs: options.onlyJobs } : {}),

@@ -12,6 +12,14 @@ export const SLURM_COMMAND_ENV: Readonly<Record<keyof SlurmCommands, string>> = 
   scancel: 'BATCHMAN_SCANCEL',
 };
 
+/** sacctmgr is no scheduler call (only `-j auto` asks it, once per launch), so it has its own variable. */
+export const SACCTMGR_ENV = 'BATCHMAN_SACCTMGR';
+
+/** sacctmgr as the environment names it, else undefined (the plain name on PATH). */
+export function sacctmgrFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env[SACCTMGR_ENV]?.trim() || undefined;
+}
+
 const NAMES = Object.keys(SLURM_COMMAND_ENV) as (keyof SlurmCommands)[];
 
 /** The commands the environment names (empty values ignored). */

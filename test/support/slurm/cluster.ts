@@ -8,6 +8,9 @@ import { execaRunner } from '../../../core/slurm/commandRunner.js';
 import type { CommandRunner } from '../../../core/slurm/commandRunner.js';
 
 export const TEST_USER = 'batchuser';
+/** A user whose default QOS lets them queue only SUBMIT_LIMIT jobs (the start script sets it up with accounting). */
+export const LIMIT_USER = 'batchlimit';
+export const SUBMIT_LIMIT = 3;
 const START_SCRIPT = fileURLToPath(new URL('./start-local-slurm.sh', import.meta.url));
 
 /** The absolute path of a command on PATH, or undefined. */
@@ -33,6 +36,8 @@ export interface ClusterStatus {
   oomKills: boolean;
   /** The non-root user exists and tests may run commands as them. */
   testUser: boolean;
+  /** LIMIT_USER exists with its submit limit, and SLURM enforces limits (needs accounting). */
+  limitUser: boolean;
 }
 
 let prepared: Promise<ClusterStatus> | undefined;
@@ -51,7 +56,7 @@ export function prepareCluster(): Promise<ClusterStatus> {
 async function prepare(): Promise<ClusterStatus> {
   const ci = process.env.CI === 'true';
   const mayStart = ci || process.env.BATCHMAN_START_SLURM === '1';
-  const none: ClusterStatus = { skip: false, accounting: false, oomKills: false, testUser: false };
+  const none: ClusterStatus = { skip: false, accounting: false, oomKills: false, testUser: false, limitUser: false };
   if (!which('sbatch') && !ci) {
     return { ...none, skip: 'SLURM is not installed (no sbatch on PATH): real-cluster tests skipped (CI=true installs and runs them)' };
   }
@@ -75,7 +80,22 @@ async function prepare(): Promise<ClusterStatus> {
   const root = process.getuid?.() === 0;
   const testUser = root && (await userExists(TEST_USER));
   if (ci && !testUser) throw new Error(`CI=true but the test user ${TEST_USER} does not exist (the start script creates it)`);
-  return { skip: false, accounting, oomKills, testUser };
+  const limitUser = root && accounting && (await submitLimitInForce());
+  if (ci && accounting && !limitUser) {
+    throw new Error(`CI=true but ${LIMIT_USER} has no enforced submit limit of ${SUBMIT_LIMIT} (the start script sets it up)`);
+  }
+  return { skip: false, accounting, oomKills, testUser, limitUser };
+}
+
+/** LIMIT_USER exists, its default QOS allows SUBMIT_LIMIT queued jobs, and the controller enforces limits. */
+async function submitLimitInForce(): Promise<boolean> {
+  if (!(await userExists(LIMIT_USER))) return false;
+  const assoc = await execa('sacctmgr', ['-n', '-P', 'show', 'assoc', `user=${LIMIT_USER}`, 'format=DefaultQOS'], { reject: false, timeout: 15_000 });
+  const qos = String(assoc.stdout).trim();
+  if (assoc.exitCode !== 0 || qos === '') return false;
+  const limit = await execa('sacctmgr', ['-n', '-P', 'show', 'qos', qos, 'format=MaxSubmitJobsPerUser'], { reject: false, timeout: 15_000 });
+  const config = await execa('scontrol', ['show', 'config'], { reject: false, timeout: 15_000 });
+  return String(limit.stdout).trim() === String(SUBMIT_LIMIT) && /^AccountingStorageEnforce\s*=.*\blimits\b/m.test(String(config.stdout));
 }
 
 /** A runner that runs every command as `user` (through runuser; the tests run as root). */

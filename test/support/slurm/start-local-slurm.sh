@@ -17,6 +17,10 @@
 #     its --mem and SLURM records OUT_OF_MEMORY; without one, jobacct_gather/linux with
 #     OverMemoryKill kills it instead (SLURM 22.05 then records FAILED, signal 9).
 #   - DefMemPerCPU: jobs without --mem do not claim the whole node's memory.
+#   - With accounting, limits are enforced (AccountingStorageEnforce=associations,limits,qos) as on
+#     a real site: root and the test user submit through QOS normal (no limits); a second user
+#     (SLURM_LOCAL_LIMIT_USER) has the default QOS `limited` with MaxSubmitJobsPerUser, so the
+#     submission past the limit is refused by SLURM itself.
 #
 # Environment knobs:
 #   SLURM_LOCAL_BASE       logs/pids directory              (default /tmp/batchman-slurm)
@@ -24,6 +28,9 @@
 #   SLURM_LOCAL_MINJOBAGE  seconds finished jobs stay in squeue (default 300)
 #   SLURM_LOCAL_TIMEOUT    seconds to wait for the node to become idle (default 90)
 #   SLURM_LOCAL_USER       non-root test user to create      (default batchuser; empty = none)
+#   SLURM_LOCAL_LIMIT_USER a user whose default QOS limits its queued jobs (default batchlimit;
+#                          empty = none; needs accounting)
+#   SLURM_LOCAL_SUBMIT_LIMIT  that QOS's MaxSubmitJobsPerUser (default 3)
 #   SLURM_LOCAL_MEMORY     cgroup | kill | none: how --mem is enforced (default: cgroup when
 #                          /sys/fs/cgroup/memory accepts a new group, else kill)
 set -euo pipefail
@@ -33,6 +40,8 @@ WITH_DBD=${SLURM_LOCAL_DBD:-1}
 MINJOBAGE=${SLURM_LOCAL_MINJOBAGE:-300}
 TIMEOUT=${SLURM_LOCAL_TIMEOUT:-90}
 TEST_USER=${SLURM_LOCAL_USER-batchuser}
+LIMIT_USER=${SLURM_LOCAL_LIMIT_USER-batchlimit}
+SUBMIT_LIMIT=${SLURM_LOCAL_SUBMIT_LIMIT:-3}
 MEMORY=${SLURM_LOCAL_MEMORY:-auto}
 APT_OPTS=(-o DPkg::Lock::Timeout=600 -y --no-install-recommends)
 
@@ -73,11 +82,14 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   [ "$ok" = 1 ] || die "apt-get install failed"
 fi
 
-# ---------------------------------------------------------------- test user
-if [ -n "$TEST_USER" ] && ! id -u "$TEST_USER" >/dev/null 2>&1; then
-  log "creating user $TEST_USER"
-  useradd -m -s /bin/bash "$TEST_USER"
-fi
+# ---------------------------------------------------------------- test users
+[ "$WITH_DBD" = 1 ] || LIMIT_USER=""   # a limit needs accounting to be enforced
+for user in $TEST_USER $LIMIT_USER; do
+  if ! id -u "$user" >/dev/null 2>&1; then
+    log "creating user $user"
+    useradd -m -s /bin/bash "$user"
+  fi
+done
 
 # ---------------------------------------------------------------- dirs
 H=$(hostname -s)
@@ -173,9 +185,11 @@ log "memory enforcement: $MEMORY"
 HW=$(slurmd -C | head -1 | sed -e 's/^NodeName=[^ ]* //')
 acct_lines="AccountingStorageType=accounting_storage/none"
 if [ "$WITH_DBD" = 1 ]; then
+  # limits as a real site enforces them: a user needs an association, QOS limits refuse submissions
   acct_lines="AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=localhost
-AccountingStoragePort=6819"
+AccountingStoragePort=6819
+AccountingStorageEnforce=associations,limits,qos"
 fi
 new_conf=$(cat <<CONF
 # written by start-local-slurm.sh — single-node test cluster
@@ -277,6 +291,29 @@ CONF
     /usr/sbin/slurmdbd
     wait_for 30 slurmdbd sacctmgr -n -P list cluster
   fi
+
+  # ------------------------------------------------------------ associations and the limited QOS
+  # Before slurmctld starts, so it enforces them from its first job. Each step checks first, so a
+  # second run changes nothing (sacctmgr exits 1 when asked to add what exists).
+  sacctmgr_has() { # entity name (as `sacctmgr -n -P show <entity> format=...` lists it)
+    sacctmgr -n -P show "$1" format="$2" 2>/dev/null | grep -qxF "$3"
+  }
+  sacctmgr_has cluster Cluster localcluster || sacctmgr -i add cluster localcluster >&2
+  sacctmgr_has account Account chem || sacctmgr -i add account chem Cluster=localcluster Description=tests Organization=batchman >&2
+  sacctmgr_has qos Name limited || sacctmgr -i add qos limited >&2
+  if [ "$(sacctmgr -n -P show qos limited format=MaxSubmitJobsPerUser)" != "$SUBMIT_LIMIT" ]; then
+    sacctmgr -i modify qos limited set MaxSubmitJobsPerUser="$SUBMIT_LIMIT" >&2
+  fi
+  user_assoc() { # user account qos default-qos: the user's association, created or put right
+    sacctmgr -n -P show user "$1" format=User 2>/dev/null | grep -qxF "$1" ||
+      sacctmgr -i add user "$1" Account="$2" Cluster=localcluster >&2
+    if [ "$(sacctmgr -n -P show assoc user="$1" account="$2" format=QOS,DefaultQOS)" != "$3|$4" ]; then
+      sacctmgr -i modify user "$1" where account="$2" set QOS="$3" DefaultQOS="$4" >&2
+    fi
+  }
+  user_assoc root root normal normal
+  [ -z "$TEST_USER" ] || user_assoc "$TEST_USER" chem normal normal
+  [ -z "$LIMIT_USER" ] || user_assoc "$LIMIT_USER" chem limited limited
 fi
 
 # ---------------------------------------------------------------- slurmctld + slurmd
