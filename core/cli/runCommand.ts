@@ -10,6 +10,7 @@ import { chosenJobs } from './jobNames.js';
 import type { CliOutput } from './output.js';
 import { parseRunOptions } from './runOptions.js';
 import type { RunOptions } from './runOptions.js';
+import { internalError } from './internalError.js';
 import { runProgress } from './runProgress.js';
 import { EXIT } from './usage.js';
 
@@ -46,6 +47,7 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
             (computed.jobsReason !== undefined ? `\n  ${computed.jobsReason}` : ''),
         ),
       onUpdate: runProgress({ file: options.file, output, jobCount: loaded.model.jobs.length, tty: process.stdout.isTTY === true, rootPath }),
+      onLog: (line) => output.err(logLine(line)),
     });
     const s = result.summary;
     output.err(`batch ${result.record.name}: ${s.succeeded}/${s.total} succeeded${s.failed ? `, ${s.failed} failed` : ''}${s.broken_dependency ? `, ${s.broken_dependency} broken dependency` : ''}${s.cancelled ? `, ${s.cancelled} cancelled` : ''}`);
@@ -55,8 +57,17 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
       output.err(`batchman run: ${error.message}`);
       return EXIT.failed;
     }
-    throw error;
+    // The launch is closed as internal_error with this reason; what was submitted keeps running on the cluster.
+    output.err(`batchman run: the runner stopped: ${internalError('run', error).replace(/^batchman run: internal error: /, '')}`);
+    output.err(`  jobs already submitted go on; to resume the batch: batchman run ${options.file}`);
+    return EXIT.failed;
   }
+}
+
+/** `12:03:04 runner: …`: the runner's log lines carry the local time, as a detached runner's log is read later. */
+function logLine(line: string, at: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())} runner: ${line}`;
 }
 
 function commandOptionsOf(options: RunOptions): Record<string, unknown> {

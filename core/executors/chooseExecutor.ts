@@ -1,6 +1,6 @@
 // Which executor runs a batch: SLURM where `sbatch` runs (as named by BATCHMAN_SBATCH or the settings, else on
 // PATH), else the embedded local one.
-import { commandExists, slurmCommandsFromEnv } from '../slurm/commandsEnv.js';
+import { commandExists, slurmCommandsFromEnv, slurmTimeoutsFromEnv } from '../slurm/commandsEnv.js';
 import type { Scheduler } from '../slurm/scheduler.js';
 import { SlurmScheduler } from '../slurm/slurmScheduler.js';
 import type { SlurmSchedulerOptions } from '../slurm/slurmScheduler.js';
@@ -35,6 +35,6 @@ export function createScheduler(choice: ExecutorChoice = 'auto', options: Create
   const commands = { ...slurmCommandsFromEnv(), ...options.slurm?.commands };
   const lookup: ExecutorLookup = { ...(options.path !== undefined ? { path: options.path } : {}), ...(commands.sbatch !== undefined ? { sbatch: commands.sbatch } : {}) };
   return resolveExecutorKind(choice, lookup) === 'slurm'
-    ? new SlurmScheduler({ ...options.slurm, commands })
+    ? new SlurmScheduler({ ...options.slurm, commands, timeouts: { ...slurmTimeoutsFromEnv(), ...options.slurm?.timeouts } })
     : new LocalScheduler(options.local);
 }

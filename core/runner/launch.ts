@@ -13,7 +13,7 @@ import { clearCancelRequest, readCancelRequest } from './cancelRequest.js';
 import { withTestCrashAfterSubmit } from './crashHook.js';
 import { createJobHooks } from './jobHooks.js';
 import { LockLostError, acquireRunnerLock, isPidAlive, startHeartbeat } from './lock.js';
-import { batchRecordPath, closeBatchRecord, createBatchRecord, effectiveStatus, heartbeat, listBatchRecords, newBatchRecordId, reopenBatchRecord } from './records.js';
+import { batchRecordPath, closeBatchRecord, createBatchRecord, effectiveStatus, heartbeat, listBatchRecords, newBatchRecordId, reopenBatchRecord, updateBatchRecord } from './records.js';
 import type { BatchRecord } from './records.js';
 import { runBatch } from './runner.js';
 import type { RunnerResult, RunnerUpdate } from './runner.js';
@@ -39,6 +39,8 @@ export interface LaunchOptions {
   readonly commandOptions?: Record<string, unknown>;
   readonly onStart?: (record: BatchRecord, resumed: boolean, computed: { executor: 'slurm' | 'local'; jobs: number; jobsReason?: string }) => void;
   readonly onUpdate?: (update: RunnerUpdate) => void;
+  /** The runner's log lines (a wait, a lowered throttle, a pass retried). */
+  readonly onLog?: (line: string) => void;
   /** Stops waiting (not the jobs): the record stays in progress, so a later launch resumes it. */
   readonly signal?: AbortSignal;
   /** Submit only these jobs (the library's `submit`); others wait for a later launch. */
@@ -75,7 +77,6 @@ async function autoMaxActive(scheduler: Scheduler, model: BatchModel): Promise<{
     ...(room.limit ? { limit: { source: room.limit.source, limit: room.limit.limit, queuedElsewhere: room.queuedElsewhere } } : {}),
   };
 }
-
 
 /** Throws LockHeldError when another live runner has the batch. */
 export async function launchBatch(options: LaunchOptions): Promise<LaunchResult> {
@@ -138,15 +139,20 @@ export async function launchBatch(options: LaunchOptions): Promise<LaunchResult>
             if (request) await clearCancelRequest(rootPath, batchfilePath);
             return request;
           },
+          // The record is what `status`, the tree and the dashboard read: a batch-level fact, beside the runner's heartbeat.
+          onWaiting: async (waiting) => {
+            await updateBatchRecord(recordPath, { waiting });
+          },
         },
         ...(options.onUpdate ? { onUpdate: options.onUpdate } : {}),
+        ...(options.onLog ? { onLog: options.onLog } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (!result.stopped) await closeBatchRecord(recordPath, { status: result.cancelled ? 'canceled' : 'completed', counts: result.summary });
       return { ...result, record };
     } catch (error) {
       if (!(error instanceof LockLostError)) {
-        await closeBatchRecord(recordPath, { status: 'internal_error', counts: null, error: error instanceof Error ? error.message : String(error) }).catch(() => undefined);
+        await closeBatchRecord(recordPath, { status: 'internal_error', counts: null, error: oneLine(error) }).catch(() => undefined);
       }
       throw error;
     } finally {
@@ -155,6 +161,12 @@ export async function launchBatch(options: LaunchOptions): Promise<LaunchResult>
   } finally {
     await lock.release();
   }
+}
+
+/** An error as one line for the record (a message, never a stack). */
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'unknown error';
 }
 
 /**

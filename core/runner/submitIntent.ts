@@ -43,15 +43,14 @@ export async function recordSubmission(directory: string, basename: string, prog
 }
 
 /**
- * The scheduler's newest job for this folder (and this job name, when one is given and the scheduler still knows
- * the entry's name: two jobs may share a folder), newer than `afterId` (an earlier attempt of the same job may
- * still be listed as ended).
+ * The scheduler's newest job for this folder newer than `afterId` (an earlier attempt of the same job may still be
+ * listed as ended). One listed under this job name is preferred; the name alone never decides, as a script may name
+ * itself (`#SBATCH -J`) and SLURM gets a sanitised name, while a folder holds one job (its run_info.json).
  */
 export function findSubmitted(entries: readonly QueueEntry[], directory: string, name?: string, afterId = Number.NEGATIVE_INFINITY): QueueEntry | undefined {
-  const matches = entries.filter(
-    (entry) => entry.workDir === directory && (name === undefined || entry.name === '' || entry.name === name) && Number.parseInt(entry.id, 10) > afterId,
-  );
-  return matches.sort((a, b) => Number.parseInt(b.id, 10) - Number.parseInt(a.id, 10))[0];
+  const matches = entries.filter((entry) => entry.workDir === directory && Number.parseInt(entry.id, 10) > afterId);
+  const named = (entry: QueueEntry) => (name !== undefined && entry.name === name ? 1 : 0);
+  return matches.sort((a, b) => named(b) - named(a) || Number.parseInt(b.id, 10) - Number.parseInt(a.id, 10))[0];
 }
 
 /**

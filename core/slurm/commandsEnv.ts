@@ -3,7 +3,7 @@
 import { accessSync, constants } from 'node:fs';
 import { findOnPath } from './detect.js';
 import { DEFAULT_SLURM_COMMANDS } from './slurmScheduler.js';
-import type { SlurmCommands } from './slurmScheduler.js';
+import type { SlurmCommands, SlurmTimeouts } from './slurmScheduler.js';
 
 export const SLURM_COMMAND_ENV: Readonly<Record<keyof SlurmCommands, string>> = {
   sbatch: 'BATCHMAN_SBATCH',
@@ -51,4 +51,13 @@ export function commandExists(command: string, path?: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** How long sbatch may take before its answer counts as lost, in seconds (a site with a slow controller sets more). */
+export const SBATCH_TIMEOUT_ENV = 'BATCHMAN_SBATCH_TIMEOUT';
+
+/** The timeouts the environment sets; an empty, non-numeric or non-positive value is ignored. */
+export function slurmTimeoutsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<SlurmTimeouts> {
+  const seconds = Number(env[SBATCH_TIMEOUT_ENV]?.trim() || Number.NaN);
+  return Number.isFinite(seconds) && seconds > 0 ? { submit: Math.round(seconds * 1000) } : {};
 }
