@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { isErrno } from '../fsAtomic.js';
 import { ownName } from './commonParts.js';
+import type { Atom } from './geometry/atoms.js';
 import { replaceGaussianGeometry } from './geometry/gaussianInput.js';
 import { readFinalGaussianOrientation, readLastGaussianGeometry } from './geometry/gaussianLog.js';
 import { readHead } from './fileScan.js';
@@ -16,6 +17,7 @@ import type { CountPlan, CountRequirement, Program, VerdictFiles } from './progr
 
 export const GAUSSIAN_STATIONARY_POINT = 'Stationary point found';
 
+const INPUT_EXTENSION = '.gjf';
 const OUTPUT_EXTENSION = '.log';
 
 const markers: ProgramMarkers = {
@@ -30,8 +32,9 @@ const markers: ProgramMarkers = {
 
 /**
  * One termination per step (two for opt+freq, which Gaussian runs as two jobs), one stationary
- * point per optimisation (two for opt+freq), and no imaginary frequency (one for a TS search). The
- * steps come from the input's routes, else from the route the log echoes (its first step only).
+ * point per optimisation (two for opt+freq), and every frequency calculation without an imaginary mode
+ * (exactly one after a TS search). The steps come from the input's routes, else from the route the log echoes
+ * (its first step only).
  */
 async function countPlan(files: VerdictFiles): Promise<CountPlan> {
   let steps = gaussianStepsFromInput(await files.inputHead());
@@ -51,7 +54,7 @@ export const gaussian: Program<'gaussian'> = {
   id: 'gaussian',
   displayName: 'Gaussian',
   description: 'Gaussian quantum chemistry: input `{basename}.gjf`, output `{basename}.log`. Success needs `Normal termination of Gaussian` (twice for opt+freq).',
-  inputExtension: '.gjf',
+  inputExtension: INPUT_EXTENSION,
   outputExtension: OUTPUT_EXTENSION,
   inputIsGeometry: false,
   acceptsOrbitals: false,
@@ -102,7 +105,7 @@ export const gaussian: Program<'gaussian'> = {
     fileName: finalXyzName,
     async write(directory, basename) {
       if (!(await isOptimisation(directory, basename))) return undefined;
-      let atoms;
+      let atoms: Atom[] | undefined;
       try {
         atoms = await readFinalGaussianOrientation(join(directory, `${basename}${OUTPUT_EXTENSION}`));
       } catch (error) {
@@ -121,7 +124,7 @@ function finalXyzName(basename: string): string {
 
 /** An optimisation by the input's routes, else by the route the log echoes. */
 async function isOptimisation(directory: string, basename: string): Promise<boolean> {
-  let steps = gaussianStepsFromInput(await headOrEmpty(join(directory, `${basename}.gjf`)));
+  let steps = gaussianStepsFromInput(await headOrEmpty(join(directory, `${basename}${INPUT_EXTENSION}`)));
   if (steps.length === 0) steps = gaussianStepsFromLog(await headOrEmpty(join(directory, `${basename}${OUTPUT_EXTENSION}`)));
   return steps.some((step) => step.opt);
 }
