@@ -7,6 +7,7 @@ import {
   CompletionRequest,
   ConfigurationRequest,
   DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
@@ -22,16 +23,35 @@ import {
 import type {
   CompletionItem,
   CompletionList,
+  FileEvent,
   Position,
   ProtocolConnection,
   PublishDiagnosticsParams,
+  RegistrationParams,
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 
 const WAIT_MS = 60_000;
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times: 100 on every architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface BenchSessionOptions {
+  /** Advertise what VS Code's client does: file watchers registered dynamically, with relative patterns. */
+  readonly watchFiles?: boolean;
+}
+
+interface DiagnosticsWaiter {
+  readonly uri: string;
+  readonly wants: (params: PublishDiagnosticsParams) => boolean;
+  readonly resolve: (params: PublishDiagnosticsParams) => void;
+}
 
 export class BenchSession {
-  private readonly waiters: { uri: string; version: number | undefined; resolve: (params: PublishDiagnosticsParams) => void }[] = [];
+  private readonly waiters: DiagnosticsWaiter[] = [];
+  /** Every `client/registerCapability` the server sent. */
+  readonly registrations: RegistrationParams[] = [];
+  /** How many publications arrived, per document. */
+  readonly publications = new Map<string, number>();
   private readonly exited: Promise<number | null>;
 
   private constructor(
@@ -41,15 +61,18 @@ export class BenchSession {
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.publications.set(params.uri, (this.publications.get(params.uri) ?? 0) + 1);
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         const waiter = this.waiters[i]!;
-        if (waiter.uri !== params.uri || (waiter.version !== undefined && waiter.version !== params.version)) continue;
+        if (waiter.uri !== params.uri || !waiter.wants(params)) continue;
         this.waiters.splice(i, 1);
         waiter.resolve(params);
       }
     });
     connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'batchman' ? settings : null)));
-    connection.onRequest(RegistrationRequest.type, () => undefined);
+    connection.onRequest(RegistrationRequest.type, (params) => {
+      this.registrations.push(params);
+    });
     connection.listen();
   }
 
@@ -58,7 +81,7 @@ export class BenchSession {
   }
 
   /** Starts the server with the extension's V8 flags, or `nodeFlags` to compare others. */
-  static async start(serverPath: string, settings: unknown, nodeFlags: readonly string[] = SERVER_NODE_FLAGS): Promise<BenchSession> {
+  static async start(serverPath: string, settings: unknown, nodeFlags: readonly string[] = SERVER_NODE_FLAGS, options: BenchSessionOptions = {}): Promise<BenchSession> {
     const child = spawn(process.execPath, [...nodeFlags, serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const session = new BenchSession(child, connection, settings);
@@ -67,7 +90,10 @@ export class BenchSession {
         processId: process.pid,
         rootUri: null,
         workspaceFolders: null,
-        capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+        capabilities: {
+          workspace: { configuration: true, ...(options.watchFiles ? { didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } } : {}) },
+          textDocument: { publishDiagnostics: { versionSupport: true } },
+        },
       }),
       'initialize',
     );
@@ -76,7 +102,18 @@ export class BenchSession {
   }
 
   nextDiagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams> {
-    return withTimeout(new Promise((resolve) => this.waiters.push({ uri, version, resolve })), `diagnostics ${uri} v${version}`);
+    const wants = (params: PublishDiagnosticsParams): boolean => version === undefined || params.version === version;
+    return withTimeout(new Promise((resolve) => this.waiters.push({ uri, wants, resolve })), `diagnostics ${uri} v${version}`);
+  }
+
+  /** The next publication for `uri` that `wants` accepts. */
+  diagnosticsWhere(uri: string, wants: (params: PublishDiagnosticsParams) => boolean, what: string): Promise<PublishDiagnosticsParams> {
+    return withTimeout(new Promise((resolve) => this.waiters.push({ uri, wants, resolve })), `diagnostics of ${uri} with ${what}`);
+  }
+
+  /** Tells the server files changed on disk, as the client's file watchers do. */
+  filesChanged(changes: FileEvent[]): Promise<void> {
+    return this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
   }
 
   /** Milliseconds from sending didOpen to receiving that version's diagnostics. */
@@ -116,6 +153,21 @@ export class BenchSession {
   cpuMs(): number | undefined {
     try {
       return Number(readFileSync(`/proc/${this.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * CPU time of the whole server process (every thread: the main one, GC, I/O), user + system, in ms, from
+   * /proc/<pid>/stat (Linux only); ticks of 10 ms.
+   */
+  processCpuMs(): number | undefined {
+    try {
+      // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th of them.
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
     } catch {
       return undefined;
     }

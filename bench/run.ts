@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark in turn, each printing its figures; the SLURM ones need a cluster.
 import { availableParallelism } from 'node:os';
 import { runLspBench } from './lsp.js';
+import { runLspFileEventsBench } from './lspFileEvents.js';
 import { runParseBench } from './parse.js';
 import { runSlurmPollBench } from './slurmPoll.js';
 import { runStatusSlurmBench } from './statusSlurm.js';
@@ -14,6 +15,7 @@ import { runRunProgressBench } from './runProgress.js';
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchfile parse + validate', () => runParseBench()],
   ['language server', () => runLspBench()],
+  ['file events on the language server, 2,000 jobs', () => runLspFileEventsBench()],
   ['Batches tree, 10,000 jobs', async () => void (await runTreeBench())],
   ['extension activation and bundle sizes', async () => void (await runActivationBench())],
   ['SLURM poll', () => runSlurmPollBench()],
