@@ -8,7 +8,10 @@ import { isFinal } from '../status.js';
 import { runnableJobs } from '../truth/batchJobs.js';
 import { readBatchTruth } from '../truth/truth.js';
 import type { BatchTruth } from '../truth/truth.js';
+import { describeWaiting } from '../runner/waiting.js';
+import type { BatchWaiting } from '../runner/waiting.js';
 import { latestBatchRecord } from './records.js';
+import type { DisplayedBatchRecord } from './records.js';
 import { schedulerForBatch } from './schedulerFor.js';
 import { loadBatchfile, reportErrors, summariseFindings } from './batchfileInput.js';
 import type { LoadedBatchfile } from './batchfileInput.js';
@@ -48,11 +51,12 @@ export async function statusCommand(args: readonly string[], output: CliOutput):
 
   let truth = await read();
   if (!values.watch) {
+    const batch = loaded.model.rootPath ? await latestBatchRecord(loaded.model.rootPath, loaded.path) : null;
     if (values.json) {
-      const batch = loaded.model.rootPath ? await latestBatchRecord(loaded.model.rootPath, loaded.path) : null;
       output.out(JSON.stringify(toJson(truth, batch), null, 2));
     } else {
-      output.out(renderTruthTable(loaded.file, truth));
+      const waiting = liveWaiting(batch);
+      output.out(renderTruthTable(loaded.file, truth) + (waiting ? `\n${describeWaiting(waiting)} (since ${waiting.since}): ${waiting.message}` : ''));
     }
     return exitCodeOf(truth, fileHasErrors);
   }
@@ -107,9 +111,16 @@ function whyNotAJob(job: ResolvedJob): string {
   return 'another row is the same job';
 }
 
-function toJson(truth: BatchTruth, batch: unknown): unknown {
+/** The wait of a launch whose runner is alive; a dead runner's last wait is history. */
+function liveWaiting(batch: DisplayedBatchRecord | null): BatchWaiting | undefined {
+  return batch?.status === 'in_progress' && batch.waiting ? batch.waiting : undefined;
+}
+
+function toJson(truth: BatchTruth, batch: DisplayedBatchRecord | null): unknown {
+  const waiting = liveWaiting(batch);
   return {
     batch,
+    ...(waiting ? { waiting } : {}),
     summary: truth.summary,
     // JobTruth is the documented job of `status --json`, key for key and in order (DESIGN §5)
     jobs: truth.jobs,
