@@ -1,5 +1,6 @@
-// When diagnostics are published: at once on open and on revalidation, after the debounce when a document is edited,
-// and only for the latest version (a newer edit or a close drops what an older one scheduled).
+// When diagnostics are published: at once on open and when the settings change, after the debounce when a document is
+// edited or files its rules read changed (a burst of events is one publication), and only for the latest version (a
+// newer edit or a close drops what an older one scheduled).
 import type { PublishDiagnosticsParams, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DiskView } from '../../core/batchfile/index.js';
@@ -32,7 +33,7 @@ export class DiagnosticsPublisher {
     this.deps.guard.run(`diagnostics of ${document.uri}`, () => this.scheduleOrPublish(document, immediately));
   }
 
-  /** Publishes every open document again (settings or files on disk changed). */
+  /** Publishes every open document again, at once (the settings changed). */
   revalidateAll(): void {
     this.deps.cache.invalidateDiagnostics();
     for (const document of this.deps.documents.all()) this.schedule(document, true);
