@@ -34,6 +34,7 @@ export const crest: Program<'crest'> = {
 
   // CREST writes its conformers itself.
   finalGeometry: undefined,
+  results: undefined,
   leavesBehind: [
     { pipe: 'coords', name: () => 'crest_best.xyz', what: 'the lowest conformer (CREST writes it)' },
     { pipe: 'coords', name: () => 'crest_conformers.xyz', what: 'every conformer, lowest first (CREST writes it; a coords pipe takes the first)' },

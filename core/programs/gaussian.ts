@@ -14,6 +14,7 @@ import { gaussianStepsFromInput, gaussianStepsFromLog } from './gaussianRoute.js
 import { CAUSES } from './markers.js';
 import type { ProgramMarkers } from './markers.js';
 import type { CountPlan, CountRequirement, Program, VerdictFiles } from './program.js';
+import { parseGaussianOutput } from './results/gaussianResults.js';
 
 export const GAUSSIAN_STATIONARY_POINT = 'Stationary point found';
 
@@ -115,6 +116,7 @@ export const gaussian: Program<'gaussian'> = {
       return atoms ? writeFinalGeometryFile(directory, finalXyzName(basename), atoms, basename) : undefined;
     },
   },
+  results: parseGaussianOutput,
   leavesBehind: [{ pipe: 'coords', name: finalXyzName, what: 'the final geometry of an optimisation (written by Batchman from the last orientation of the log)' }],
 };
 

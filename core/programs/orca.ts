@@ -8,6 +8,7 @@ import { addOrcaMoRead, setOrcaXyzFile } from './geometry/orcaInput.js';
 import { ORCA_FREQUENCY_NEEDLES, orcaFrequencyReader } from './orcaFrequencies.js';
 import { orcaJobKind, orcaJobKindFromOutput } from './orcaKeywords.js';
 import type { CountPlan, CountRequirement, Program, VerdictFiles } from './program.js';
+import { parseOrcaOutput } from './results/orcaResults.js';
 
 export const ORCA_OPTIMIZATION_DONE = '*** OPTIMIZATION RUN DONE ***';
 
@@ -108,6 +109,7 @@ export const orca: Program<'orca'> = {
 
   // ORCA writes `{basename}.xyz` itself during an optimisation (restart.lastGeometry reads it too).
   finalGeometry: undefined,
+  results: parseOrcaOutput,
   leavesBehind: [
     { pipe: 'coords', name: (basename) => `${basename}.xyz`, what: 'the final geometry of an optimisation (ORCA writes it)' },
     { pipe: 'orbitals', name: (basename) => `${basename}.gbw`, what: 'the orbitals of the run (ORCA writes them)' },

@@ -4,6 +4,7 @@ import type { SlurmOptions } from '../runner/batchSettings.js';
 import type { Atom } from './geometry/atoms.js';
 import type { XyzFrame } from './geometry/xyz.js';
 import type { ProgramMarkers } from './markers.js';
+import type { ResultsParser } from './results/parsed.js';
 
 export const PROGRAM_IDS = ['gaussian', 'orca', 'crest', 'xtb', 'pyaroma', 'shell'] as const;
 
@@ -53,8 +54,13 @@ export interface Program<Id extends ProgramId = ProgramId> extends ProgramInfo<I
   /** What a successful run leaves in its folder for a pipe downstream (completion and hover offer these). */
   readonly leavesBehind: readonly LeftBehind[];
 
+  /**
+   * What a run computed, read from its output in one streaming pass (core/programs/results/); undefined when the
+   * program's output holds no results Batchman reads.
+   */
+  readonly results: ResultsParser | undefined;
+
   // Room for the next issues, one member each, beside what is above:
-  //  - results parsing (energies, frequencies… from the output),
   //  - input templates (a new job's input written from a geometry and settings).
 }
 

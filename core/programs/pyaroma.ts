@@ -31,5 +31,6 @@ export const pyaroma: Program<'pyaroma'> = {
 
   // A pyAroma run leaves no geometry for a pipe.
   finalGeometry: undefined,
+  results: undefined,
   leavesBehind: [],
 };

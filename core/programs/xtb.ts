@@ -4,6 +4,7 @@ import { GEOMETRY_IS_INPUT, XTB_SIDE_INPUTS, finishedOnce, geometryFromXyzFiles,
 import { CAUSES } from './markers.js';
 import type { ProgramMarkers } from './markers.js';
 import type { Program } from './program.js';
+import { parseXtbOutput } from './results/xtbResults.js';
 
 const markers: ProgramMarkers = {
   // xtb prints ` * finished run on <date>` even after a failed optimisation, so failures win.
@@ -51,5 +52,6 @@ export const xtb: Program<'xtb'> = {
 
   // xTB writes `xtbopt.xyz` itself.
   finalGeometry: undefined,
+  results: parseXtbOutput,
   leavesBehind: [{ pipe: 'coords', name: () => 'xtbopt.xyz', what: 'the final geometry of an optimisation (xTB writes it)' }],
 };
