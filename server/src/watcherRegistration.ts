@@ -22,7 +22,7 @@ export class WatcherRegistration {
     const key = JSON.stringify(watchers);
     if (this.refused || key === this.wanted) return;
     this.wanted = key;
-    this.queue = this.queue.then(() => this.apply(watchers, key));
+    this.queue = this.queue.then(() => this.apply(watchers, key)).catch((error: unknown) => this.deps.warn(`updating the file watchers failed: ${String(error)}`));
   }
 
   /** Resolves once every update asked for so far reached the client. */
