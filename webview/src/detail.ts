@@ -159,7 +159,7 @@ export class JobDetailPane {
               ...links.map((link) => {
                 const button = el(
                   'button',
-                  { className: 'link', attrs: { type: 'button', 'data-job': link[end] } },
+                  { className: 'link', attrs: { type: 'button', 'data-job': this.callbacks.labelOf(link[end]), 'data-key': link[end] } },
                   this.callbacks.labelOf(link[end]),
                   el('span', { className: 'detail-kind', text: ` (${link.kind})` }),
                 );

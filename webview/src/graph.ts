@@ -324,7 +324,9 @@ export class GraphView {
   private createNode(layout: GraphLayout, position: number): DrawnNode {
     const { key, label: name, x, y, width, height } = layout.nodes[position]!;
     const node = svgEl('g', { transform: `translate(${round(x)},${round(y)})`, tabindex: '0', role: 'button' });
-    node.setAttribute('data-job', key);
+    // data-key is the job's identity the view reads back; data-job names it as shown
+    node.setAttribute('data-key', key);
+    node.setAttribute('data-job', name);
     const title = svgEl('title');
     const label = svgEl('text', { x: '10', y: String(height / 2), class: 'graph-label' });
     label.textContent = nodeLabel(name, width);
@@ -422,7 +424,7 @@ export class GraphView {
 
   /** Tabbing onto a node half out of view pans it in (the canvas itself never scrolls). */
   private keepInView(target: EventTarget | null): void {
-    const key = target instanceof Element ? target.getAttribute('data-job') : null;
+    const key = target instanceof Element ? target.getAttribute('data-key') : null;
     const position = key === null ? undefined : this.nodeIndex.get(key);
     if (position === undefined || !this.layout) return;
     const node = this.layout.nodes[position]!;
@@ -480,7 +482,7 @@ export class GraphView {
       return;
     }
     const node = (event.target as Element | null)?.closest?.('.graph-node');
-    let key = node?.getAttribute('data-job') ?? null;
+    let key = node?.getAttribute('data-key') ?? null;
     if (key === null && this.mode === 'summary' && this.index) {
       // the summary has no node elements: find the node under the pointer in the layout
       const box = this.svg.getBoundingClientRect();
@@ -492,7 +494,7 @@ export class GraphView {
 
   private onKey(event: KeyboardEvent): void {
     const node = (event.target as Element | null)?.closest?.('.graph-node');
-    const key = node?.getAttribute('data-job') ?? null;
+    const key = node?.getAttribute('data-key') ?? null;
     switch (event.key) {
       case 'Enter':
       case ' ':

@@ -150,7 +150,9 @@ export class VirtualTable {
       row.cells[0]!.title = job.basename;
       row.cells[1]!.title = job.directory;
       row.cells[DASHBOARD_COLUMNS.indexOf('cause')]!.title = job.cause ?? '';
-      row.node.dataset.job = job.key;
+      // the job as shown, and its identity
+      row.node.dataset.job = job.label;
+      row.node.dataset.key = job.key;
     }
     const selected = job !== undefined && job.key === this.selected;
     if (row.node.classList.contains('selected') !== selected) {

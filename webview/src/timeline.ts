@@ -80,7 +80,7 @@ export class TimelineView {
     this.scroller.addEventListener('keydown', (event) => this.onKey(event));
     this.rowsBox.addEventListener('click', (event) => {
       const row = (event.target as Element | null)?.closest<HTMLDivElement>('.timeline-row');
-      const key = row?.dataset.job;
+      const key = row?.dataset.key;
       if (key !== undefined) this.choose(key, false);
     });
     new ResizeObserver(() => this.schedule()).observe(this.scroller);
@@ -236,7 +236,8 @@ export class TimelineView {
     const entry = this.rows.at(position)!;
     const bars = timelineBars(entry, now);
     row.node.style.transform = `translateY(${position * TIMELINE_ROW_HEIGHT}px)`;
-    row.node.dataset.job = entry.key;
+    row.node.dataset.job = entry.label;
+    row.node.dataset.key = entry.key;
     row.node.setAttribute('aria-posinset', String(position + 1));
     setText(row.label, entry.label);
     const tip = describeEntry(entry, now);
