@@ -7,6 +7,7 @@ import { cancelCommand } from './cancel.js';
 import { runCommand } from './runCommand.js';
 import { waitCommand } from './wait.js';
 import { statusCommand } from './status.js';
+import { resultsCommand } from './results.js';
 import { validateCommand } from './validate.js';
 
 type Command = (args: readonly string[], output: CliOutput) => Promise<number>;
@@ -18,6 +19,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   wait: waitCommand,
   cancel: cancelCommand,
   history: historyCommand,
+  results: resultsCommand,
 };
 
 export async function runCli(argv: readonly string[], output: CliOutput): Promise<number> {

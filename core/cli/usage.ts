@@ -20,6 +20,12 @@ Commands:
   cancel FILE [--job NAME]... cancel the batch, or only the named jobs
   history FILE [--json]       every launch of the batchfile, newest first: name, status (lost when
                               its runner died), times, job counts, message, tags, git commit
+  results FILE [--json | --csv] [-l LEDGER]
+                              what every job computed, read from whatever output its folder holds:
+                              status, final energy, relative energy (kcal/mol, within one program,
+                              method and formula), G, imaginary frequencies, optimisation steps,
+                              wall time; writes {basename}.json (CCBatchMan's keys and ours) for
+                              ended jobs that have none or an older one
   help                        show this text
 
 A job NAME is a basename only one job has, the job's folder as the batchfile writes it, or FOLDER/BASENAME

@@ -1,0 +1,82 @@
+// `batchman results FILE [--json | --csv] [-l LEDGER]`: what every job computed, read from whatever output its folder holds.
+import { parseArgs } from 'node:util';
+import { stringify } from 'csv-stringify/sync';
+import { ledgerPathFor } from '../ledger/ledger.js';
+import { flatRow, readBatchResults, RESULT_COLUMNS } from '../results/batchResults.js';
+import type { ResultsRow } from '../results/batchResults.js';
+import type { BatchResults } from '../results/types.js';
+import { readBatchTruth } from '../truth/truth.js';
+import { loadBatchfile, reportErrors, summariseFindings } from './batchfileInput.js';
+import type { CliOutput } from './output.js';
+import { EXIT, UsageError } from './usage.js';
+
+export async function resultsCommand(args: readonly string[], output: CliOutput): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { json: { type: 'boolean', default: false }, csv: { type: 'boolean', default: false }, ledger: { type: 'string', short: 'l' } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('results takes exactly one FILE');
+  if (values.json && values.csv) throw new UsageError('results takes --json or --csv, not both');
+  const loaded = await loadBatchfile(positionals[0]!);
+  if (!loaded.model.rootPath) {
+    reportErrors(loaded, output);
+    return EXIT.failed;
+  }
+  summariseFindings(loaded, output);
+  // The statuses as `status` reports them from disk, without asking the scheduler and without writing the ledger:
+  // results only read (a job's own `{basename}.json` aside).
+  const truth = await readBatchTruth({ model: loaded.model, ledgerPath: ledgerPathFor(loaded.path, values.ledger), write: false });
+  const rows = await readBatchResults(truth.jobs.map((job) => ({ basename: job.basename, directory: job.directory, program: job.program, status: job.status })));
+
+  if (values.json) {
+    const json: BatchResults & { jobs: ResultsRow[] } = { file: loaded.file, jobs: rows };
+    output.out(JSON.stringify(json, null, 2));
+  } else if (values.csv) {
+    output.out(stringify(rows.map((row) => RESULT_COLUMNS.map((column) => csvCell(flatRow(row)[column]))), { header: true, columns: [...RESULT_COLUMNS] }));
+  } else {
+    output.out(renderResultsTable(loaded.file, rows));
+  }
+  return EXIT.ok;
+}
+
+function csvCell(value: string | number | boolean | null): string {
+  return value === null ? '' : String(value);
+}
+
+const TABLE_COLUMNS: readonly { title: string; cell: (row: ResultsRow) => string; right?: boolean }[] = [
+  { title: 'JOB', cell: (row) => row.basename },
+  { title: 'STATUS', cell: (row) => row.status },
+  { title: 'E (Eh)', cell: (row) => fixed(row.results?.finalEnergy, 6), right: true },
+  { title: 'ΔE (kcal/mol)', cell: (row) => fixed(row.relativeEnergyKcal, 2), right: true },
+  { title: 'G (Eh)', cell: (row) => fixed(row.results?.gibbs, 6), right: true },
+  { title: 'IMAG', cell: (row) => text(row.results?.imaginaryFrequencies), right: true },
+  { title: 'STEPS', cell: (row) => (row.results?.optimization ? `${row.results.optimization.steps}${row.results.optimization.converged ? '' : '!'}` : '-'), right: true },
+  { title: 'WALL', cell: (row) => duration(row.results?.wallSeconds), right: true },
+  { title: 'PROBLEMS', cell: (row) => (row.results ? row.results.problems.join('; ') : 'no output') },
+];
+
+/** The plain table: one row per job, `-` where a value is unknown; `STEPS 12!` is an optimisation that did not converge. */
+export function renderResultsTable(file: string, rows: readonly ResultsRow[]): string {
+  const cells = rows.map((row) => TABLE_COLUMNS.map((column) => column.cell(row)));
+  const widths = TABLE_COLUMNS.map((column, index) => Math.max(column.title.length, ...cells.map((row) => row[index]!.length)));
+  const line = (values: readonly string[]) =>
+    values.map((value, index) => (TABLE_COLUMNS[index]!.right ? value.padStart(widths[index]!) : value.padEnd(widths[index]!))).join('  ').trimEnd();
+  return [`${file}: ${rows.length} job${rows.length === 1 ? '' : 's'}`, line(TABLE_COLUMNS.map((column) => column.title)), ...cells.map(line)].join('\n');
+}
+
+function fixed(value: number | null | undefined, digits: number): string {
+  return value == null ? '-' : value.toFixed(digits);
+}
+
+function text(value: number | null | undefined): string {
+  return value == null ? '-' : String(value);
+}
+
+function duration(seconds: number | null | undefined): string {
+  if (seconds == null) return '-';
+  const whole = Math.round(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  return hours > 0 ? `${hours}h${String(minutes).padStart(2, '0')}m` : minutes > 0 ? `${minutes}m${String(whole % 60).padStart(2, '0')}s` : `${whole}s`;
+}
