@@ -232,7 +232,8 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
     await hooks.heartbeat?.(summary);
     const waiting = submissions.waiting;
     options.onUpdate?.({ rows: [...rows.values()], summary, ...(stale ? { stale } : {}), ...(waiting ? { waiting } : {}) });
-    const done = [...rows.values()].every((row) => isFinal(row.status));
+    // a submission in doubt is settled before the runner ends, even for a job cancelled meanwhile
+    const done = [...rows.values()].every((row) => isFinal(row.status)) && submissions.inDoubtJobs.size === 0;
     if (!done && !options.signal?.aborted) return undefined;
     if (waiting) await hooks.onWaiting?.(null);
     return { summary, cancelled, submitted, stopped: !done };

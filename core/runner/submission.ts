@@ -138,9 +138,16 @@ export class Submissions {
       const job = this.jobByKey(key);
       const row = this.options.rows.get(key);
       this.inDoubt.delete(key);
-      if (!job || !row || row.status !== 'not_started') continue;
+      if (!job || !row) continue;
       const found = findSubmitted(entries, job.path, job.basename, doubt.afterId) ?? findSubmitted(entries, realPath(job.path), job.basename, doubt.afterId);
       const id = found ? Number(found.id) : await findOutputId(job.path, doubt.afterId);
+      if (row.status === 'cancelled') {
+        // cancelled while in doubt: a job that was created after all is cancelled too
+        if (found) await this.options.scheduler.cancel([found.id]);
+        await clearSubmitIntent(job.path);
+        continue;
+      }
+      if (row.status !== 'not_started') continue;
       if (id === undefined) {
         await clearSubmitIntent(job.path);
         this.log(`${job.basename}: the submission in doubt created no job; submitting it again`);

@@ -26,13 +26,13 @@ interface Batch {
   runs(): Promise<Record<string, number>>;
 }
 
-async function batch(names: readonly string[]): Promise<Batch> {
+async function batch(names: readonly string[], body = 'sleep 0.3'): Promise<Batch> {
   const root = await mkdtemp(join(tmpdir(), 'batchman-answers-'));
   dirs.push(root);
   const marker = join(root, 'marker');
   for (const name of names) {
     await mkdir(join(root, name));
-    await writeFile(join(root, name, `${name}.sh`), `#!/bin/bash\necho ${name} >> '${marker}'\nsleep 0.3\n`, { mode: 0o755 });
+    await writeFile(join(root, name, `${name}.sh`), `#!/bin/bash\necho ${name} >> '${marker}'\n${body}\n`, { mode: 0o755 });
   }
   const text = ['root_directory=.', 'job_basename|job_directory|program|pipe', ...names.map((name) => `${name}|${name}|shell|`), ''].join('\n');
   const batchfile = join(root, 'batchfile.csv');
@@ -135,6 +135,26 @@ describe('the runner and sbatch answers', () => {
     assert.equal(calls, 2);
     assert.deepEqual(await b.runs(), { e1: 1 });
     assert.ok(log.some((line) => /e1: the submission in doubt created no job; submitting it again/.test(line)), log.join('\n'));
+  });
+
+  test('a batch cancelled while a submission is in doubt: the job that was created after all is cancelled too', async () => {
+    const b = await batch(['k1'], 'sleep 60');
+    const scheduler = withSubmit(b.local, async (script, submitOptions) => {
+      await b.local.submit(script, submitOptions);
+      throw new SchedulerError('timeout', 'sbatch', 'sbatch timed out after 30000 ms', { kind: 'in-doubt', message: 'sbatch timed out after 30000 ms' });
+    });
+    let passes = 0;
+    const result = await runBatch(
+      options(b, scheduler, {
+        inDoubtGraceMs: 1_500,
+        hooks: { ...options(b, scheduler).hooks, takeCancelRequest: async () => (++passes === 2 ? { all: true, jobs: new Set<string>() } : undefined) },
+      }),
+    );
+    assert.equal(result.cancelled, true);
+    assert.equal(result.summary.cancelled, 1);
+    const entries = (await b.local.queue()).entries;
+    assert.equal(entries.length, 1, 'the job was created');
+    assert.match(entries[0]!.state, /CANCELLED/, 'and cancelled when the doubt was settled');
   });
 
   test('a refusal for good fails that job with the scheduler\'s words; the others run', async () => {
