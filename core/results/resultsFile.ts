@@ -60,7 +60,7 @@ export async function readResultsFile(directory: string, basename: string): Prom
   }
 }
 
-/** Writes the file atomically (CCBatchMan's `indent=""`: one key a line). */
+/** Writes the file atomically; compact, as it may hold a long geometry and the optimisation's steps. */
 export async function writeResultsFile(directory: string, basename: string, object: Record<string, unknown>): Promise<string> {
   const path = join(directory, resultsFileName(basename));
   await writeFileAtomic(path, `${JSON.stringify(object, null, '')}\n`);

@@ -1,11 +1,12 @@
 // The runner's hooks as Batchman fills them: pipes and submit scripts before a job runs, the final geometry
-// after it succeeded, failure output and restarts (-r) after it failed.
+// after it succeeded and {basename}.json after it ended, failure output and restarts (-r) after it failed.
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
 import { keyOfModelJob } from '../ledger/jobKey.js';
 import type { LedgerRow } from '../ledger/ledger.js';
 import { newRunInfo, readRunInfo, writeRunInfo } from '../ledger/runInfo.js';
 import { ensureUpstreamFinalGeometries, writeFinalGeometry } from '../programs/finalGeometry.js';
 import { applyPipes } from '../programs/pipeTransfer.js';
+import { readJobResults } from '../results/jobResults.js';
 import type { BatchSettings } from './batchSettings.js';
 import { copyFailureOutput, failOutputRoot } from './failures.js';
 import { recordAttemptEnd } from './runInfoOutcome.js';
@@ -60,6 +61,9 @@ export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prep
       await recordAttemptEnd(job.path, job.basename, job.programName, row);
       // Where the next job expects it, before any job downstream is prepared (CCBatchMan's final_parse).
       if (row.status === 'succeeded') await writeFinalGeometry(job);
+      // What the run computed, in {basename}.json, for whatever way it ended (CCBatchMan's parse_output). A folder
+      // that cannot be written leaves `results` to read the output later; it never stops the runner.
+      await readJobResults({ directory: job.path, basename: job.basename, program: job.programName }, { writeFile: true }).catch(() => undefined);
     },
 
     async onJobFailed(job, row) {

@@ -89,7 +89,8 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eEdD][+-]?\d+)?$/;
 export function numberOf(token: string | undefined): number | null {
   if (token === undefined || !NUMBER.test(token)) return null;
   const value = Number(token.replace(/[dD]/, 'e'));
-  return Number.isFinite(value) ? value : null;
+  // `-0.000000` is zero: adding 0 drops the sign, so the results survive a trip through JSON unchanged.
+  return Number.isFinite(value) ? value + 0 : null;
 }
 
 /** The whitespace-separated tokens of a line. */
@@ -101,7 +102,7 @@ export function tokens(line: string): string[] {
 /** The first decimal number on a line (`-?\d+\.\d+`, as CCBatchMan's rules read a float), null when none. */
 export function firstFloat(line: string): number | null {
   const match = /-?\d+\.\d+/.exec(line);
-  return match ? Number(match[0]) : null;
+  return match ? Number(match[0]) + 0 : null;
 }
 
 /** Pushes onto a list that keeps at most `cap` entries (a pathological output cannot grow it without end). */
