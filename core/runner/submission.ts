@@ -290,7 +290,9 @@ export class Submissions {
  * job of the same folder and name still listed (a finished run of the same batch) is never taken for it.
  */
 export function noteQueuedIds(scheduler: Scheduler, note: (id: number) => void): Scheduler {
-  return Object.assign(Object.create(scheduler) as Scheduler, {
+  return {
+    kind: scheduler.kind,
+    submit: (scriptPath, options) => scheduler.submit(scriptPath, options),
     queue: async () => {
       const snapshot = await scheduler.queue();
       let highest = Number.NEGATIVE_INFINITY;
@@ -301,7 +303,9 @@ export function noteQueuedIds(scheduler: Scheduler, note: (id: number) => void):
       note(highest);
       return snapshot;
     },
-  });
+    accounting: (ids) => scheduler.accounting(ids),
+    cancel: (ids) => scheduler.cancel(ids),
+  };
 }
 
 /**
