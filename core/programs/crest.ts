@@ -4,6 +4,8 @@ import { GEOMETRY_IS_INPUT, XTB_SIDE_INPUTS, finishedOnce, openMpThreads } from 
 import { CAUSES } from './markers.js';
 import type { ProgramMarkers } from './markers.js';
 import type { Program } from './program.js';
+import { parseCrestOutput } from './results/crestResults.js';
+import { crestTemplate } from './templates/crest.js';
 
 const markers: ProgramMarkers = {
   success: 'CREST terminated normally',
@@ -29,12 +31,13 @@ export const crest: Program<'crest'> = {
   sideInputs: XTB_SIDE_INPUTS,
   filesNamedByInput: () => [],
 
-  script: { kind: 'generated', defaultCommand: 'crest {input} -T {cores} > {output} 2>&1', env: openMpThreads },
+  script: { kind: 'generated', defaultCommand: 'crest {input} -T {cores} {args} > {output} 2>&1', defaultArgs: [], env: openMpThreads },
   slurm: {},
 
   // CREST writes its conformers itself.
   finalGeometry: undefined,
-  results: undefined,
+  results: parseCrestOutput,
+  template: crestTemplate,
   leavesBehind: [
     { pipe: 'coords', name: () => 'crest_best.xyz', what: 'the lowest conformer (CREST writes it)' },
     { pipe: 'coords', name: () => 'crest_conformers.xyz', what: 'every conformer, lowest first (CREST writes it; a coords pipe takes the first)' },
