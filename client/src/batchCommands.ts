@@ -16,6 +16,7 @@ import { COMMANDS, TRUSTED_ONLY } from './commands.js';
 import type { CommandKey } from './commands.js';
 import { setGroupByStatus } from './config.js';
 import { askLaunchOptions, checkBatchfile, pickBatchfile, startRunner } from './launch.js';
+import { showError, showInfo, showWarning } from './messages.js';
 
 export interface CommandDeps {
   batches: Batches;
@@ -39,14 +40,14 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     context.subscriptions.push(
       vscode.commands.registerCommand(COMMANDS[key], async (...args: unknown[]) => {
         if (TRUSTED_ONLY.has(key) && !vscode.workspace.isTrusted) {
-          void vscode.window.showWarningMessage('Batchman does not launch or cancel batches in an untrusted workspace. Trust the workspace to do that.');
+          void showWarning('Batchman does not launch or cancel batches in an untrusted workspace. Trust the workspace to do that.');
           return;
         }
         try {
           await handler(...args);
         } catch (error) {
           deps.log.error(`${COMMANDS[key]} failed`, error);
-          const choice = await vscode.window.showErrorMessage(`Batchman: ${error instanceof Error ? error.message : String(error)}`, 'Show Log');
+          const choice = await showError(`Batchman: ${error instanceof Error ? error.message : String(error)}`, 'Show Log');
           if (choice === 'Show Log') deps.log.show();
         }
       }),
@@ -88,7 +89,7 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
   const jobOf = (arg: unknown): { batch: BatchView; job: JobView } | undefined => {
     const target = targetOf(arg);
     if (target.batch && target.job) return { batch: target.batch, job: target.job };
-    void vscode.window.showWarningMessage('Batchman: choose a job in the Batches view.');
+    void showWarning('Batchman: choose a job in the Batches view.');
     return undefined;
   };
 
@@ -100,14 +101,14 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
     log.info(result.output.trim());
     batches.monitor.nudge(batchfile);
     if (result.exitCode === 0) return true;
-    const choice = await vscode.window.showErrorMessage(`Batchman: ${title} failed: ${result.output.trim().split('\n').at(-1) ?? `exit code ${result.exitCode}`}`, 'Show Log');
+    const choice = await showError(`Batchman: ${title} failed: ${result.output.trim().split('\n').at(-1) ?? `exit code ${result.exitCode}`}`, 'Show Log');
     if (choice === 'Show Log') log.show();
     return false;
   };
 
   const openFile = async (path: string, exists: boolean, what: string): Promise<void> => {
     if (!exists) {
-      void vscode.window.showInformationMessage(`Batchman: no ${what} yet (${path}).`);
+      void showInfo(`Batchman: no ${what} yet (${path}).`);
       return;
     }
     await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: true });
@@ -127,7 +128,7 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       if (!batch) return;
       const summary = tree.summary(batch.id);
       const active = (summary?.running ?? 0) + (summary?.pending ?? 0);
-      const answer = await vscode.window.showWarningMessage(
+      const answer = await showWarning(
         `Cancel every job of ${batch.label}?`,
         { modal: true, detail: `${active} job(s) are pending or running; jobs not started yet will not start.${batch.live === 'runner' ? ' The runner stops submitting.' : ''}` },
         'Cancel Jobs',
@@ -142,7 +143,7 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       const { batch, job } = target;
       // the name only this job answers to: molecule folders may all have a job of this basename
       const name = selectorAmong(job, batch.jobs, batch.rootPath ?? undefined);
-      const answer = await vscode.window.showWarningMessage(`Cancel job ${name}${job.jobId ? ` (${job.jobId})` : ''} of ${batch.label}?`, { modal: true, detail: 'Jobs that pipe from it will not start.' }, 'Cancel Job');
+      const answer = await showWarning(`Cancel job ${name}${job.jobId ? ` (${job.jobId})` : ''} of ${batch.label}?`, { modal: true, detail: 'Jobs that pipe from it will not start.' }, 'Cancel Job');
       if (answer !== 'Cancel Job') return;
       await runCli(`Cancelling ${name}`, cancelArgs(batch.batchfilePath, [name], batches.config.ledgerName), batch.batchfilePath);
     },
@@ -151,16 +152,16 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       const batch = await batchOf(arg, 'Batchman: Restart Failed Jobs');
       if (!batch) return;
       if (batch.live === 'runner') {
-        void vscode.window.showWarningMessage(`The runner of ${batch.label} is still working. Launch with "restart failed jobs" to restart failures as they happen, or wait until it ends.`);
+        void showWarning(`The runner of ${batch.label} is still working. Launch with "restart failed jobs" to restart failures as they happen, or wait until it ends.`);
         return;
       }
       const failed = tree.summary(batch.id)?.failed ?? 0;
       if (failed === 0) {
-        void vscode.window.showInformationMessage(`${batch.label} has no failed job.`);
+        void showInfo(`${batch.label} has no failed job.`);
         return;
       }
       if (!(await checkBatchfile(batch.batchfilePath, 'restart its jobs'))) return;
-      const answer = await vscode.window.showWarningMessage(`Restart the ${failed} failed job(s) of ${batch.label}?`, { modal: true, detail: 'Each restarts by its cause (walltime or memory doubled, from the last geometry); the old folder is kept.' }, 'Restart');
+      const answer = await showWarning(`Restart the ${failed} failed job(s) of ${batch.label}?`, { modal: true, detail: 'Each restarts by its cause (walltime or memory doubled, from the last geometry); the old folder is kept.' }, 'Restart');
       if (answer !== 'Restart') return;
       const previous = previousLaunchOptions(batches.monitor.info(batch.id)?.record?.command_options);
       await startRunner({ batches, cli, log }, batch.batchfilePath, { ...previous, restartFailed: true, tags: [], ledgerName: batches.config.ledgerName }, 'Restarting failed jobs of');
@@ -172,15 +173,15 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       const { batch, job } = target;
       const name = selectorAmong(job, batch.jobs, batch.rootPath ?? undefined);
       if (job.status !== 'failed' && job.status !== 'cancelled') {
-        void vscode.window.showInformationMessage(`${name} is ${job.status.replace('_', ' ')}: only a failed or cancelled job can be restarted.`);
+        void showInfo(`${name} is ${job.status.replace('_', ' ')}: only a failed or cancelled job can be restarted.`);
         return;
       }
       if (batch.live === 'runner') {
-        void vscode.window.showWarningMessage(`The runner of ${batch.label} is still working. Restart ${name} when it has ended.`);
+        void showWarning(`The runner of ${batch.label} is still working. Restart ${name} when it has ended.`);
         return;
       }
       if (!(await checkBatchfile(batch.batchfilePath, 'restart its jobs'))) return;
-      const answer = await vscode.window.showWarningMessage(
+      const answer = await showWarning(
         `Restart ${name} of ${batch.label}?`,
         { modal: true, detail: 'Its folder is kept as <folder>_history_N and the job runs again (walltime or memory doubled when that was the cause); jobs blocked behind it run after it.' },
         'Restart',
@@ -207,13 +208,13 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       const errors = diagnostics.filter((d) => d.severity === Severity.Error).length;
       const warnings = diagnostics.filter((d) => d.severity === Severity.Warning).length;
       if (errors + warnings === 0) {
-        void vscode.window.showInformationMessage(`${basename(path)}: no problems.`);
+        void showInfo(`${basename(path)}: no problems.`);
         return;
       }
       await vscode.window.showTextDocument(document, { preview: false });
       await vscode.commands.executeCommand('workbench.actions.view.problems');
       const text = `${basename(path)}: ${errors} error(s), ${warnings} warning(s).`;
-      void (errors > 0 ? vscode.window.showErrorMessage(text) : vscode.window.showWarningMessage(text));
+      void (errors > 0 ? showError(text) : showWarning(text));
     },
 
     openBatchfile: async (arg) => {

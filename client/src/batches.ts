@@ -16,6 +16,7 @@ import { noticesFor, statusBarText, summaryText } from '../../core/view/notifica
 import type { BatchUpdate, Notice } from '../../core/view/notifications.js';
 import { EXTENSION_SETTING_IDS, viewSettingsFrom } from '../../core/view/settings.js';
 import { BatchesTreeProvider } from './batchesView.js';
+import { showError, showInfo, showWarning } from './messages.js';
 import { COMMANDS, CONTEXT_KEYS, VIEWS } from './commands.js';
 import { affectsExtensionSettings, readSettingValues } from './config.js';
 import type { ExtensionSettingValues, ViewSettings } from './config.js';
@@ -233,7 +234,7 @@ export class Batches implements vscode.Disposable {
 
   private async notify(notice: Notice): Promise<void> {
     this.log.info(notice.message);
-    const show = notice.severity === 'error' ? vscode.window.showErrorMessage : notice.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const show = notice.severity === 'error' ? showError : notice.severity === 'warning' ? showWarning : showInfo;
     const actions = notice.jobKey !== undefined ? ['Open Output', 'Show in Batches'] : ['Show in Batches'];
     const choice = await show(notice.message, ...actions);
     if (choice === 'Show in Batches') await this.reveal(notice.batchId, notice.jobKey);

@@ -8,6 +8,7 @@ import { BatchmanCli } from './cli.js';
 import { affectsSettingsWith } from './config.js';
 import { Dashboards } from './dashboard/dashboards.js';
 import { createLanguageClient } from './languageClient.js';
+import { showError } from './messages.js';
 
 let client: LanguageClient | undefined;
 
@@ -47,7 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 function showActivationError(log: vscode.LogOutputChannel, what: string, error: unknown): void {
   log.error(`${what} could not start`, error);
-  void vscode.window.showErrorMessage(`Batchman could not start ${what}: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
+  void showError(`Batchman could not start ${what}: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
     if (choice === 'Show Log') log.show();
   });
 }

@@ -5,11 +5,13 @@ import * as vscode from 'vscode';
 import { Severity, createNodeDiskView, validateBatchfile } from '../../core/batchfile/index.js';
 import type { Diagnostic } from '../../core/batchfile/index.js';
 import type { ExecutorChoice } from '../../core/executors/chooseExecutor.js';
+import { escapeIcons } from '../../core/markdown.js';
 import { parseJobs, parseTags, runArgs } from '../../core/view/launchOptions.js';
 import type { LaunchOptions } from '../../core/view/launchOptions.js';
 import type { Batches } from './batches.js';
 import type { BatchmanCli } from './cli.js';
 import { LANGUAGE_ID } from './languageClient.js';
+import { showError, showInfo, showWarning } from './messages.js';
 
 /** How long the progress notification waits for the runner to show up in the batch's files. */
 const SUBMISSION_WAIT_MS = 60_000;
@@ -28,11 +30,11 @@ export async function pickBatchfile(batches: Batches, given: string | undefined,
   const known = batches.tree.batches().map((batch) => batch.batchfilePath);
   const candidates = [...new Set([...(activePath ? [activePath] : []), ...known])];
   if (candidates.length === 0) {
-    void vscode.window.showWarningMessage('Batchman: no batchfile in this workspace (batchfile*.csv, *.batchfile, or a file starting with root_directory=).');
+    void showWarning('Batchman: no batchfile in this workspace (batchfile*.csv, *.batchfile, or a file starting with root_directory=).');
     return undefined;
   }
   if (candidates.length === 1) return candidates[0];
-  const items = candidates.map((path) => ({ label: basename(path), description: vscode.workspace.asRelativePath(dirname(path)), detail: path === activePath ? 'the active editor' : undefined, path }));
+  const items = candidates.map((path) => ({ label: escapeIcons(basename(path)), description: vscode.workspace.asRelativePath(dirname(path)), detail: path === activePath ? 'the active editor' : undefined, path }));
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Which batchfile?', matchOnDescription: true });
   return picked?.path;
 }
@@ -47,7 +49,7 @@ export async function checkBatchfile(path: string, action: string): Promise<bool
   // The server publishes the same findings for an open document: show it and the Problems view.
   await vscode.window.showTextDocument(document, { preview: false });
   await vscode.commands.executeCommand('workbench.actions.view.problems');
-  void vscode.window.showErrorMessage(`${basename(path)} has ${errors.length} error${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} before you ${action}. First: line ${errors[0]!.range.start.line + 1}: ${errors[0]!.message}`);
+  void showError(`${basename(path)} has ${errors.length} error${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} before you ${action}. First: line ${errors[0]!.range.start.line + 1}: ${errors[0]!.message}`);
   return false;
 }
 
@@ -116,7 +118,7 @@ export async function startRunner(deps: LaunchDeps, batchfile: string, options: 
     log.info(result.output.trim());
     if (result.exitCode !== 0) {
       log.error(`batchman run exited with ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}`);
-      const choice = await vscode.window.showErrorMessage(`Batchman could not launch ${name}: ${lastLine(result.output) || `exit code ${result.exitCode}`}`, 'Show Log');
+      const choice = await showError(`Batchman could not launch ${name}: ${lastLine(result.output) || `exit code ${result.exitCode}`}`, 'Show Log');
       if (choice === 'Show Log') log.show();
       return false;
     }
@@ -126,7 +128,7 @@ export async function startRunner(deps: LaunchDeps, batchfile: string, options: 
     batches.focus(batchfile);
     const seen = await waitForLaunch(batches, batchfile, startedAt);
     const record = batches.tree.batch(batchfile)?.record;
-    if (seen && record) void vscode.window.showInformationMessage(`Batchman: ${name} launched as ${record.name} (run ${record.runNumber}).`);
+    if (seen && record) void showInfo(`Batchman: ${name} launched as ${record.name} (run ${record.runNumber}).`);
     else if (!seen) log.warn(`${name}: the runner did not show up within ${SUBMISSION_WAIT_MS / 1000} s; see ${dirname(batchfile)}/.batchman/runner.log`);
     return true;
   });

@@ -7,9 +7,13 @@ import type { EffectiveBatchStatus } from '../runner/records.js';
 import { summarise } from '../truth/summary.js';
 import type { StatusSummary } from '../truth/summary.js';
 import { keyOf } from '../ledger/jobKey.js';
+import { escapeMarkdown, markdownCode } from '../markdown.js';
 import { isActive, sameJobView } from './jobView.js';
 import type { JobView } from './jobView.js';
 import { jobLabels } from './jobLabel.js';
+
+/** Kept here for the tree's callers; the one escaping lives in core/markdown.ts. */
+export { escapeMarkdown } from '../markdown.js';
 
 /** Where a batch's live state comes from (see batchMonitor.ts). */
 export type LiveSource = 'runner' | 'poller' | 'idle';
@@ -479,14 +483,8 @@ function groupNode(state: BatchState, status: JobStatus): TreeNode {
   };
 }
 
-/** Escapes text so Markdown shows it as written (job names and paths are the user's). */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&').replace(/\r?\n/g, ' ');
-}
-
 function code(text: string): string {
-  // a code span cannot hold its own fence; paths with backticks are rare, escape them as text then
-  return text.includes('`') ? escapeMarkdown(text) : `\`${text}\``;
+  return text === '' ? '' : markdownCode(text);
 }
 
 function jobTooltip(job: JobView, label: string, batch: BatchView): string {

@@ -1,5 +1,6 @@
 // Which notifications a batch update deserves, by the user's levels: jobs that failed (reported together when they
 // fail together, so 500 failures are one message) and a batch that ended.
+import { escapeIcons } from '../markdown.js';
 import type { JobStatus } from '../status.js';
 import type { StatusSummary } from '../truth/summary.js';
 import type { NotificationLevels } from './settings.js';
@@ -83,7 +84,7 @@ export function summaryText(s: StatusSummary): string {
 /** The status bar's text for a batch: done/total, failures, stale (codicons, as VS Code's status bar writes them). */
 export function statusBarText(label: string, s: StatusSummary, stale: boolean, active: boolean): string {
   const icon = stale ? '$(warning)' : active ? '$(sync~spin)' : s.failed + s.broken_dependency > 0 ? '$(error)' : s.total > 0 && s.succeeded === s.total ? '$(pass)' : '$(server-process)';
-  const parts = [`${icon} ${label} ${s.succeeded}/${s.total}`];
+  const parts = [`${icon} ${escapeIcons(label)} ${s.succeeded}/${s.total}`];
   if (s.failed > 0) parts.push(`${s.failed} failed`);
   if (stale) parts.push('stale');
   return parts.join(' · ');

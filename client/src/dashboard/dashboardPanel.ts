@@ -11,6 +11,7 @@ import { readJobDetail } from '../../../core/dashboard/jobDetail.js';
 import { DashboardSession, dashboardTitle } from '../../../core/dashboard/session.js';
 import type { Batches } from '../batches.js';
 import { VIEWS } from '../commands.js';
+import { showInfo } from '../messages.js';
 import { JOB_ACTION_COMMANDS } from './pageRequests.js';
 
 export interface DashboardPanelDeps {
@@ -125,7 +126,7 @@ export class DashboardPanel implements vscode.Disposable {
     }
     const path = which === 'ledger' ? view.ledgerPath : view.batchfilePath;
     if (path === null || !existsSync(path)) {
-      void vscode.window.showInformationMessage(`Batchman: ${view.label} has no ${which === 'ledger' ? 'ledger yet' : 'batchfile'}${path ? ` (${path})` : ''}.`);
+      void showInfo(`Batchman: ${view.label} has no ${which === 'ledger' ? 'ledger yet' : 'batchfile'}${path ? ` (${path})` : ''}.`);
       return;
     }
     await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: true, viewColumn: vscode.ViewColumn.Beside });

@@ -1,4 +1,6 @@
 // Hover: what a program, a column, the root or a pipe means, with the pipe's resolved upstream job and path.
+// Every user value (names, folders, files) goes through core/markdown.ts: hovers are Markdown.
+import { escapeMarkdown, markdownCode } from '../../markdown.js';
 import { PROGRAMS } from '../../programs/catalog.js';
 import { leftBehindBy } from '../../programs/leftBehind.js';
 import { COLUMN_DESCRIPTIONS, isKnownColumn } from '../columns.js';
@@ -14,7 +16,7 @@ export function hover(model: BatchModel, position: Position): Hover | undefined 
     case 'root': {
       const root = model.document.root!;
       const range = location.part === 'key' ? root.key.range : (root.value ?? root.key).range;
-      const where = model.rootPath ? `\`${model.rootPath}\`` : 'unknown until the batchfile is saved';
+      const where = model.rootPath ? markdownCode(model.rootPath) : 'unknown until the batchfile is saved';
       return markdown(`**Root folder** of the batch: ${where}. Job folders are relative to it.`, range);
     }
     case 'header': {
@@ -26,7 +28,7 @@ export function hover(model: BatchModel, position: Position): Hover | undefined 
       const { job, cell, column } = location;
       if (column === 'program' && job.program) return markdown(`**${job.program.displayName}**: ${PROGRAMS[job.program.id].description}`, cell.value.range);
       if (column === 'job_basename' && job.basename !== '') return markdown(jobSummary(model, job), cell.value.range);
-      if (column === 'job_directory') return markdown(`Job folder \`${job.path}\``, cell.value.range);
+      if (column === 'job_directory') return markdown(`Job folder ${markdownCode(job.path)}`, cell.value.range);
       return undefined;
     }
     case 'pipe': {
@@ -47,10 +49,10 @@ export function hover(model: BatchModel, position: Position): Hover | undefined 
       const upstream = link.upstream === undefined ? undefined : model.jobs[link.upstream];
       const lines = [
         upstream
-          ? `Upstream job **${upstream.basename}**${folderOf(model, upstream)} (${upstream.programName}, line ${upstream.row.line + 1})`
+          ? `Upstream job **${escapeMarkdown(upstream.basename)}**${folderOf(model, upstream)} (${escapeMarkdown(upstream.programName)}, line ${upstream.row.line + 1})`
           : 'No job of this batch has this folder.',
-        `Folder: \`${link.targetPath}\``,
-        `File: \`${link.fileName}\`${command.file?.text ? '' : ' (the default for an empty FILE)'}`,
+        `Folder: ${markdownCode(link.targetPath)}`,
+        `File: ${markdownCode(link.fileName)}${command.file?.text ? '' : ' (the default for an empty FILE)'}`,
         ...(upstream ? fileLeftBehind(upstream, link.kind, link.fileName) : []),
       ];
       return markdown(lines.join('\n\n'), range);
@@ -64,18 +66,18 @@ export function hover(model: BatchModel, position: Position): Hover | undefined 
 function fileLeftBehind(upstream: ResolvedJob, pipe: 'coords' | 'orbitals', fileName: string): string[] {
   const left = leftBehindBy(upstream, pipe);
   const named = left.find((file) => file.name === fileName);
-  if (named) return [`\`${named.name}\`: ${named.what}.`];
+  if (named) return [`${markdownCode(named.name)}: ${named.what}.`];
   if (left.length === 0) return [];
-  const program = upstream.program?.displayName ?? upstream.programName;
-  return [`${program} leaves ${left.map((file) => `\`${file.name}\`: ${file.what}`).join('; ')}.`];
+  const program = upstream.program?.displayName ?? escapeMarkdown(upstream.programName);
+  return [`${program} leaves ${left.map((file) => `${markdownCode(file.name)}: ${file.what}`).join('; ')}.`];
 }
 
 function jobSummary(model: BatchModel, job: ResolvedJob): string {
-  const upstream = job.pipes.flatMap((pipe) => (pipe.upstream === undefined ? [] : [`${jobLabel(model, model.jobs[pipe.upstream]!)} (${pipe.kind})`]));
-  const downstream = model.downstream[job.index]!.map((index) => jobLabel(model, model.jobs[index]!));
+  const upstream = job.pipes.flatMap((pipe) => (pipe.upstream === undefined ? [] : [`${escapeMarkdown(jobLabel(model, model.jobs[pipe.upstream]!))} (${pipe.kind})`]));
+  const downstream = model.downstream[job.index]!.map((index) => escapeMarkdown(jobLabel(model, model.jobs[index]!)));
   return [
-    `**${job.basename}** · ${job.program?.displayName ?? job.programName}`,
-    `Folder: \`${job.path}\``,
+    `**${escapeMarkdown(job.basename)}** · ${job.program?.displayName ?? escapeMarkdown(job.programName)}`,
+    `Folder: ${markdownCode(job.path)}`,
     `Takes from: ${upstream.length > 0 ? upstream.join(', ') : 'nothing'}`,
     `Feeds: ${downstream.length > 0 ? downstream.join(', ') : 'nothing'}`,
   ].join('\n\n');
@@ -83,7 +85,7 @@ function jobSummary(model: BatchModel, job: ResolvedJob): string {
 
 /** ` in FOLDER` when another job has the same basename (a job is its folder + basename). */
 function folderOf(model: BatchModel, job: ResolvedJob): string {
-  return sharesBasename(model, job) ? ` in \`${job.directory || '(root)'}\`` : '';
+  return sharesBasename(model, job) ? ` in ${job.directory ? markdownCode(job.directory) : '(root)'}` : '';
 }
 
 function markdown(value: string, range: Hover['range']): Hover {
