@@ -15,6 +15,7 @@ import { CAUSES } from './markers.js';
 import type { ProgramMarkers } from './markers.js';
 import type { CountPlan, CountRequirement, Program, VerdictFiles } from './program.js';
 import { parseGaussianOutput } from './results/gaussianResults.js';
+import { gaussianTemplate } from './templates/gaussian.js';
 
 export const GAUSSIAN_STATIONARY_POINT = 'Stationary point found';
 
@@ -97,7 +98,7 @@ export const gaussian: Program<'gaussian'> = {
     return names;
   },
 
-  script: { kind: 'generated', defaultCommand: 'g16 < {input} > {output}', env: () => ({}) },
+  script: { kind: 'generated', defaultCommand: 'g16 < {input} > {output}', defaultArgs: [], env: () => ({}) },
   slurm: {},
 
   // Gaussian writes no XYZ file: after a successful optimisation Batchman writes `{basename}.xyz` from the log, as
@@ -117,6 +118,7 @@ export const gaussian: Program<'gaussian'> = {
     },
   },
   results: parseGaussianOutput,
+  template: gaussianTemplate,
   leavesBehind: [{ pipe: 'coords', name: finalXyzName, what: 'the final geometry of an optimisation (written by Batchman from the last orientation of the log)' }],
 };
 

@@ -9,6 +9,7 @@ import { ORCA_FREQUENCY_NEEDLES, orcaFrequencyReader } from './orcaFrequencies.j
 import { orcaJobKind, orcaJobKindFromOutput } from './orcaKeywords.js';
 import type { CountPlan, CountRequirement, Program, VerdictFiles } from './program.js';
 import { parseOrcaOutput } from './results/orcaResults.js';
+import { orcaTemplate } from './templates/orca.js';
 
 export const ORCA_OPTIMIZATION_DONE = '*** OPTIMIZATION RUN DONE ***';
 
@@ -102,6 +103,7 @@ export const orca: Program<'orca'> = {
   script: {
     kind: 'generated',
     defaultCommand: 'orca_path="$(command -v orca)" || { echo "orca is not on PATH" >&2; exit 127; }; "$orca_path" {input} > {output}',
+    defaultArgs: [],
     env: () => ({}),
   },
   // ORCA's cores are MPI processes.
@@ -110,6 +112,7 @@ export const orca: Program<'orca'> = {
   // ORCA writes `{basename}.xyz` itself during an optimisation (restart.lastGeometry reads it too).
   finalGeometry: undefined,
   results: parseOrcaOutput,
+  template: orcaTemplate,
   leavesBehind: [
     { pipe: 'coords', name: (basename) => `${basename}.xyz`, what: 'the final geometry of an optimisation (ORCA writes it)' },
     { pipe: 'orbitals', name: (basename) => `${basename}.gbw`, what: 'the orbitals of the run (ORCA writes them)' },

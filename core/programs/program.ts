@@ -5,6 +5,7 @@ import type { Atom } from './geometry/atoms.js';
 import type { XyzFrame } from './geometry/xyz.js';
 import type { ProgramMarkers } from './markers.js';
 import type { ResultsParser } from './results/parsed.js';
+import type { InputTemplate } from './templates/types.js';
 
 export const PROGRAM_IDS = ['gaussian', 'orca', 'crest', 'xtb', 'pyaroma', 'shell'] as const;
 
@@ -60,8 +61,8 @@ export interface Program<Id extends ProgramId = ProgramId> extends ProgramInfo<I
    */
   readonly results: ResultsParser | undefined;
 
-  // Room for the next issues, one member each, beside what is above:
-  //  - input templates (a new job's input written from a geometry and settings).
+  /** A new job's input written from a geometry and a step's settings (core/programs/templates/); undefined when there is none. */
+  readonly template: InputTemplate | undefined;
 }
 
 // ------------------------------------------------------------------------------------ what a run leaves
@@ -220,6 +221,8 @@ export interface GeneratedScript {
   readonly kind: 'generated';
   /** One bash line with placeholders (`{input}`, `{output}`, `{cores}`…), as in batchman.json. */
   readonly defaultCommand: string;
+  /** What `{args}` stands for when the job folder's `job_config.json` gives no arguments of its own. */
+  readonly defaultArgs: readonly string[];
   /** Variables exported before batchman.json's `env` (which wins), e.g. threads per core asked for. */
   env(cores: number): Record<string, string>;
 }

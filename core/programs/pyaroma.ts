@@ -26,11 +26,12 @@ export const pyaroma: Program<'pyaroma'> = {
   sideInputs: [],
   filesNamedByInput: () => [],
 
-  script: { kind: 'generated', defaultCommand: 'python3 {input} > {output} 2>&1', env: () => ({}) },
+  script: { kind: 'generated', defaultCommand: 'python3 {input} > {output} 2>&1', defaultArgs: [], env: () => ({}) },
   slurm: {},
 
   // A pyAroma run leaves no geometry for a pipe.
   finalGeometry: undefined,
   results: undefined,
+  template: undefined,
   leavesBehind: [],
 };

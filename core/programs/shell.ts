@@ -26,5 +26,6 @@ export const shell: Program<'shell'> = {
   // What a shell job leaves is the user's business: its files are found on disk.
   finalGeometry: undefined,
   results: undefined,
+  template: undefined,
   leavesBehind: [],
 };

@@ -5,6 +5,7 @@ import { CAUSES } from './markers.js';
 import type { ProgramMarkers } from './markers.js';
 import type { Program } from './program.js';
 import { parseXtbOutput } from './results/xtbResults.js';
+import { xtbTemplate } from './templates/xtb.js';
 
 const markers: ProgramMarkers = {
   // xtb prints ` * finished run on <date>` even after a failed optimisation, so failures win.
@@ -47,11 +48,12 @@ export const xtb: Program<'xtb'> = {
   filesNamedByInput: () => [],
 
   // stderr goes to the output so `abnormal termination of xtb` is seen there.
-  script: { kind: 'generated', defaultCommand: 'xtb {input} --opt > {output} 2>&1', env: openMpThreads },
+  script: { kind: 'generated', defaultCommand: 'xtb {input} {args} > {output} 2>&1', defaultArgs: ['--opt'], env: openMpThreads },
   slurm: {},
 
   // xTB writes `xtbopt.xyz` itself.
   finalGeometry: undefined,
   results: parseXtbOutput,
+  template: xtbTemplate,
   leavesBehind: [{ pipe: 'coords', name: () => 'xtbopt.xyz', what: 'the final geometry of an optimisation (xTB writes it)' }],
 };

@@ -5,6 +5,8 @@ import { isErrno } from '../fsAtomic.js';
 import { PROGRAMS, PROGRAM_IDS } from '../programs/catalog.js';
 import type { ProgramId } from '../programs/catalog.js';
 import { parseMemory, parseWalltime } from './slurmUnits.js';
+import { validatePipelines } from '../newBatch/pipelines.js';
+import type { PipelineSpec } from '../newBatch/pipelines.js';
 
 export const SETTINGS_FILE_NAME = 'batchman.json';
 
@@ -29,7 +31,8 @@ export interface CommandSettings {
   /**
    * One bash line, the user's own (it may use pipes, `&&`, variables). Placeholders `{basename}`,
    * `{input}`, `{output}`, `{cores}`, `{memory}`, `{walltime}`, `{jobDir}` are replaced by
-   * single-quoted words; do not quote them yourself.
+   * single-quoted words; do not quote them yourself. `{args}` is the program's arguments, each word quoted: the job
+   * folder's `job_config.json` (`batchman new` writes them there), else the program's defaults.
    */
   command?: string;
   /** `module load` names, each quoted. */
@@ -57,13 +60,17 @@ export interface BatchSettings {
   jobs: readonly JobOverride[];
   /** Restarts per job with `-r`. */
   maxRestarts: number;
+  /** `batchman new`'s own pipelines by name (the built-ins are in core/newBatch/pipelines.ts). */
+  pipelines: Readonly<Record<string, PipelineSpec>>;
 }
 
 export const DEFAULT_MAX_RESTARTS = 2;
 
 /** The names placeholders may use in `command`. */
-export const PLACEHOLDERS = ['basename', 'input', 'output', 'cores', 'memory', 'walltime', 'jobDir'] as const;
+export const PLACEHOLDERS = ['basename', 'input', 'output', 'cores', 'memory', 'walltime', 'jobDir', 'args'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
+/** Placeholders that stand for one word; `{args}` stands for the program's arguments, any number of words. */
+export type WordPlaceholder = Exclude<Placeholder, 'args'>;
 
 /** Built-in command lines, each program's `script.defaultCommand` (none for a program that is its own script). */
 export const DEFAULT_COMMANDS: Readonly<Partial<Record<ProgramId, string>>> = Object.fromEntries(
@@ -78,7 +85,7 @@ export function defaultBatchSettings(): BatchSettings {
   const programs = Object.fromEntries(
     PROGRAM_IDS.map((id) => [id, { ...(DEFAULT_COMMANDS[id] === undefined ? {} : { command: DEFAULT_COMMANDS[id] }), slurm: { ...PROGRAMS[id].slurm } }]),
   ) as Record<ProgramId, CommandSettings>;
-  return { programs, slurm: { cores: 1, coresAs: 'cpus-per-task', extraArgs: [] }, jobs: [], maxRestarts: DEFAULT_MAX_RESTARTS };
+  return { programs, slurm: { cores: 1, coresAs: 'cpus-per-task', extraArgs: [] }, jobs: [], maxRestarts: DEFAULT_MAX_RESTARTS, pipelines: {} };
 }
 
 /** A batchman.json that cannot be used; `key` is the dotted path of the offending value. */
@@ -120,7 +127,7 @@ export function parseBatchSettings(text: string, file = SETTINGS_FILE_NAME): Bat
 /** Validates a parsed batchman.json; every problem names its key. */
 export function validateBatchSettings(value: unknown, file = SETTINGS_FILE_NAME): BatchSettings {
   const v = new Validator(file);
-  const root = v.object(value, '', ['programs', 'slurm', 'jobs', 'maxRestarts', '$schema', 'comment']);
+  const root = v.object(value, '', ['programs', 'slurm', 'jobs', 'maxRestarts', 'pipelines', '$schema', 'comment']);
   const settings = defaultBatchSettings();
   const programs = { ...settings.programs } as Record<ProgramId, CommandSettings>;
   if (root['programs'] !== undefined) {
@@ -157,7 +164,8 @@ export function validateBatchSettings(value: unknown, file = SETTINGS_FILE_NAME)
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100) v.fail('maxRestarts', 'must be a whole number from 0 to 100');
     maxRestarts = n as number;
   }
-  return { file, programs, slurm, jobs, maxRestarts };
+  const pipelines = root['pipelines'] === undefined ? {} : validatePipelines(root['pipelines'], (key, problem) => v.fail(key, problem));
+  return { file, programs, slurm, jobs, maxRestarts, pipelines };
 }
 
 /** What the generated script of `basename` (a job of `program`) uses, after all layers. */

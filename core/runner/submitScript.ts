@@ -10,7 +10,9 @@ import { jobFiles } from '../programs/files.js';
 import { basenameProblem } from '../programs/pipeTransfer.js';
 import { commentSafe, shellQuote } from '../shellQuote.js';
 import { PARTITION_PATTERN, PLACEHOLDERS, mergeSlurm, settingsForJob } from './batchSettings.js';
-import type { BatchSettings, Placeholder, SlurmOptions } from './batchSettings.js';
+import type { BatchSettings, SlurmOptions, WordPlaceholder } from './batchSettings.js';
+import { JobConfigError, readJobScriptConfig } from '../newBatch/jobConfig.js';
+import type { JobScriptConfig } from '../newBatch/jobConfig.js';
 import { parseMemory, parseWalltime, slurmMemory } from './slurmUnits.js';
 
 /** The line that marks a script as Batchman's: it may be rewritten; without it the script is the user's. */
@@ -86,7 +88,7 @@ export async function prepareSubmitScript(
     throw new SubmitScriptError(`job ${job.basename}: missing script ${scriptPath} (a ${program} job runs its own {basename}.sh)`);
   }
 
-  const jobSettings = settingsForJob(settings, program, job.basename);
+  const jobSettings = { ...settingsForJob(settings, program, job.basename), ...(await ownScriptConfig(job)) };
   const options = mergeSlurm(mergeSlurm(jobSettings.slurm, rowOptions), restartOptions);
   const text = generateScript(program, job, jobSettings, options, plan.restarts);
   await writeFileAtomicIfChanged(scriptPath, text);
@@ -131,13 +133,13 @@ export function slurmArgs(options: SlurmOptions, coresAs: SlurmOptions['coresAs'
 export function generateScript(
   program: ProgramId,
   job: Pick<ResolvedJob, 'basename' | 'path'>,
-  settings: { command?: string; modules: readonly string[]; setup: readonly string[]; env: Readonly<Record<string, string>> },
+  settings: { command?: string; modules: readonly string[]; setup: readonly string[]; env: Readonly<Record<string, string>>; args?: readonly string[] },
   options: SlurmOptions,
   restarts: number,
 ): string {
   const files = jobFiles(program, job.basename);
   const cores = options.cores ?? 1;
-  const values: Record<Placeholder, string> = {
+  const values: Record<WordPlaceholder, string> = {
     basename: job.basename,
     input: files.input,
     output: files.output,
@@ -148,6 +150,14 @@ export function generateScript(
   };
   const command = settings.command;
   if (command === undefined) throw new SubmitScriptError(`job ${job.basename}: no command configured for ${program}`);
+  const script = PROGRAMS[program].script;
+  if (settings.args !== undefined && settings.args.length > 0 && !hasArgsPlaceholder(command)) {
+    // The job's own flags (its charge, spin, run type) must not be dropped silently.
+    throw new SubmitScriptError(
+      `job ${job.basename}: its job_config.json gives ${program} the arguments ${settings.args.join(' ')}, but the ${program} command in batchman.json has no {args} to put them in`,
+    );
+  }
+  const args = settings.args ?? (script.kind === 'generated' ? script.defaultArgs : []);
   const lines = [
     settings.modules.length > 0 ? '#!/bin/bash -l' : '#!/bin/bash',
     `${GENERATED_MARKER} by Batchman for job ${commentSafe(job.basename)} (${program})${restarts > 0 ? `, restart ${restarts}` : ''}.`,
@@ -157,21 +167,45 @@ export function generateScript(
     `cd -- ${shellQuote(job.path)} || exit 1`,
   ];
   for (const module of settings.modules) lines.push(`module load ${shellQuote(module)} || exit 1`);
-  const script = PROGRAMS[program].script;
   // The program's own variables (xTB's OpenMP threads) first: batchman.json's env wins.
   const env: Record<string, string> = script.kind === 'generated' ? script.env(cores) : {};
   Object.assign(env, settings.env);
   for (const [name, value] of Object.entries(env)) lines.push(`export ${name}=${shellQuote(value)}`);
   lines.push(...settings.setup);
-  lines.push(substitutePlaceholders(command, values));
+  lines.push(substitutePlaceholders(command, values, args));
   return `${lines.join('\n')}\n`;
 }
 
-/** Replaces `{name}` placeholders (not `${name}`) by the single-quoted value. */
-export function substitutePlaceholders(command: string, values: Readonly<Record<Placeholder, string>>): string {
-  return command.replace(/(^|[^$])\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, before: string, name: string) =>
-    (PLACEHOLDERS as readonly string[]).includes(name) ? `${before}${shellQuote(values[name as Placeholder])}` : whole,
-  );
+/** Replaces `{name}` placeholders (not `${name}`) by the single-quoted value; `{args}` by each argument quoted. */
+export function substitutePlaceholders(command: string, values: Readonly<Record<WordPlaceholder, string>>, args: readonly string[] = []): string {
+  return command.replace(/(^|[^$])\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, before: string, name: string) => {
+    if (name === 'args') return `${before}${args.map(quoteArgument).join(' ')}`;
+    return (PLACEHOLDERS as readonly string[]).includes(name) ? `${before}${shellQuote(values[name as WordPlaceholder])}` : whole;
+  });
+}
+
+// A flag such as `--chrg` or `-1` reads better bare; anything else (a solvent from the user) is quoted.
+function quoteArgument(word: string): string {
+  return /^[A-Za-z0-9_+=:,./@%-]+$/.test(word) ? word : shellQuote(word);
+}
+
+function hasArgsPlaceholder(command: string): boolean {
+  return /(^|[^$])\{args\}/.test(command);
+}
+
+/** The job folder's own arguments, modules and setup lines (job_config.json), over batchman.json's. */
+async function ownScriptConfig(job: ResolvedJob): Promise<JobScriptConfig> {
+  try {
+    const own = await readJobScriptConfig(job.path);
+    return {
+      ...(own.args !== undefined ? { args: own.args } : {}),
+      ...(own.modules !== undefined ? { modules: [...own.modules] } : {}),
+      ...(own.setup !== undefined ? { setup: [...own.setup] } : {}),
+    };
+  } catch (error) {
+    if (error instanceof JobConfigError) throw new SubmitScriptError(`job ${job.basename}: ${error.message}`);
+    throw error;
+  }
 }
 
 function rowSlurmOptions(model: BatchModel, job: ResolvedJob): SlurmOptions {

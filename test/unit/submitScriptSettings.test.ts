@@ -73,7 +73,7 @@ describe('readBatchSettings', () => {
 
   const cases: [string, unknown, string][] = [
     ['not JSON', '{"slurm": ', /^batchman\.json: not valid JSON \(/.source],
-    ['a top-level typo', { slurmm: {} }, 'batchman.json: slurmm: unknown key; expected programs, slurm, jobs, maxRestarts, comment'],
+    ['a top-level typo', { slurmm: {} }, 'batchman.json: slurmm: unknown key; expected programs, slurm, jobs, maxRestarts, pipelines, comment'],
     ['an unknown program', { programs: { fortran: {} } }, 'batchman.json: programs.fortran: unknown key; expected gaussian, orca, crest, xtb, pyaroma, shell'],
     ['a program key typo', { programs: { orca: { comand: 'orca' } } }, 'batchman.json: programs.orca.comand: unknown key; expected command, modules, setup, env, slurm'],
     ['zero cores', { slurm: { cores: 0 } }, 'batchman.json: slurm.cores: must be a whole number of at least 1'],
