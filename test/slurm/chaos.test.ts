@@ -70,6 +70,7 @@ test(`chaos: ${CHAINS * STEPS} jobs in pipelines through kill -9, controller res
   const note = (what: string) => injected.push(`+${((Date.now() - started) / 1000).toFixed(1)} s ${what}`);
 
   let runner: ResultPromise<{ reject: false }> = startRunner(batchfile, ['-j', '10'], { env, timeoutMs: 300_000 });
+  const runners = [runner];
   let ended = false;
   const watch = (child: typeof runner) => void child.finally(() => child === runner && (ended = true));
   watch(runner);
@@ -88,6 +89,7 @@ test(`chaos: ${CHAINS * STEPS} jobs in pipelines through kill -9, controller res
       const pause = Math.round(between(200, 2_000));
       await sleep(pause);
       runner = startRunner(batchfile, ['-j', '10'], { env, timeoutMs: 300_000 });
+      runners.push(runner);
       ended = false;
       watch(runner);
       runs++;
@@ -124,4 +126,10 @@ test(`chaos: ${CHAINS * STEPS} jobs in pipelines through kill -9, controller res
     { total: names.length, succeeded: names.length, failed: 0 },
   );
   assert.ok(!records.some((record) => record.status === 'in_progress' || record.status === 'internal_error'), 'no launch left open or failed');
+
+  // No runner, killed or not, showed a stack trace or an internal error through all of it.
+  for (const each of runners) {
+    const traces = String((await each).stderr).split('\n').filter((line) => /^\s+at\s|internal error|SchedulerError/.test(line));
+    assert.deepEqual(traces, [], 'no stack trace or internal error on stderr');
+  }
 });
