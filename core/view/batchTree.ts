@@ -4,7 +4,7 @@
 import { JOB_STATUSES, isFinal } from '../status.js';
 import type { JobStatus } from '../status.js';
 import type { EffectiveBatchStatus } from '../runner/records.js';
-import { summarise } from '../truth/summary.js';
+import { summarise, summaryText } from '../truth/summary.js';
 import type { StatusSummary } from '../truth/summary.js';
 import { keyOf } from '../ledger/jobKey.js';
 import { escapeMarkdown, markdownCode } from '../markdown.js';
@@ -446,14 +446,9 @@ function batchNode(view: BatchView, summary: StatusSummary): TreeNode {
   };
 }
 
-/** `succeeded/total`, then failures and what is still going on. */
+/** The counts as every view says them (`summaryText`), then stale and the runner's wait. */
 export function batchDescription(summary: StatusSummary, stale = false, waiting?: string): string {
-  const parts = [`${summary.succeeded}/${summary.total}`];
-  if (summary.failed > 0) parts.push(`${summary.failed} failed`);
-  if (summary.broken_dependency > 0) parts.push(`${summary.broken_dependency} blocked`);
-  if (summary.cancelled > 0) parts.push(`${summary.cancelled} cancelled`);
-  if (summary.running > 0) parts.push(`${summary.running} running`);
-  if (summary.pending > 0) parts.push(`${summary.pending} pending`);
+  const parts = [summaryText(summary)];
   if (stale) parts.push('stale');
   if (waiting !== undefined) parts.push(waiting);
   return parts.join(' · ');

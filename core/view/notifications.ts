@@ -2,8 +2,12 @@
 // fail together, so 500 failures are one message) and a batch that ended.
 import { escapeIcons } from '../markdown.js';
 import type { JobStatus } from '../status.js';
+import { summaryText } from '../truth/summary.js';
 import type { StatusSummary } from '../truth/summary.js';
 import type { NotificationLevels } from './settings.js';
+
+/** The one phrasing of a batch's counts lives with the counts (core/truth/summary.ts). */
+export { summaryText } from '../truth/summary.js';
 
 export interface JobTransition {
   /** The job's key (`keyOf`: folder and basename). */
@@ -69,23 +73,10 @@ export function noticesFor(update: BatchUpdate, levels: NotificationLevels): Not
   return notices;
 }
 
-/** `4/6 succeeded, 1 failed, 1 broken dependency` (the zero counts left out). */
-export function summaryText(s: StatusSummary): string {
-  const parts = [`${s.succeeded}/${s.total} succeeded`];
-  if (s.failed > 0) parts.push(`${s.failed} failed`);
-  if (s.broken_dependency > 0) parts.push(`${s.broken_dependency} broken dependency`);
-  if (s.cancelled > 0) parts.push(`${s.cancelled} cancelled`);
-  if (s.running > 0) parts.push(`${s.running} running`);
-  if (s.pending > 0) parts.push(`${s.pending} pending`);
-  if (s.not_started > 0 && s.not_started < s.total) parts.push(`${s.not_started} not started`);
-  return parts.join(', ');
-}
-
-/** The status bar's text for a batch: done/total, failures, stale (codicons, as VS Code's status bar writes them). */
+/** The status bar's text for a batch: its counts as every view says them, stale (codicons, as the status bar writes them). */
 export function statusBarText(label: string, s: StatusSummary, stale: boolean, active: boolean): string {
   const icon = stale ? '$(warning)' : active ? '$(sync~spin)' : s.failed + s.broken_dependency > 0 ? '$(error)' : s.total > 0 && s.succeeded === s.total ? '$(pass)' : '$(server-process)';
-  const parts = [`${icon} ${escapeIcons(label)} ${s.succeeded}/${s.total}`];
-  if (s.failed > 0) parts.push(`${s.failed} failed`);
+  const parts = [`${icon} ${escapeIcons(label)} ${summaryText(s)}`];
   if (stale) parts.push('stale');
   return parts.join(' · ');
 }

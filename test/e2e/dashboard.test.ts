@@ -128,7 +128,7 @@ describe('the batch dashboard in VS Code (local executor)', { skip: workbenchSki
     await step('1-opened', async (wb) => {
       await wb.statusBarItem(STATUS_ITEM_ID, '0/6');
       await wb.runCommand('Batchman: Show Batches');
-      await wb.waitForTreeRow(new RegExp(`^${PIPELINE} 0/6$`));
+      await wb.waitForTreeRow(new RegExp(`^${PIPELINE} 0/6 succeeded$`));
       const clicked = Date.now();
       await wb.hoverAndClickInline(PIPELINE, 'Open Batch Dashboard');
       await wb.page.locator('.tabs-container .tab', { hasText: `Batch: ${PIPELINE}` }).first().waitFor({ timeout: 30_000 });
@@ -159,7 +159,7 @@ describe('the batch dashboard in VS Code (local executor)', { skip: workbenchSki
       await waitForBadge(dash, 'broken', 'failed');
       await waitForBadge(dash, 'report', 'broken_dependency');
       await waitForBadge(dash, 'charges', 'succeeded');
-      await dash.locator('[data-testid=progress-text]', { hasText: /^5\/6 ended · 3 succeeded · 2 failed · 1 running$/ }).waitFor({ timeout: 30_000 });
+      await dash.locator('[data-testid=progress-text]', { hasText: /^5\/6 ended · 3\/6 succeeded, 1 failed, 1 broken dependency, 1 running$/ }).waitFor({ timeout: 30_000 });
       // the header shows the launch that began
       await dash.locator('.batch-header .title', { hasText: /\(run 1\)/ }).waitFor({ timeout: 30_000 });
       assert.deepEqual(await rowStates(dash), ['build succeeded', 'relax succeeded', 'freq running', 'charges succeeded', 'broken failed', 'report broken_dependency']);
@@ -172,7 +172,7 @@ describe('the batch dashboard in VS Code (local executor)', { skip: workbenchSki
       writeFileSync(join(current.workspace, 'shell-pipeline/water/freq', GATE), '');
       await waitForBadge(dash, 'freq', 'succeeded', 60_000);
       timings.gateToBadge = seconds(Date.now() - opened);
-      await dash.locator('[data-testid=progress-text]', { hasText: /^6\/6 ended · 4 succeeded · 2 failed$/ }).waitFor({ timeout: 30_000 });
+      await dash.locator('[data-testid=progress-text]', { hasText: /^6\/6 ended · 4\/6 succeeded, 1 failed, 1 broken dependency$/ }).waitFor({ timeout: 30_000 });
       assert.equal(await frame.evaluate('window.__e2eMark'), 'before launch', 'the change came in place, without a reload');
       assert.deepEqual(await rowStates(dash), ['build succeeded', 'relax succeeded', 'freq succeeded', 'charges succeeded', 'broken failed', 'report broken_dependency']);
       // the tree agrees
@@ -247,7 +247,7 @@ describe('the batch dashboard in VS Code (local executor)', { skip: workbenchSki
       await waitForBadge(dash, 'broken', 'succeeded', 90_000);
       await waitForBadge(dash, 'report', 'succeeded', 60_000);
       timings.restartToSucceeded = seconds(Date.now() - confirmed);
-      await dash.locator('[data-testid=progress-text]', { hasText: /^6\/6 ended · 6 succeeded · 0 failed$/ }).waitFor({ timeout: 30_000 });
+      await dash.locator('[data-testid=progress-text]', { hasText: /^6\/6 ended · 6\/6 succeeded$/ }).waitFor({ timeout: 30_000 });
       await dash.locator('.batch-header .title', { hasText: /\(run 2\)/ }).waitFor({ timeout: 30_000 });
       // the detail keeps both attempts: the failed first one and the restart
       const detail = dash.locator('[data-testid="job-detail"]');

@@ -85,8 +85,8 @@ describe('launching a batch on the real SLURM cluster from VS Code', { skip, tim
       timings.batchRun = seconds(Date.now() - launchedAt);
     });
     await step('2-succeeded', async (wb) => {
-      await wb.waitForTreeRow(/^batchfile\.csv 3\/3$/);
-      assert.match(await wb.statusBarItem(STATUS_ITEM_ID, '3/3'), /^batchfile\.csv 3\/3$/);
+      await wb.waitForTreeRow(/^batchfile\.csv 3\/3 succeeded$/);
+      assert.match(await wb.statusBarItem(STATUS_ITEM_ID, '3/3'), /^batchfile\.csv 3\/3 succeeded$/);
       assert.equal(await wb.waitForNotification(/Batch batchfile\.csv ended/), 'Batch batchfile.csv ended: 3/3 succeeded.');
       // The ids in the tree are SLURM's own, and SLURM says those jobs completed.
       const queue = await execa('squeue', ['-h', '-t', 'all', '-o', '%i|%T', '-j', Object.values(ids).join(',')], { timeout: 30_000 });

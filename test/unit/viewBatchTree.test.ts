@@ -49,7 +49,7 @@ describe('batch tree: nodes', () => {
     const [root] = tree.roots();
     assert.equal(root?.id, batchNodeId(ID));
     assert.equal(root?.label, 'calcs/batchfile.csv');
-    assert.equal(root?.description, '1/6 · 1 failed · 1 blocked · 1 running · 1 pending');
+    assert.equal(root?.description, '1/6 succeeded, 1 failed, 1 broken dependency, 1 running, 1 pending, 1 not started');
     assert.deepEqual(root?.icon, STATUS_ICONS.running, 'a batch with running jobs spins');
     assert.equal(root?.contextValue, CONTEXT_VALUES.batchActive, 'jobs still run: the batch can be cancelled');
     const children = tree.children(root!.id);
@@ -125,7 +125,7 @@ describe('batch tree: diffs', () => {
     tree.setBatch(batch(PIPELINE));
     const diff = tree.updateJobs(ID, [{ ...PIPELINE[1]!, status: 'succeeded', slurmState: 'COMPLETED' }]);
     assert.deepEqual(diff, { changed: [nodeOf('relax'), batchNodeId(ID)], childrenChanged: [] });
-    assert.equal(tree.roots()[0]!.description, '2/6 · 1 failed · 1 blocked · 1 pending');
+    assert.equal(tree.roots()[0]!.description, '2/6 succeeded, 1 failed, 1 broken dependency, 1 pending, 1 not started');
     assert.equal(tree.summary(ID)?.succeeded, 2);
   });
 

@@ -96,9 +96,9 @@ describe('notifications and the status bar', () => {
   });
 
   test('status bar: done/total, failures, stale', () => {
-    assert.equal(statusBarText('calcs', summarise(['succeeded', 'failed', 'running']), false, true), '$(sync~spin) calcs 1/3 · 1 failed');
-    assert.equal(statusBarText('calcs', summarise(['succeeded']), false, false), '$(pass) calcs 1/1');
-    assert.equal(statusBarText('calcs', summarise(['running']), true, true), '$(warning) calcs 0/1 · stale');
+    assert.equal(statusBarText('calcs', summarise(['succeeded', 'failed', 'running']), false, true), '$(sync~spin) calcs 1/3 succeeded, 1 failed, 1 running');
+    assert.equal(statusBarText('calcs', summarise(['succeeded']), false, false), '$(pass) calcs 1/1 succeeded');
+    assert.equal(statusBarText('calcs', summarise(['running']), true, true), '$(warning) calcs 0/1 succeeded, 1 running · stale');
   });
 });
 

@@ -5,6 +5,7 @@ import { OpenBatchFileMessage } from '../../core/dashboard/protocol.js';
 import type { DashboardBatch, DashboardBatchFile } from '../../core/dashboard/protocol.js';
 import { batchProgress, deriveBatchState } from '../../core/dashboard/page/state.js';
 import { formatTime } from '../../core/dashboard/page/table.js';
+import { summaryText } from '../../core/truth/summary.js';
 import type { StatusSummary } from '../../core/truth/summary.js';
 import { el, replaceChildren, setText } from './dom.js';
 import type { Host } from './host.js';
@@ -78,11 +79,8 @@ export class BatchHeader {
     this.barOther.style.width = width(progress.cancelled);
     this.bar.setAttribute('aria-valuemax', String(progress.total));
     this.bar.setAttribute('aria-valuenow', String(progress.final));
-    const parts = [`${progress.final}/${progress.total} ended`, `${progress.succeeded} succeeded`, `${progress.failed} failed`];
-    if (progress.cancelled > 0) parts.push(`${progress.cancelled} cancelled`);
-    if (progress.running > 0) parts.push(`${progress.running} running`);
-    if (progress.pending > 0) parts.push(`${progress.pending} pending`);
-    setText(this.progressText, parts.join(' · '));
+    // the counts in the words the tree, the status bar and notifications use
+    setText(this.progressText, `${progress.final}/${progress.total} ended · ${summaryText(summary)}`);
   }
 
   private link(which: DashboardBatchFile, path: string): HTMLButtonElement {

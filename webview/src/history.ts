@@ -2,6 +2,7 @@
 import { ShowLaunchMessage } from '../../core/dashboard/protocol.js';
 import type { DashboardHistoryEntry } from '../../core/dashboard/protocol.js';
 import { formatTime } from '../../core/dashboard/page/table.js';
+import { summaryText } from '../../core/truth/summary.js';
 import { el, replaceChildren } from './dom.js';
 import type { Host } from './host.js';
 
@@ -22,7 +23,7 @@ export class HistoryList {
   }
 
   private item(entry: DashboardHistoryEntry, current: boolean): HTMLLIElement {
-    const counts = entry.counts ? `${entry.counts.succeeded}/${entry.counts.total} succeeded, ${entry.counts.failed + entry.counts.broken_dependency} failed` : '';
+    const counts = entry.counts ? summaryText(entry.counts) : '';
     const times = `${formatTime(entry.startTime)}${entry.endTime !== null ? ` → ${formatTime(entry.endTime)}` : ''}`;
     const button = el(
       'button',
