@@ -9,6 +9,7 @@ import { waitCommand } from './wait.js';
 import { statusCommand } from './status.js';
 import { resultsCommand } from './results.js';
 import { validateCommand } from './validate.js';
+import { newCommand } from './new.js';
 
 type Command = (args: readonly string[], output: CliOutput) => Promise<number>;
 
@@ -20,6 +21,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   cancel: cancelCommand,
   history: historyCommand,
   results: resultsCommand,
+  new: newCommand,
 };
 
 export async function runCli(argv: readonly string[], output: CliOutput): Promise<number> {

@@ -26,6 +26,15 @@ Commands:
                               method and formula), G, imaginary frequencies, optimisation steps,
                               wall time; writes {basename}.json (CCBatchMan's keys and ours) for
                               ended jobs that have none or an older one
+  new --pipeline NAME --structures PATH... [-o BATCHFILE] [--root DIR] [--charge N] [--multiplicity N]
+      [--dry-run]
+                              a batch from structures (.xyz files, folders of them, multi-frame files):
+                              one folder per molecule and step with its input and job_config.json, and
+                              the batchfile's rows (added to an existing one); a folder that holds output
+                              is never touched; charge and multiplicity from the flags, else the xyz
+                              comment (charge=1 mult=2), else 0 and 1; --dry-run prints the plan only.
+                              Pipelines: batchman.json's "pipelines" and the built-ins xtb-opt-freq,
+                              crest-xtb, orca-opt-freq-sp, gaussian-opt-freq; exit 1 when refused
   help                        show this text
 
 A job NAME is a basename only one job has, the job's folder as the batchfile writes it, or FOLDER/BASENAME
