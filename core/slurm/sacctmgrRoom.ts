@@ -38,14 +38,10 @@ export interface SiteRoom {
 }
 
 export async function siteRoom(options: SiteRoomOptions): Promise<SiteRoom> {
-  const limits = await readSubmitLimits(options);
-  let queuedElsewhere = 0;
-  let queueUnknown: string | undefined;
-  try {
-    queuedElsewhere = (await options.queue()).filter((entry) => !slurmStateMeaning(entry.state).final && !options.batchFolders.has(entry.workDir)).length;
-  } catch (error) {
-    queueUnknown = `squeue: ${error instanceof Error ? error.message : String(error)}`;
-  }
+  // Asked side by side: a launch waits for the slower of the two, not their sum.
+  const [limits, queued] = await Promise.all([readSubmitLimits(options), queuedOutside(options)]);
+  const queuedElsewhere = typeof queued === 'number' ? queued : 0;
+  const queueUnknown = typeof queued === 'number' ? undefined : queued.reason;
   const unknown = [('reason' in limits ? limits.reason : undefined), queueUnknown].filter((text) => text !== undefined).join('; ');
   const limit = 'limit' in limits ? limits.limit : undefined;
   // A full queue still gets one slot: the runner submits, SLURM refuses for now, and the runner waits.
@@ -56,6 +52,15 @@ export async function siteRoom(options: SiteRoomOptions): Promise<SiteRoom> {
     queuedElsewhere,
     ...(unknown !== '' ? { unknown } : {}),
   };
+}
+
+/** The user's live jobs outside this batch, or why the queue could not be read. */
+async function queuedOutside(options: SiteRoomOptions): Promise<number | { reason: string }> {
+  try {
+    return (await options.queue()).filter((entry) => !slurmStateMeaning(entry.state).final && !options.batchFolders.has(entry.workDir)).length;
+  } catch (error) {
+    return { reason: `squeue: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** The strictest submit limit, none, or why it could not be read (no accounting, sacctmgr absent or failing). */
