@@ -296,7 +296,7 @@ CONF
   # Before slurmctld starts, so it enforces them from its first job. Each step checks first, so a
   # second run changes nothing (sacctmgr exits 1 when asked to add what exists).
   sacctmgr_has() { # entity name (as `sacctmgr -n -P show <entity> format=...` lists it)
-    sacctmgr -n -P show "$1" format="$2" 2>/dev/null | grep -qxF "$3"
+    sacctmgr -n -P show "$1" format="$2" 2>/dev/null | grep -xF "$3" >/dev/null
   }
   sacctmgr_has cluster Cluster localcluster || sacctmgr -i add cluster localcluster >&2
   sacctmgr_has account Account chem || sacctmgr -i add account chem Cluster=localcluster Description=tests Organization=batchman >&2
@@ -305,7 +305,7 @@ CONF
     sacctmgr -i modify qos limited set MaxSubmitJobsPerUser="$SUBMIT_LIMIT" >&2
   fi
   user_assoc() { # user account qos default-qos: the user's association, created or put right
-    sacctmgr -n -P show user "$1" format=User 2>/dev/null | grep -qxF "$1" ||
+    sacctmgr -n -P show assoc user="$1" account="$2" format=User 2>/dev/null | grep -xF "$1" >/dev/null ||
       sacctmgr -i add user "$1" Account="$2" Cluster=localcluster >&2
     if [ "$(sacctmgr -n -P show assoc user="$1" account="$2" format=QOS,DefaultQOS)" != "$3|$4" ]; then
       sacctmgr -i modify user "$1" where account="$2" set QOS="$3" DefaultQOS="$4" >&2
