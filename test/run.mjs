@@ -27,14 +27,18 @@ function testFiles(dir) {
   });
 }
 
+const SHARED_WORLD_SUITES = new Set(['slurm', 'e2e']);
+
 let failed = false;
 for (const suite of suites) {
   const files = testFiles(join(testRoot, suite)).sort();
   if (files.length === 0) continue;
   console.log(`\n=== suite ${suite}: ${files.length} file(s)`);
+  // The real cluster and the real VS Code are one each: their files take turns (a file may restart the controller).
+  const concurrency = SHARED_WORLD_SUITES.has(suite) ? ['--test-concurrency=1'] : [];
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.map((file) => relative(process.cwd(), file))],
+    ['--import', 'tsx', '--test', ...concurrency, '--test-reporter=spec', ...files.map((file) => relative(process.cwd(), file))],
     { stdio: 'inherit' },
   );
   if (result.status !== 0) {
