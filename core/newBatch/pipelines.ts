@@ -9,7 +9,10 @@ import { parseMemory, parseWalltime } from '../runner/slurmUnits.js';
 /** A setting a step may sweep: one value, or a list expanded into one job per value. */
 export type Sweepable = string | readonly string[];
 
-/** The settings that may be lists; the order is the order of a job name's parts. */
+/**
+ * The settings that may be lists; the order is the order of a job name's parts. A step that leaves one out takes it
+ * from the job it takes its geometry from when both run the same program (core/newBatch/sweep.ts).
+ */
 export const SWEEPABLE = ['method', 'basis', 'dispersion', 'solvent'] as const;
 export type SweepableKey = (typeof SWEEPABLE)[number];
 

@@ -42,7 +42,7 @@ export function expandPipeline(pipeline: PipelineSpec): StepJob[] {
           step,
           name,
           suffix,
-          settings: combination.settings,
+          settings: { ...inherited(step, upstream), ...combination.settings },
           ...(upstream ? { coords: { from: upstream.name, file: step.coordsFile ?? leftGeometry(upstream) } } : {}),
           ...(step.orbitalsFrom !== undefined ? { orbitals: orbitalsOf(step, chain) } : {}),
           chain,
@@ -72,6 +72,17 @@ function sweepCombinations(step: StepSpec): { settings: Partial<Record<Sweepable
     );
   }
   return combinations;
+}
+
+/**
+ * The settings a step leaves out and takes from the job it starts from, when both run the same program: a frequency
+ * step after a swept optimisation runs at each optimisation's own level and solvent.
+ */
+function inherited(step: StepSpec, upstream: StepJob | undefined): Partial<Record<SweepableKey, string>> {
+  if (!upstream || upstream.step.program !== step.program) return {};
+  const settings: Partial<Record<SweepableKey, string>> = {};
+  for (const key of SWEEPABLE) if (step[key] === undefined && upstream.settings[key] !== undefined) settings[key] = upstream.settings[key];
+  return settings;
 }
 
 /** What the upstream job leaves for a coords pipe: its program's final geometry file. */
