@@ -2,6 +2,7 @@
 // refreshes only the nodes a diff names, coalesced per animation-ish frame so a burst of updates is one refresh.
 import * as vscode from 'vscode';
 import type { BatchTree, TreeDiff, TreeNode } from '../../core/view/batchTree.js';
+import { COMMANDS } from './commands.js';
 
 /** Refreshes closer together than this are merged (VS Code re-asks every refreshed node over IPC). */
 const COALESCE_MS = 100;
@@ -86,6 +87,10 @@ function toTreeItem(node: TreeNode): vscode.TreeItem {
   item.description = node.description;
   item.iconPath = new vscode.ThemeIcon(node.icon.id, new vscode.ThemeColor(node.icon.color));
   item.contextValue = node.contextValue;
+  if (node.kind === 'batch' && node.problems !== undefined) {
+    // a batch whose rows have errors opens them: its batchfile and the Problems view
+    item.command = { command: COMMANDS.validate, title: 'Show the Batchfile\'s Problems', arguments: [node.batchId] };
+  }
   if (node.kind === 'job' && node.job) {
     item.resourceUri = vscode.Uri.file(node.job.directory);
     // the label is the job's name, not the folder's; the resource only feeds decorations and drag and drop

@@ -5,7 +5,7 @@
 // the ledger: a runner may start at any moment and owns it then.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { buildBatchModel, parseBatchfile } from '../batchfile/index.js';
+import { Severity, buildBatchModel, parseBatchfile, validateModel } from '../batchfile/index.js';
 import type { BatchModel } from '../batchfile/index.js';
 import { keyOf } from '../ledger/jobKey.js';
 import { NO_JOB_ID, ledgerPathFor, readLedgerIfExists, rowsByKeyOnDisk } from '../ledger/ledger.js';
@@ -80,6 +80,10 @@ interface Entry {
   live: LiveSource;
   stale: string | null;
   error: string | null;
+  /** Errors in the batchfile's own text (rows with errors are not jobs, so the tree says how many there are). */
+  problems: number;
+  /** The text the problems were counted on: a ledger change re-reads the batchfile, an unchanged one is not re-validated. */
+  problemsOf: string | undefined;
   executor: ExecutorKind | null;
   /** The poller this batch's jobs are watched by, if any. */
   pollKind: ExecutorKind | null;
@@ -168,6 +172,8 @@ export class BatchMonitor {
       live: 'idle',
       stale: null,
       error: null,
+      problems: 0,
+      problemsOf: undefined,
       executor: null,
       pollKind: null,
       lastLive: 'idle',
@@ -286,6 +292,11 @@ export class BatchMonitor {
     }
     const model = buildBatchModel(parseBatchfile(text), entry.id);
     entry.model = model;
+    if (entry.problemsOf !== text) {
+      // the batchfile's own rules, not the disk's: what the view needs is why rows are missing, not a launch check
+      entry.problems = validateModel(model).filter((diagnostic) => diagnostic.severity === Severity.Error).length;
+      entry.problemsOf = text;
+    }
     entry.ledgerPath = ledgerPathFor(entry.id, this.options.ledgerName?.());
     const rootPath = model.rootPath ?? null;
     entry.rootPath = rootPath;
@@ -539,6 +550,7 @@ export class BatchMonitor {
       live: entry.live,
       stale: entry.stale,
       error: entry.error,
+      problems: entry.problems,
       jobs: entry.jobs,
     };
   }

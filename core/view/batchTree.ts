@@ -51,6 +51,8 @@ export interface BatchView {
   stale: string | null;
   /** Why the batch cannot be shown (unreadable batchfile, no root line…). */
   error: string | null;
+  /** Errors in the batchfile: its rows with errors are not jobs, so they are missing below it. */
+  problems?: number;
   /** In batchfile order. */
   jobs: readonly JobView[];
 }
@@ -92,6 +94,8 @@ export interface TreeNode {
   readonly job?: JobView;
   /** Group nodes: their status. */
   readonly status?: JobStatus;
+  /** Batch nodes: errors in the batchfile (clicking the batch shows them). */
+  readonly problems?: number;
 }
 
 /**
@@ -388,6 +392,7 @@ function sameBatchMeta(a: BatchView, b: BatchView): boolean {
     a.live === b.live &&
     a.stale === b.stale &&
     a.error === b.error &&
+    (a.problems ?? 0) === (b.problems ?? 0) &&
     JSON.stringify(a.record) === JSON.stringify(b.record)
   );
 }
@@ -434,16 +439,25 @@ export function jobDescription(job: JobView, stale = false): string {
 }
 
 function batchNode(view: BatchView, summary: StatusSummary): TreeNode {
+  const problems = view.error === null ? (view.problems ?? 0) : 0;
+  const description = view.error !== null ? view.error : batchDescription(summary, view.stale !== null, view.record?.waiting);
   return {
     id: batchNodeId(view.id),
     kind: 'batch',
     batchId: view.id,
     label: view.label,
-    description: view.error !== null ? view.error : batchDescription(summary, view.stale !== null, view.record?.waiting),
-    icon: batchIcon(view, summary),
+    // rows with errors are not jobs: say so first, or the batch reads `0/1` with its bad rows silently gone
+    description: problems > 0 ? `${problemsText(problems)} · ${description}` : description,
+    icon: problems > 0 ? STATUS_ICONS.error : batchIcon(view, summary),
     contextValue: view.live === 'runner' || summary.running + summary.pending > 0 ? CONTEXT_VALUES.batchActive : CONTEXT_VALUES.batch,
     collapsible: view.error === null && view.jobs.length > 0,
+    ...(problems > 0 ? { problems } : {}),
   };
+}
+
+/** `1 error in the batchfile`, `3 errors in the batchfile`. */
+export function problemsText(errors: number): string {
+  return `${errors} error${errors === 1 ? '' : 's'} in the batchfile`;
 }
 
 /** The counts as every view says them (`summaryText`), then stale and the runner's wait. */
@@ -514,6 +528,8 @@ function batchTooltip(view: BatchView, summary: StatusSummary): string {
     if (value !== null && value !== '') lines.push(`${name}: ${value}  `);
   };
   row('Error', view.error !== null ? escapeMarkdown(view.error) : null);
+  const problems = view.error === null ? (view.problems ?? 0) : 0;
+  row('Problems', problems > 0 ? `${problemsText(problems)}: its rows with errors are not jobs until they are fixed (click the batch to see them in the Problems view)` : null);
   row('Batchfile', code(view.batchfilePath));
   row('Root', view.rootPath !== null ? code(view.rootPath) : null);
   const record = view.record;

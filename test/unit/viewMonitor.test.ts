@@ -102,6 +102,26 @@ function setup() {
 }
 
 describe('batch monitor: where live state comes from', () => {
+  test('a batchfile with errors: the batch says how many, with an error mark, instead of dropping the bad row silently', async () => {
+    const { monitor, tree, watchers, advance, statuses } = setup();
+    const { batchfile } = batchDir();
+    writeFileSync(batchfile, BATCHFILE.replace('c|c|shell|', 'c|c|nosuchprogram|'));
+    await monitor.add(batchfile);
+    assert.deepEqual(statuses(batchfile), ['a:not_started', 'b:not_started'], 'the bad row is not a job');
+    const node = tree.node(batchNodeId(batchfile))!;
+    assert.match(node.description, /^1 error in the batchfile · 0\/2 succeeded$/);
+    assert.equal(node.icon.id, 'error');
+    assert.equal(node.problems, 1);
+    assert.match(tree.tooltip(node.id), /1 error in the batchfile: its rows with errors are not jobs/);
+    // fixed: the mark goes, the row is a job again
+    writeFileSync(batchfile, BATCHFILE);
+    watchers.changed(batchfile);
+    await advance(100);
+    assert.deepEqual(statuses(batchfile), ['a:not_started', 'b:not_started', 'c:not_started']);
+    assert.equal(tree.node(batchNodeId(batchfile))!.description, '0/3 succeeded');
+    assert.equal(tree.node(batchNodeId(batchfile))!.problems, undefined);
+  });
+
   test('a batch never launched: its jobs, not started, and nobody asks SLURM', async () => {
     const { monitor, tree, runner, pollers, statuses } = setup();
     const { batchfile } = batchDir();
