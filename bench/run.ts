@@ -11,6 +11,7 @@ import { runRunnerBench } from './runnerSlurm.js';
 import { runDashboardBench } from './dashboard.js';
 import { benchPictures } from './pictures.js';
 import { runRunProgressBench } from './runProgress.js';
+import { runResultsBench } from './results.js';
 
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchfile parse + validate', () => runParseBench()],
@@ -24,6 +25,7 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchman run output, 10,000 jobs', async () => void (await runRunProgressBench())],
   ['dashboard webview, 10,000 jobs', () => runDashboardBench()],
   ['dashboard pictures: graph layout and timeline', () => benchPictures()],
+  ['results: a 200 MB Gaussian log, batchman results over 1,000 jobs', () => runResultsBench()],
   // The ledger bench is a script: importing it runs it.
   ['ledger', async () => void (await import('./ledgerBench.js'))],
 ];

@@ -2,7 +2,7 @@
 import type { ResultAtom } from '../../results/types.js';
 import { elementSymbol } from '../geometry/atoms.js';
 import { addProblem, finishDraft, newDraft } from './draft.js';
-import { firstFloat, forEachLine, numberOf, pushCapped, tokens } from './outputLines.js';
+import { firstFloat, numberOf, pushCapped, scanLines, tokens } from './outputLines.js';
 import type { CcbatchmanValues, ParsedOutput } from './parsed.js';
 
 const SCF_DONE = /SCF Done:\s+E\(\S+\)\s*=\s*(\S+)/;
@@ -12,12 +12,22 @@ const CHARGE = /Charge\s*=\s*(-?\d+)\s+Multiplicity\s*=\s*(\d+)/;
 const ELAPSED = /Elapsed time:\s+(\d+)\s+days\s+(\d+)\s+hours\s+(\d+)\s+minutes\s+([\d.]+)\s+seconds/;
 const ORIENTATION = /^\s*(Standard|Input|Z-Matrix) orientation:/;
 const DASHES = /^\s*-{10,}\s*$/;
+/** The route comes within the first lines; an output without one is not read line by line to its end looking for it. */
+const ROUTE_WITHIN_LINES = 5_000;
+// Every line the parser reads begins (after spaces) with one of these; the others (most of a log) are skipped unread.
+const LINE_STARTS = [
+  'Standard orientation:', 'Input orientation:', 'Z-Matrix orientation:', 'SCF Done:', 'Maximum Force', 'Frequencies --',
+  'Harmonic frequencies', 'E2 =', 'E2=', 'E3=', 'CCSD(T)', 'QCISD(T)', '-- Stationary point found', 'Normal termination',
+  'Error termination', 'Optimization stopped', 'Convergence failure -- run terminated', 'FormBX had a problem', 'Charge =',
+  'Zero-point correction=', 'Sum of electronic and thermal', 'Temperature ', 'Elapsed time:', '<Sx>',
+];
 
 interface OrientationBlock {
   kind: string;
   /** Dashed lines seen: rows come after the second and end at the third. */
   dashes: number;
-  atoms: ResultAtom[];
+  /** The rows as printed: only the last block's are ever parsed (a long optimisation prints thousands). */
+  rows: string[];
 }
 
 interface FrequencyTable {
@@ -32,8 +42,8 @@ export async function parseGaussianOutput(path: string): Promise<ParsedOutput> {
   let routeState: 'before' | 'reading' | 'done' = 'before';
   let previousWasDashes = false;
   let orientation: OrientationBlock | undefined;
-  let lastStandard: ResultAtom[] | null = null;
-  let lastOther: ResultAtom[] | null = null;
+  let lastStandard: string[] | null = null;
+  let lastOther: string[] | null = null;
   let lastScf: number | null = null;
   let postScf: number | null = null;
   const energies: number[] = [];
@@ -47,36 +57,42 @@ export async function parseGaussianOutput(path: string): Promise<ParsedOutput> {
     bad_internals: false, scf_fail: false, normal_exit: false, normal_exit_opt_freq: false, normal_exit_opt_freq_2: false, '<S**2>': null,
   };
 
-  const facts = await forEachLine(path, (line) => {
-    const dashes = DASHES.test(line);
+  let linesBeforeRoute = 0;
+  const onLine = (line: string): void => {
     // The route: the lines between the dashes that start with `#`, the first job step's only.
-    if (routeState === 'before' && previousWasDashes && line.startsWith(' #')) routeState = 'reading';
-    if (routeState === 'reading') {
-      if (dashes) routeState = 'done';
-      else route.push(line.trim());
+    if (routeState !== 'done') {
+      const dashes = DASHES.test(line);
+      if (routeState === 'before' && previousWasDashes && line.startsWith(' #')) routeState = 'reading';
+      if (routeState === 'reading') {
+        if (dashes) routeState = 'done';
+        else pushCapped(route, line.trim(), 50);
+      } else if (++linesBeforeRoute > ROUTE_WITHIN_LINES) {
+        routeState = 'done';
+      }
+      previousWasDashes = dashes;
     }
-    previousWasDashes = dashes;
 
     if (orientation) {
+      const dashes = DASHES.test(line);
       if (dashes) {
         orientation.dashes++;
         if (orientation.dashes === 3) {
-          if (orientation.kind === 'Standard') lastStandard = orientation.atoms;
-          else lastOther = orientation.atoms;
+          if (orientation.kind === 'Standard') lastStandard = orientation.rows;
+          else lastOther = orientation.rows;
           orientation = undefined;
         }
         return;
       }
       if (orientation.dashes === 2) {
-        const atom = orientationAtom(line);
-        if (atom) pushCapped(orientation.atoms, atom, 100_000);
-        else orientation = undefined;
+        // A row begins with its centre number; anything else is a block garbled or cut, read no further.
+        if (!/^\s*\d/.test(line)) orientation = undefined;
+        else pushCapped(orientation.rows, line, 100_000);
       }
-      return;
+      if (orientation) return;
     }
     const orientationStart = ORIENTATION.exec(line);
     if (orientationStart) {
-      orientation = { kind: orientationStart[1]!, dashes: 0, atoms: [] };
+      orientation = { kind: orientationStart[1]!, dashes: 0, rows: [] };
       return;
     }
     if (line.includes('SCF Done:')) {
@@ -121,7 +137,7 @@ export async function parseGaussianOutput(path: string): Promise<ParsedOutput> {
       stationary++;
       return;
     }
-    if (line.includes('Normal termination of Gaussian') || /Normal\s*termination\s*of\s*Gaussian/.test(line)) {
+    if (/Normal\s*termination\s*of\s*Gaussian/.test(line)) {
       normalCount++;
       draft.normalTermination = true;
       return;
@@ -178,17 +194,18 @@ export async function parseGaussianOutput(path: string): Promise<ParsedOutput> {
       // `<Sx>= 0.0000 <Sy>= 0.0000 <Sz>= 0.5000 <S**2>= 0.7530 S= 0.5012`: the value after `<S**2>=`.
       const value = firstFloat(line.slice(line.indexOf('<S**2>')));
       if (value !== null) ccb['<S**2>'] = value;
-      return;
     }
-    if (!ccb.is_opt_freq && /opt\s+freq/i.test(line)) ccb.is_opt_freq = true;
-  });
+  };
+  const facts = await scanLines(path, { lineStarts: LINE_STARTS, onLine, everyLine: () => routeState !== 'done' || orientation !== undefined });
 
-  if (orientation && orientation.atoms.length > 0) addProblem(draft, 'the output ends inside a geometry block');
-  draft.geometry = lastStandard ?? lastOther;
+  if (orientation && orientation.rows.length > 0) addProblem(draft, 'the output ends inside a geometry block');
+  draft.geometry = orientationAtoms(lastStandard ?? lastOther);
   draft.scfEnergy = lastScf;
   draft.finalEnergy = postScf ?? lastScf;
   draft.wallSeconds = wall;
   draft.method = route.length > 0 ? route.join(' ').replace(/\s+/g, ' ').trim() : null;
+  // CCBatchMan looks for `opt freq` on any line; in practice that is the route (and its copy in the archive entry).
+  ccb.is_opt_freq = draft.method !== null && /opt\s+freq/i.test(draft.method);
   const isOptimisation = draft.method !== null && /(?:^|[\s#/])opt\b/i.test(draft.method);
   if (isOptimisation) {
     const energiesKnown = energies.filter((energy) => !Number.isNaN(energy));
@@ -221,6 +238,18 @@ function chosenFrequencies(tables: readonly FrequencyTable[]): number[] | null {
     if (table.highPrecision.length > 0) return table.highPrecision;
   }
   return null;
+}
+
+/** A block's atoms, null when its rows are not all atoms (a block garbled or cut inside). */
+function orientationAtoms(rows: readonly string[] | null): ResultAtom[] | null {
+  if (!rows || rows.length === 0) return null;
+  const atoms: ResultAtom[] = [];
+  for (const row of rows) {
+    const atom = orientationAtom(row);
+    if (!atom) return null;
+    atoms.push(atom);
+  }
+  return atoms;
 }
 
 // `     1          6           0        0.269445    1.410118    0.000000` (Gaussian 03 and older omit the atomic type).

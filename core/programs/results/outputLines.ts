@@ -1,7 +1,7 @@
 // Streams an output of any size line by line in fixed chunks: memory stays bounded, garbage and cut lines are reported, never thrown.
 import { open } from 'node:fs/promises';
 
-const CHUNK_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 512 * 1024;
 /** A longer line is cut to this many characters: no program prints one, and a regex over it stays cheap. */
 export const MAX_LINE_CHARS = 4096;
 
@@ -68,6 +68,92 @@ export async function forEachLine(path: string, onLine: (line: string) => void):
   if (cutMidLine) {
     if (carryOverlong) overlongLines++;
     emit(carry);
+  }
+  return { bytes, cutMidLine, binary, overlongLines };
+}
+
+export interface LineScan {
+  /** Fixed beginnings (after leading spaces): a line that begins with one is given to `onLine`, others are skipped. */
+  readonly lineStarts: readonly string[];
+  readonly onLine: (line: string) => void;
+  /** True while the parser needs every line (inside a block whose rows begin with nothing fixed). */
+  readonly everyLine: () => boolean;
+}
+
+/**
+ * Like forEachLine, but only the lines that begin with one of `lineStarts` (or every line while `everyLine()` says so)
+ * become strings: one regular expression tried at line starts finds them over each 1 MiB chunk, so a 200 MB log is
+ * read without splitting it into lines.
+ */
+export async function scanLines(path: string, scan: LineScan): Promise<LineStreamFacts> {
+  const { onLine, everyLine } = scan;
+  const wanted = new RegExp(`\\n *(?:${scan.lineStarts.map((start) => start.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'g');
+  const handle = await open(path, 'r');
+  // A newline, the unfinished line carried from the chunk before (at most the cap and one character), the chunk:
+  // decoded once into one string, so a chunk costs one allocation however many lines it holds.
+  const buffer = Buffer.alloc(1 + MAX_LINE_CHARS + 1 + CHUNK_BYTES);
+  buffer[0] = 10;
+  let carried = 0;
+  let bytes = 0;
+  let binary = false;
+  let overlongLines = 0;
+  const emit = (text: string, start: number, end: number): void => {
+    if (end - start > MAX_LINE_CHARS) {
+      overlongLines++;
+      end = start + MAX_LINE_CHARS;
+    }
+    const line = text.slice(start, end);
+    onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+  };
+  // `text` is a newline, then whole lines each ending with a newline.
+  const scanText = (text: string): void => {
+    let position = 1;
+    while (position < text.length) {
+      if (everyLine()) {
+        const end = text.indexOf('\n', position);
+        emit(text, position, end);
+        position = end + 1;
+        continue;
+      }
+      wanted.lastIndex = position - 1;
+      const hit = wanted.exec(text);
+      if (!hit) return;
+      const start = hit.index + 1;
+      const end = text.indexOf('\n', start);
+      emit(text, start, end);
+      position = end + 1;
+    }
+  };
+  try {
+    for (;;) {
+      const at = 1 + carried;
+      const { bytesRead } = await handle.read(buffer, at, CHUNK_BYTES, bytes);
+      if (bytesRead === 0) break;
+      bytes += bytesRead;
+      if (!binary && buffer.subarray(at, at + bytesRead).includes(0)) binary = true;
+      const filled = at + bytesRead;
+      const lastNewline = buffer.subarray(at, filled).lastIndexOf(10);
+      if (lastNewline === -1) {
+        // No line ends here: only the start of the endless line is kept, one character over the cap so the line is
+        // known to be over-long when it ends.
+        carried = Math.min(filled - 1, MAX_LINE_CHARS + 1);
+        continue;
+      }
+      const end = at + lastNewline + 1;
+      scanText(buffer.toString('latin1', 0, end));
+      const rest = Math.min(filled - end, MAX_LINE_CHARS + 1);
+      buffer.copyWithin(1, end, end + rest);
+      carried = rest;
+    }
+  } finally {
+    await handle.close();
+  }
+  const cutMidLine = carried > 0;
+  if (cutMidLine) {
+    const text = `${buffer.toString('latin1', 0, 1 + carried)}\n`;
+    wanted.lastIndex = 0;
+    if (everyLine() || wanted.test(text)) emit(text, 1, 1 + carried);
+    else if (carried > MAX_LINE_CHARS) overlongLines++;
   }
   return { bytes, cutMidLine, binary, overlongLines };
 }
