@@ -1,9 +1,13 @@
 // `batchman results FILE [--json | --csv] [-l LEDGER]`: what every job computed, read from whatever output its folder holds.
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
-import { ledgerPathFor } from '../ledger/ledger.js';
+import { dirname } from 'node:path';
+import type { BatchModel } from '../batchfile/index.js';
+import { keyOfModelJob } from '../ledger/jobKey.js';
+import { ledgerPathFor, readLedgerIfExists, rowsByKeyOnDisk } from '../ledger/ledger.js';
 import { flatRow, readBatchResults, RESULT_COLUMNS } from '../results/batchResults.js';
-import type { ResultsRow } from '../results/batchResults.js';
+import type { BatchJobForResults, ResultsRow } from '../results/batchResults.js';
+import { runnableJobs } from '../truth/batchJobs.js';
 import type { BatchResults } from '../results/types.js';
 import { readBatchTruth } from '../truth/truth.js';
 import { loadBatchfile, reportErrors, summariseFindings } from './batchfileInput.js';
@@ -24,10 +28,7 @@ export async function resultsCommand(args: readonly string[], output: CliOutput)
     return EXIT.failed;
   }
   summariseFindings(loaded, output);
-  // The statuses as `status` reports them from disk, without asking the scheduler and without writing the ledger:
-  // results only read (a job's own `{basename}.json` aside).
-  const truth = await readBatchTruth({ model: loaded.model, ledgerPath: ledgerPathFor(loaded.path, values.ledger), write: false });
-  const rows = await readBatchResults(truth.jobs.map((job) => ({ basename: job.basename, directory: job.directory, program: job.program, status: job.status })));
+  const rows = await readBatchResults(await jobsWithStatus(loaded.model, loaded.path, ledgerPathFor(loaded.path, values.ledger)));
 
   if (values.json) {
     const json: BatchResults & { jobs: ResultsRow[] } = { file: loaded.file, jobs: rows };
@@ -38,6 +39,25 @@ export async function resultsCommand(args: readonly string[], output: CliOutput)
     output.out(renderResultsTable(loaded.file, rows));
   }
   return EXIT.ok;
+}
+
+/**
+ * Every job with its status: the ledger's, as the runner or `status` last wrote it, when it has a row for every job;
+ * else the statuses `status` would report from disk (without asking the scheduler and without writing the ledger:
+ * results only read, a job's own `{basename}.json` aside).
+ */
+async function jobsWithStatus(model: BatchModel, batchfilePath: string, ledgerPath: string): Promise<BatchJobForResults[]> {
+  const jobs = runnableJobs(model);
+  const ledger = await readLedgerIfExists(ledgerPath).catch(() => undefined);
+  if (ledger) {
+    const rows = rowsByKeyOnDisk(ledger.rows, dirname(batchfilePath));
+    const found = jobs.map((job) => rows.get(keyOfModelJob(job)));
+    if (found.every((row) => row !== undefined)) {
+      return jobs.map((job, index) => ({ basename: job.basename, directory: job.path, program: job.programName, status: found[index]!.status }));
+    }
+  }
+  const truth = await readBatchTruth({ model, ledgerPath, write: false });
+  return truth.jobs.map((job) => ({ basename: job.basename, directory: job.directory, program: job.program, status: job.status }));
 }
 
 function csvCell(value: string | number | boolean | null): string {
