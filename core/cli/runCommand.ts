@@ -3,10 +3,12 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ledgerPathFor } from '../ledger/ledger.js';
 import { launchBatch, resolveMaxActive } from '../runner/launch.js';
 import { LockHeldError } from '../runner/lock.js';
 import { loadBatchfile, reportErrors } from './batchfileInput.js';
 import { chosenJobs } from './jobNames.js';
+import { nothingToDo } from './nothingToDo.js';
 import type { CliOutput } from './output.js';
 import { parseRunOptions } from './runOptions.js';
 import type { RunOptions } from './runOptions.js';
@@ -25,6 +27,13 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
   }
   // A name that is unknown or several jobs' is refused before anything starts, detached or not.
   const restartJobs = options.restartJobs.length > 0 ? chosenJobs(loaded.model, options.restartJobs, options.file) : undefined;
+  // A batch whose jobs have all ended, with nothing asked to restart: say so rather than record a launch that does nothing.
+  const idle = await nothingToDo(loaded.model, ledgerPathFor(loaded.path, options.ledger), loaded.path, { restartFailed: options.restartFailed, restartJobs });
+  if (idle) {
+    const restartable = idle.summary.failed + idle.summary.cancelled > 0;
+    output.err(`${options.file}: ${idle.message}${restartable ? `\n  to restart failed jobs by cause: batchman run -r ${options.file} (one job: -r --job NAME)` : ''}`);
+    return idle.summary.succeeded === idle.summary.total ? EXIT.ok : EXIT.failed;
+  }
   if (options.detach) return detach(args, rootPath, output);
 
   try {
