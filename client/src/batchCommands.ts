@@ -3,7 +3,9 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { Severity, createNodeDiskView, validateBatchfile } from '../../core/batchfile/index.js';
+import { nothingToDoOf } from '../../core/cli/nothingToDo.js';
 import { keyOf } from '../../core/ledger/jobKey.js';
+import { escapeIcons } from '../../core/markdown.js';
 import { selectorAmong } from '../../core/truth/jobSelection.js';
 import type { BatchView } from '../../core/view/batchTree.js';
 import { jobInputFile, jobOutputFile } from '../../core/view/jobFiles.js';
@@ -114,10 +116,40 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
     await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: true });
   };
 
+  /**
+   * A batch whose jobs have all ended would launch to do nothing: say so, and offer what would do something (restart
+   * the failed jobs, or chosen ones). True when the launch is answered this way.
+   */
+  const offerInsteadOfIdleLaunch = async (path: string): Promise<boolean> => {
+    const batch = tree.batch(path);
+    if (!batch || batch.live === 'runner' || batch.error !== null) return false;
+    const idle = nothingToDoOf(batch.jobs.map((job) => job.status), false);
+    if (!idle) return false;
+    const restartable = batch.jobs.filter((job) => job.status === 'failed' || job.status === 'cancelled');
+    const restartAll = 'Restart Failed Jobs';
+    const choose = 'Choose Jobs to Restart…';
+    const choice = await showInfo(`Batchman: ${batch.label}: ${idle.message}.`, ...(restartable.length > 0 ? [restartAll, choose] : []));
+    if (choice === restartAll) await vscode.commands.executeCommand(COMMANDS.restartFailed, batch.id);
+    if (choice === choose) {
+      const names = restartable.map((job) => selectorAmong(job, batch.jobs, batch.rootPath ?? undefined));
+      const picked = await vscode.window.showQuickPick(
+        restartable.map((job, index) => ({ label: escapeIcons(names[index]!), description: job.status.replace('_', ' '), detail: job.cause ?? undefined, name: names[index]! })),
+        { title: `Restart jobs of ${batch.label}`, canPickMany: true, placeHolder: 'Which jobs run again? (jobs blocked behind them run after them)' },
+      );
+      if (picked && picked.length > 0) {
+        const previous = previousLaunchOptions(batches.monitor.info(batch.id)?.record?.command_options);
+        const restartJobs = picked.map((item) => item.name);
+        await startRunner({ batches, cli, log }, batch.batchfilePath, { ...previous, restartFailed: true, restartJobs, tags: [], ledgerName: batches.config.ledgerName }, `Restarting ${restartJobs.length} job(s) of`);
+      }
+    }
+    return true;
+  };
+
   return {
     launch: async (arg) => {
       const path = await pickBatchfile(batches, arg instanceof vscode.Uri ? arg.fsPath : targetOf(arg).batch?.batchfilePath, 'Batchman: Launch Batch');
       if (!path || !(await checkBatchfile(path, 'launch it'))) return;
+      if (await offerInsteadOfIdleLaunch(path)) return;
       const options = await askLaunchOptions({ executor: batches.config.executor, ledgerName: batches.config.ledgerName }, `Launch ${basename(path)}`);
       if (!options) return;
       await startRunner({ batches, cli, log }, path, options);

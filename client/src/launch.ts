@@ -116,6 +116,12 @@ export async function startRunner(deps: LaunchDeps, batchfile: string, options: 
     const startedAt = Date.now();
     const result = await cli.run(args, { cwd: dirname(batchfile), slurmCommands: batches.config.slurmCommands });
     log.info(result.output.trim());
+    const idle = /^.*nothing to do: .*$/m.exec(result.output);
+    if (idle) {
+      // the batch's jobs had all ended: the CLI recorded no launch, so there is none to wait for
+      void showInfo(`Batchman: ${name}: ${idle[0].replace(/^.*?nothing to do: /, 'nothing to do: ')}.`);
+      return false;
+    }
     if (result.exitCode !== 0) {
       log.error(`batchman run exited with ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}`);
       const choice = await showError(`Batchman could not launch ${name}: ${lastLine(result.output) || `exit code ${result.exitCode}`}`, 'Show Log');

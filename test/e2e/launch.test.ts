@@ -58,7 +58,7 @@ function createWorld(): World {
 }
 
 interface StatusJson {
-  batch: { computed_options?: { executor?: string } } | null;
+  batch: { run_number?: number; computed_options?: { executor?: string } } | null;
   jobs: { basename: string; status: string; exitCode: number | null }[];
 }
 
@@ -169,6 +169,18 @@ describe('launching and watching batches in VS Code (local executor)', { skip: w
         { build: 'succeeded', relax: 'succeeded', freq: 'succeeded', charges: 'succeeded', broken: 'failed', report: 'broken_dependency' },
       );
       assert.equal(truth.jobs.find((job) => job.basename === 'broken')?.exitCode, 3);
+    });
+  });
+
+  it('relaunching the finished pipeline says there is nothing to do and records no launch', async () => {
+    const current = world!;
+    await step('3b-nothing-to-do', async (wb) => {
+      const before = (await cliStatus(current, PIPELINE)).batch?.run_number;
+      await wb.hoverAndClickInline(PIPELINE, 'Launch Batch');
+      const notice = await wb.waitForNotification(/nothing to do/);
+      assert.equal(notice, 'Batchman: shell-pipeline/batchfile.csv: nothing to do: 4/6 succeeded, 1 failed, 1 broken dependency; a failed job stays failed.');
+      assert.equal((await cliStatus(current, PIPELINE)).batch?.run_number, before, 'no new launch recorded');
+      await wb.runCommand('Notifications: Clear All Notifications');
     });
   });
 
