@@ -22,7 +22,9 @@ export async function resultsCommand(args: readonly string[], output: CliOutput)
   });
   if (positionals.length !== 1) throw new UsageError('results takes exactly one FILE');
   if (values.json && values.csv) throw new UsageError('results takes --json or --csv, not both');
-  const loaded = await loadBatchfile(positionals[0]!);
+  // The file alone is checked: results read the job folders themselves, and an input gone since the run (the
+  // disk rules' findings) changes nothing about what the run computed.
+  const loaded = await loadBatchfile(positionals[0]!, { disk: false });
   if (!loaded.model.rootPath) {
     reportErrors(loaded, output);
     return EXIT.failed;
