@@ -42,7 +42,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     context.subscriptions.push(
       vscode.commands.registerCommand(COMMANDS[key], async (...args: unknown[]) => {
         if (TRUSTED_ONLY.has(key) && !vscode.workspace.isTrusted) {
-          void showWarning('Batchman does not launch or cancel batches in an untrusted workspace. Trust the workspace to do that.');
+          const manage = 'Manage Workspace Trust';
+          const choice = await showWarning('Batchman does not launch, restart or cancel batches in an untrusted workspace: they run its scripts. Trust the workspace to do that.', manage);
+          if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
           return;
         }
         try {
