@@ -7,6 +7,7 @@ import type { ProgramId } from '../programs/catalog.js';
 import { parseMemory, parseWalltime } from './slurmUnits.js';
 import { validatePipelines } from '../newBatch/pipelines.js';
 import type { PipelineSpec } from '../newBatch/pipelines.js';
+import { schemaProblem } from './settingsSchema.js';
 
 export const SETTINGS_FILE_NAME = 'batchman.json';
 
@@ -165,6 +166,9 @@ export function validateBatchSettings(value: unknown, file = SETTINGS_FILE_NAME)
     maxRestarts = n as number;
   }
   const pipelines = root['pipelines'] === undefined ? {} : validatePipelines(root['pipelines'], (key, problem) => v.fail(key, problem));
+  // The schema VS Code checks the file with (package.json's jsonValidation): what the editor accepts, the CLI accepts.
+  const problem = schemaProblem(value);
+  if (problem) v.fail(problem.key, problem.problem);
   return { file, programs, slurm, jobs, maxRestarts, pipelines };
 }
 
