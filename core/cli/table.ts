@@ -9,7 +9,8 @@ export interface TableInput {
   readonly recoveredLedger?: BatchTruth['recoveredLedger'];
 }
 
-const COLUMNS = ['JOB', 'STATUS', 'ID', 'SLURM', 'ELAPSED', 'CAUSE / REASON'] as const;
+// SCHEDULER: the state SLURM or the local executor reports (`status --json` keeps its `slurmState` key)
+const COLUMNS = ['JOB', 'STATUS', 'ID', 'SCHEDULER', 'ELAPSED', 'CAUSE / REASON'] as const;
 
 export function renderTruthTable(file: string, truth: TableInput): string {
   const rows = truth.jobs.map((job) => [

@@ -10,6 +10,7 @@ import { keyOf } from '../ledger/jobKey.js';
 import { escapeMarkdown, markdownCode } from '../markdown.js';
 import { isActive, sameJobView } from './jobView.js';
 import type { JobView } from './jobView.js';
+import { schedulerStateLabel } from './executorWords.js';
 import { jobLabels } from './jobLabel.js';
 
 /** Kept here for the tree's callers; the one escaping lives in core/markdown.ts. */
@@ -503,7 +504,8 @@ function jobTooltip(job: JobView, label: string, batch: BatchView): string {
   };
   row('Status', `${statusText(job.status)}${batch.stale !== null && !isFinal(job.status) ? ` (last known; ${escapeMarkdown(batch.stale)})` : ''}`);
   row('Job id', job.jobId !== null ? escapeMarkdown(job.jobId) : null);
-  row('SLURM state', job.slurmState !== null ? escapeMarkdown(job.slurmState) : null);
+  // a local job's state is the local executor's, not SLURM's
+  row(schedulerStateLabel(batch.record?.executor), job.slurmState !== null ? escapeMarkdown(job.slurmState) : null);
   row('Reason', job.reason !== null ? escapeMarkdown(job.reason) : null);
   row('Cause', job.cause !== null ? escapeMarkdown(job.cause) : null);
   row('Exit code', job.exitCode);

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { DashboardRecordStatus } from '../../core/dashboard/protocol.js';
 import type { JobStatus } from '../../core/status.js';
 import { summarise } from '../../core/truth/summary.js';
-import { batchProgress, deriveBatchState, deriveBatchStateOf } from '../../core/dashboard/page/state.js';
+import { batchProgress, batchStateWords, deriveBatchState, deriveBatchStateOf } from '../../core/dashboard/page/state.js';
 
 function state(statuses: JobStatus[], record: DashboardRecordStatus | null): string {
   return deriveBatchStateOf(statuses, record);
@@ -60,5 +60,30 @@ describe('batchProgress', () => {
 
   it('is 0 for an empty batch, not NaN', () => {
     assert.equal(batchProgress(summarise([])).fraction, 0);
+  });
+});
+
+describe('batchStateWords: the state and the launch as one phrase', () => {
+  const words = (statuses: JobStatus[], record: DashboardRecordStatus | null) => {
+    const said = batchStateWords(summarise(statuses), record);
+    return `${said.text} (${said.tone})`;
+  };
+
+  it('never shows an error beside a completed launch, nor a schedule on a batch never launched', () => {
+    assert.equal(words(['not_started', 'not_started'], null), 'never launched (idle)');
+    assert.equal(words(['succeeded', 'failed', 'broken_dependency'], 'completed'), 'finished with failures (error)');
+    assert.equal(words(['succeeded', 'succeeded'], 'completed'), 'finished, every job succeeded (done)');
+    assert.equal(words(['succeeded', 'cancelled'], 'completed'), 'finished, some jobs cancelled (warning)');
+  });
+
+  it('says what a running launch is doing, and what a dead or stopped runner left', () => {
+    assert.equal(words(['pending', 'not_started'], 'in_progress'), 'launched, no job started yet (running)');
+    assert.equal(words(['running', 'succeeded'], 'in_progress'), 'running (running)');
+    assert.equal(words(['succeeded', 'failed'], 'in_progress'), 'finishing: every job ended (finishing)');
+    assert.equal(words(['running', 'succeeded'], 'lost'), 'runner lost, jobs still queued (warning)');
+    assert.equal(words(['succeeded', 'not_started'], 'internal_error'), 'runner stopped by an internal error (error)');
+    assert.equal(words(['succeeded', 'not_started'], 'completed'), 'finished, 1 job not run (warning)');
+    assert.equal(words(['cancelled', 'running'], 'canceled'), 'cancelled, jobs still stopping (warning)');
+    assert.equal(words(['succeeded', 'failed'], null), 'finished with failures (error)');
   });
 });

@@ -1,6 +1,7 @@
 // The dashboard says what the rest of the extension says, in Chromium through the built bundle and the stub host: a
 // batch's counts in the header and the History read exactly as the Batches tree, the status bar and the notification
-// phrase them ("4/6 succeeded, 1 failed, 1 broken dependency").
+// phrase them ("4/6 succeeded, 1 failed, 1 broken dependency"); its badge says the state and the launch as one phrase;
+// a job of the local executor is not described in SLURM's words.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SnapshotMessage, message } from '../../core/dashboard/protocol.js';
@@ -34,6 +35,7 @@ function jobView(status: JobStatus, i: number): JobView {
     submittedAt: ended ? AT : null,
     startedAt: ended ? AT : null,
     endedAt: ended ? AT : null,
+    slurmState: ended ? (status === 'failed' ? 'FAILED' : 'COMPLETED') : null,
     cause: status === 'failed' ? 'exit code 1' : status === 'broken_dependency' ? 'upstream step4 failed' : null,
   };
 }
@@ -53,7 +55,7 @@ const RECORD: DashboardRecord = {
   createdBy: 'chemist',
   git: null,
   runner: { host: 'login1', pid: 4242, heartbeat: AT },
-  executor: 'slurm',
+  executor: 'local',
   error: null,
 };
 const HISTORY: DashboardHistoryEntry[] = [{ id: RECORD.id, name: RECORD.name, runNumber: 1, status: 'completed', startTime: AT, endTime: AT, message: '', tags: [], counts: SUMMARY }];
@@ -96,5 +98,19 @@ describe('the dashboard agrees with the tree, the status bar and notifications',
       history: await text('.history-counts'),
     };
     for (const [surface, shown] of Object.entries(surfaces)) assert.ok(shown?.includes(words), `${surface} says ${JSON.stringify(shown)}, not ${words}`);
+  });
+
+  it('reads the state and the launch as one phrase: no red ERROR beside "completed"', { timeout: 30_000 }, async () => {
+    assert.equal(await text('[data-testid="batch-state"]'), 'finished with failures');
+    assert.equal(await text('.batch-header .record-status'), null, 'no second badge with the record\'s status');
+  });
+
+  it('names the local executor, not SLURM, for a local job', { timeout: 30_000 }, async () => {
+    assert.match((await text('.sort-button[data-column="slurmId"]')) ?? '', /^Job id/);
+    await page().locator('.job-row[data-job="step4"]').first().click({ timeout: 10_000 });
+    await page().locator('[data-testid="job-detail"] .detail-facts', { hasText: 'FAILED' }).waitFor({ timeout: 10_000 });
+    const facts = (await text('[data-testid="job-detail"] .detail-facts')) ?? '';
+    assert.match(facts, /Local executor state\s*FAILED/);
+    assert.doesNotMatch(facts, /SLURM/);
   });
 });

@@ -116,7 +116,7 @@ describe('dashboard webview in Chromium', { skip }, () => {
     const inDom = await rowsInDom();
     assert.ok(inDom > 10 && inDom < 120, `${inDom} rows in the DOM`);
     assert.equal(await page().locator('.grid').getAttribute('aria-rowcount'), String(JOB_COUNT + 1));
-    assert.equal(await page().locator('[data-testid="batch-state"]').textContent(), 'RUNNING');
+    assert.equal(await page().locator('[data-testid="batch-state"]').textContent(), 'running');
     assert.match((await page().locator('[data-testid="progress-text"]').textContent()) ?? '', /^2500\/10000 ended · 2500\/10000 succeeded, 2500 running, 2500 pending, 2500 not started$/);
 
     // scroll through the whole table a frame at a time: the pool stays small and frames stay short

@@ -4,6 +4,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { DashboardJob, DashboardJobAction, DashboardJobDetail, DashboardLink } from '../../core/dashboard/protocol.js';
 import { formatTime } from '../../core/dashboard/page/table.js';
+import { schedulerStateLabel } from '../../core/view/executorWords.js';
 import { el, replaceChildren, setText } from './dom.js';
 
 export interface DetailCallbacks {
@@ -45,6 +46,8 @@ export class JobDetailPane {
   private readonly buttons = new Map<DashboardJobAction, ButtonElement>();
   private job: DashboardJob | null = null;
   private detail: DashboardJobDetail | null = null;
+  /** The launch's executor: a local job's state is the local executor's, not SLURM's. */
+  private executor: string | null = null;
 
   constructor(private readonly callbacks: DetailCallbacks) {
     const actions = el('div', { className: 'detail-actions' });
@@ -83,6 +86,13 @@ export class JobDetailPane {
   }
 
   /** Shows a job from its row at once (null hides the pane); the folder's detail follows with setDetail. */
+  /** The shown launch's executor (its record's), which names the scheduler's state. */
+  setExecutor(executor: string | null): void {
+    if (executor === this.executor) return;
+    this.executor = executor;
+    if (this.job) this.renderRow(this.job);
+  }
+
   show(job: DashboardJob | null, relations: JobRelations): void {
     const same = job !== null && this.job?.key === job.key;
     this.job = job;
@@ -136,7 +146,7 @@ export class JobDetailPane {
       ['Program', job.program],
       ['Job id', job.jobId ?? '—'],
     ];
-    if (job.slurmState !== null) rows.push(['SLURM state', job.slurmState + (job.reason ? ` (${job.reason})` : '')]);
+    if (job.slurmState !== null) rows.push([schedulerStateLabel(this.executor), job.slurmState + (job.reason ? ` (${job.reason})` : '')]);
     if (job.submittedAt !== null) rows.push(['Submitted', formatTime(job.submittedAt)]);
     if (job.elapsed !== null) rows.push(['Elapsed', job.elapsed]);
     if (job.exitCode !== null) rows.push(['Exit code', String(job.exitCode)]);

@@ -1,9 +1,9 @@
-// The top of the dashboard: which launch this is (name, run number, message, id, tags), the derived batch state
-// beside the record's status, who started it and when, git, the runner, links to the batch's files, and the
+// The top of the dashboard: which launch this is (name, run number, message, id, tags), the batch's state and its
+// launch's status as one phrase, who started it and when, git, the runner, links to the batch's files, and the
 // progress bar. Everything from the batch is inserted as text.
 import { OpenBatchFileMessage } from '../../core/dashboard/protocol.js';
 import type { DashboardBatch, DashboardBatchFile } from '../../core/dashboard/protocol.js';
-import { batchProgress, deriveBatchState } from '../../core/dashboard/page/state.js';
+import { batchProgress, batchStateWords } from '../../core/dashboard/page/state.js';
 import { formatTime } from '../../core/dashboard/page/table.js';
 import { summaryText } from '../../core/truth/summary.js';
 import type { StatusSummary } from '../../core/truth/summary.js';
@@ -14,7 +14,6 @@ export class BatchHeader {
   readonly element: HTMLElement;
   private readonly title = el('h1', { className: 'title' });
   private readonly state = el('span', { className: 'state-badge', attrs: { 'data-testid': 'batch-state' } });
-  private readonly recordStatus = el('span', { className: 'record-status' });
   private readonly facts = el('dl', { className: 'facts' });
   private readonly banner = el('div', { className: 'banner', attrs: { role: 'status', hidden: '' } });
   private readonly bar = el('div', { className: 'progress', attrs: { role: 'progressbar', 'aria-valuemin': '0', 'aria-label': 'Jobs ended' } });
@@ -29,7 +28,7 @@ export class BatchHeader {
     this.element = el(
       'header',
       { className: 'batch-header' },
-      el('div', { className: 'title-line' }, this.title, this.state, this.recordStatus),
+      el('div', { className: 'title-line' }, this.title, this.state),
       this.banner,
       this.facts,
       el('div', { className: 'progress-line' }, this.bar, this.progressText),
@@ -40,7 +39,6 @@ export class BatchHeader {
     this.batch = batch;
     const record = batch.record;
     setText(this.title, record ? `${batch.label} · ${record.name} (run ${record.runNumber})` : batch.label);
-    setText(this.recordStatus, record ? record.status.replace('_', ' ') : 'never launched');
     const notice =
       batch.error ?? (batch.stale !== null ? `Stale: ${batch.stale}. The last known states are shown.` : record?.waiting !== undefined ? `${record.waiting}: the runner submits the rest as the cluster takes them.` : null);
     this.banner.hidden = notice === null;
@@ -69,9 +67,10 @@ export class BatchHeader {
 
   /** The state and the progress bar, from the counts over every job. */
   setSummary(summary: StatusSummary): void {
-    const state = deriveBatchState(summary, this.batch?.record?.status ?? null);
-    setText(this.state, state);
-    this.state.className = `state-badge state-${state.toLowerCase()}`;
+    // the jobs' state and the launch's status as one phrase (never a red ERROR beside "completed")
+    const state = batchStateWords(summary, this.batch?.record?.status ?? null);
+    setText(this.state, state.text);
+    this.state.className = `state-badge tone-${state.tone}`;
     const progress = batchProgress(summary);
     const width = (n: number): string => (progress.total === 0 ? '0%' : `${(100 * n) / progress.total}%`);
     this.barSucceeded.style.width = width(progress.succeeded);

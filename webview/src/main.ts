@@ -84,6 +84,7 @@ function apply(message: HostToPageMessage): void {
       batchId = batch.id;
       shownRecord = batch.record?.id ?? null;
       header.setBatch(batch);
+      detail.setExecutor(batch.record?.executor ?? null);
       table.setJobs(jobs);
       grid.refresh();
       graph.setJobs(jobs, links);
@@ -108,6 +109,7 @@ function apply(message: HostToPageMessage): void {
     case 'batchman/dashboard/batchChanged':
       shownRecord = message.params.batch.record?.id ?? null;
       header.setBatch(message.params.batch);
+      detail.setExecutor(message.params.batch.record?.executor ?? null);
       break;
     case 'batchman/dashboard/historyChanged':
       history.set(message.params.history, shownRecord);

@@ -60,3 +60,48 @@ export function batchProgress(summary: StatusSummary): BatchProgress {
 function finalCount(summary: StatusSummary): number {
   return summary.succeeded + summary.failed + summary.broken_dependency + summary.cancelled;
 }
+
+/** How the header's badge looks: its colour says how things stand, its text says it in words. */
+export type BatchStateTone = 'idle' | 'running' | 'finishing' | 'done' | 'warning' | 'error';
+
+export interface BatchStateWords {
+  text: string;
+  tone: BatchStateTone;
+}
+
+/**
+ * The batch's state and its launch's status as one phrase, so the header never shows a red ERROR beside "completed"
+ * or a SCHEDULE on a batch never launched: `never launched`, `running`, `finished with failures`, `runner lost, jobs
+ * still queued`… The counts themselves are the progress line's.
+ */
+export function batchStateWords(summary: StatusSummary, recordStatus: DashboardRecordStatus | null): BatchStateWords {
+  const state = deriveBatchState(summary, recordStatus);
+  const final = finalCount(summary);
+  const active = summary.running + summary.pending > 0;
+  const failures = summary.failed + summary.broken_dependency > 0;
+  const ended = (): BatchStateWords =>
+    failures
+      ? { text: 'finished with failures', tone: 'error' }
+      : summary.cancelled > 0
+        ? { text: 'finished, some jobs cancelled', tone: 'warning' }
+        : { text: 'finished, every job succeeded', tone: 'done' };
+  switch (recordStatus) {
+    case null:
+      // no launch recorded (never launched, or a ledger written elsewhere): the jobs alone say how things stand
+      if (final === 0 && !active) return { text: 'never launched', tone: 'idle' };
+      if (active) return { text: 'running (no launch recorded)', tone: 'running' };
+      return final === summary.total ? ended() : { text: 'partly run, no launch recorded', tone: 'warning' };
+    case 'in_progress':
+      if (state === 'SCHEDULE') return { text: 'launched, no job started yet', tone: 'running' };
+      if (state === 'TERMINATING') return { text: 'finishing: every job ended', tone: 'finishing' };
+      return { text: 'running', tone: 'running' };
+    case 'completed':
+      return final === summary.total ? ended() : { text: `finished, ${summary.total - final} job${summary.total - final === 1 ? '' : 's'} not run`, tone: 'warning' };
+    case 'canceled':
+      return active ? { text: 'cancelled, jobs still stopping', tone: 'warning' } : { text: 'cancelled', tone: 'warning' };
+    case 'internal_error':
+      return { text: active ? 'runner stopped by an internal error, jobs still queued' : 'runner stopped by an internal error', tone: 'error' };
+    case 'lost':
+      return active ? { text: 'runner lost, jobs still queued', tone: 'warning' } : final === summary.total ? ended() : { text: 'runner lost before the end', tone: 'warning' };
+  }
+}

@@ -33,7 +33,8 @@ export const COLUMN_LABELS: Readonly<Record<DashboardColumn, string>> = {
   folder: 'Folder',
   program: 'Program',
   status: 'Status',
-  slurmId: 'SLURM id',
+  // the scheduler's id: SLURM's, or the local executor's
+  slurmId: 'Job id',
   lastEvent: 'Last event',
   lastEventAt: 'Event time',
   submitted: 'Submitted',
