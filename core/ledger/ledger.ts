@@ -6,6 +6,7 @@ import { isErrno, writeFileAtomicIfChanged } from '../fsAtomic.js';
 import type { JobStatus } from '../status.js';
 import { LedgerCorruptError } from './errors.js';
 import { jobKey } from './jobKey.js';
+import { LEDGER_CSV_OPTIONS, readLedgerRecords } from './ledgerRecords.js';
 import { parseJobIdText, parseStatusText } from './statusText.js';
 
 export const DEFAULT_LEDGER_NAME = '__ledger__.csv';
@@ -120,10 +121,9 @@ export function parseLedger(text: string, path = DEFAULT_LEDGER_NAME): Ledger {
     throw new LedgerCorruptError(path, lineOf(body, junk.index), 'binary data or invalid UTF-8 (a ledger is text)');
   }
 
-  const options = { delimiter: '|', relax_column_count: true, relax_quotes: true, skip_empty_lines: true } as const;
   let records: string[][];
   try {
-    records = parse(body, options) as string[][];
+    records = readLedgerRecords(body);
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines ?? 1;
@@ -134,7 +134,7 @@ export function parseLedger(text: string, path = DEFAULT_LEDGER_NAME): Ledger {
   // Line numbers cost a third of the parse time; they are only needed for an error message.
   let recordLines: number[] | undefined;
   const lineOfRecord = (index: number): number => {
-    recordLines ??= (parse(body, { ...options, info: true }) as unknown as { info: { lines: number } }[]).map((entry) => entry.info.lines);
+    recordLines ??= (parse(body, { ...LEDGER_CSV_OPTIONS, info: true }) as unknown as { info: { lines: number } }[]).map((entry) => entry.info.lines);
     return recordLines[index] ?? index + 1;
   };
 
@@ -142,35 +142,34 @@ export function parseLedger(text: string, path = DEFAULT_LEDGER_NAME): Ledger {
   // pandas' `to_csv` without `index=False` adds an unnamed first column of row numbers.
   const skipIndex = header[0] === '' || header[0] === 'Unnamed: 0' ? 1 : 0;
   const columns = header.slice(skipIndex);
-  const headerLine = lineOfRecord(0);
   const seen = new Set<string>();
   for (const name of columns) {
-    if (name === '') throw new LedgerCorruptError(path, headerLine, 'bad header: a column has no name');
-    if (seen.has(name)) throw new LedgerCorruptError(path, headerLine, `bad header: column "${name}" appears twice`);
+    if (name === '') throw new LedgerCorruptError(path, lineOfRecord(0), 'bad header: a column has no name');
+    if (seen.has(name)) throw new LedgerCorruptError(path, lineOfRecord(0), `bad header: column "${name}" appears twice`);
     seen.add(name);
   }
   const missing = REQUIRED_COLUMNS.filter((name) => !seen.has(name));
   if (missing.length > 0) {
-    throw new LedgerCorruptError(path, headerLine, `bad header: missing column(s) ${missing.join(', ')}`);
+    throw new LedgerCorruptError(path, lineOfRecord(0), `bad header: missing column(s) ${missing.join(', ')}`);
   }
   const known = new Set<string>([...CCBATCHMAN_COLUMNS, ...BATCHMAN_COLUMNS]);
   const extraColumns = columns.filter((name) => !known.has(name));
 
   const endsMidLine = !/[\r\n]$/.test(body);
+  const layout = columnLayout(columns, extraColumns, skipIndex);
   const rows: LedgerRow[] = [];
   for (let index = 1; index < records.length; index++) {
-    const cells = records[index]!.slice(skipIndex);
-    if (cells.length !== columns.length) {
+    const record = records[index]!;
+    const cellCount = Math.max(0, record.length - skipIndex);
+    if (cellCount !== columns.length) {
       const isLast = index === records.length - 1;
       const reason =
-        isLast && endsMidLine && cells.length < columns.length
-          ? `file ends mid-line (${cells.length} of ${columns.length} columns)`
-          : `expected ${columns.length} columns, found ${cells.length}`;
+        isLast && endsMidLine && cellCount < columns.length
+          ? `file ends mid-line (${cellCount} of ${columns.length} columns)`
+          : `expected ${columns.length} columns, found ${cellCount}`;
       throw new LedgerCorruptError(path, lineOfRecord(index), reason);
     }
-    const byName = new Map<string, string>();
-    columns.forEach((name, i) => byName.set(name, cells[i]!));
-    rows.push(rowFromCells(byName, extraColumns, (reason) => new LedgerCorruptError(path, lineOfRecord(index), reason)));
+    rows.push(rowFromCells(record, layout, (reason) => new LedgerCorruptError(path, lineOfRecord(index), reason)));
   }
   return { rows, extraColumns };
 }
@@ -204,18 +203,15 @@ export function salvageLedger(text: string): Ledger {
   }
   const known = new Set<string>([...CCBATCHMAN_COLUMNS, ...BATCHMAN_COLUMNS]);
   const extraColumns = columns.filter((name) => !known.has(name));
+  const layout = columnLayout(columns, extraColumns, 0);
   const rows: LedgerRow[] = [];
   for (const line of lines.slice(dataStart)) {
     if (line.trim() === '' || JUNK.test(line)) continue;
     const cells = parseLine(line)?.slice(skipIndex);
     // With the header lost, a row may be CCBatchMan's nine columns as well as Batchman's layout.
     if (!cells || (cells.length !== columns.length && !(assumed && cells.length === CCBATCHMAN_COLUMNS.length))) continue;
-    const byName = new Map<string, string>();
-    columns.forEach((name, i) => {
-      if (i < cells.length) byName.set(name, cells[i]!);
-    });
     try {
-      rows.push(rowFromCells(byName, extraColumns, (reason) => new LedgerCorruptError('', 0, reason)));
+      rows.push(rowFromCells(cells, layout, (reason) => new LedgerCorruptError('', 0, reason)));
     } catch {
       // unreadable line: skipped
     }
@@ -303,65 +299,92 @@ export function rowsByKeyOnDisk(rows: readonly LedgerRow[], baseDirectory: strin
   return new Map(rows.map((row) => [rowKeyOnDisk(row, baseDirectory), row]));
 }
 
-function rowFromCells(
-  cells: Map<string, string>,
-  extraColumns: readonly string[],
-  fail: (reason: string) => LedgerCorruptError,
-): LedgerRow {
-  const cell = (name: KnownColumn): string | undefined => {
-    const value = cells.get(name);
-    return value === undefined || isEmptyCell(value) ? undefined : value;
-  };
-  const integer = (name: KnownColumn): number | undefined => {
-    const value = cell(name)?.trim();
-    if (value === undefined) return undefined;
-    const match = /^[+-]?\d+(?:\.0*)?$/.exec(value);
-    if (!match) throw fail(`${name} "${value}" is not an integer`);
-    return Math.trunc(Number(value));
-  };
+/** Where each column's cell stands in a record, found once per ledger instead of once per row. */
+interface ColumnLayout {
+  readonly known: Readonly<Record<KnownColumn, number>>;
+  /** Unknown columns by name, each at its last place (a name written twice reads its last cell). */
+  readonly extra: readonly (readonly [name: string, index: number])[];
+}
 
-  const jobIdText = cells.get('job_id') ?? '';
+/** The layout of `columns` in records whose first `offset` cells are not columns (pandas' index). */
+function columnLayout(columns: readonly string[], extraColumns: readonly string[], offset: number): ColumnLayout {
+  const indexOf = new Map<string, number>();
+  columns.forEach((name, i) => indexOf.set(name, i + offset));
+  const known = {} as Record<KnownColumn, number>;
+  for (const name of [...CCBATCHMAN_COLUMNS, ...BATCHMAN_COLUMNS]) known[name] = indexOf.get(name) ?? -1;
+  return { known, extra: extraColumns.map((name) => [name, indexOf.get(name) ?? -1] as const) };
+}
+
+function rowFromCells(record: readonly string[], layout: ColumnLayout, fail: (reason: string) => LedgerCorruptError): LedgerRow {
+  const { known } = layout;
+  const jobIdText = cellAt(record, known.job_id) ?? '';
   const jobId = parseJobIdText(jobIdText);
   if (jobId === undefined) throw fail(`job_id "${jobIdText}" is not a job id`);
-  const statusText = cells.get('job_status') ?? '';
+  const statusText = cellAt(record, known.job_status) ?? '';
   const status = parseStatusText(statusText);
   if (status === undefined) {
     throw fail(
       `unknown job_status "${statusText}" (expected not_started, pending, running, succeeded, failed, broken_dependency or cancelled)`,
     );
   }
-  const basename = cells.get('job_basename') ?? '';
+  const basename = cellAt(record, known.job_basename) ?? '';
   if (isEmptyCell(basename)) throw fail('job_basename is empty');
 
-  // Unknown cells are kept verbatim; empty ones are simply absent.
-  const extra: Record<string, string> = {};
-  for (const name of extraColumns) {
-    const value = cells.get(name) ?? '';
-    if (value !== '') extra[name] = value;
-  }
-
-  return {
+  // Fields are set in one order and absent ones never: rows compare and print alike however they were read.
+  const row: LedgerRow = {
     jobId,
     basename,
-    directory: cell('job_directory') ?? '',
+    directory: filledCellAt(record, known.job_directory) ?? '',
     status,
-    program: cell('program') ?? '',
-    ...definedOnly({
-      coordsFrom: cell('coords_from'),
-      xyzFilename: cell('xyz_filename'),
-      orbitalsFrom: cell('orbitals_from'),
-      gbwFilename: cell('gbw_filename'),
-      submittedAt: cell('submitted_at'),
-      startedAt: cell('started_at'),
-      endedAt: cell('ended_at'),
-      exitCode: integer('exit_code'),
-      cause: cell('cause'),
-      restarts: integer('restarts'),
-      slurmState: cell('slurm_state'),
-    }),
-    ...(Object.keys(extra).length > 0 ? { extra } : {}),
+    program: filledCellAt(record, known.program) ?? '',
   };
+  const fields = row as unknown as Record<string, string | number>;
+  for (const [field, column] of OPTIONAL_FIELDS) {
+    const value = filledCellAt(record, known[column]);
+    if (value === undefined) continue;
+    fields[field] = column === 'exit_code' || column === 'restarts' ? integerCell(column, value, fail) : value;
+  }
+  // Unknown cells are kept verbatim; empty ones are simply absent.
+  let extra: Record<string, string> | undefined;
+  for (const [name, index] of layout.extra) {
+    const value = cellAt(record, index) ?? '';
+    if (value !== '') (extra ??= {})[name] = value;
+  }
+  if (extra) row.extra = extra;
+  return row;
 }
+
+/** The cell at `index`, undefined when the column is absent (-1) or the record shorter. */
+function cellAt(record: readonly string[], index: number): string | undefined {
+  return index < 0 ? undefined : record[index];
+}
+
+/** The cell at `index` unless it is absent or empty (pandas' `nan` included). */
+function filledCellAt(record: readonly string[], index: number): string | undefined {
+  const value = cellAt(record, index);
+  return value === undefined || isEmptyCell(value) ? undefined : value;
+}
+
+function integerCell(column: KnownColumn, cell: string, fail: (reason: string) => LedgerCorruptError): number {
+  const value = cell.trim();
+  if (!/^[+-]?\d+(?:\.0*)?$/.test(value)) throw fail(`${column} "${value}" is not an integer`);
+  return Math.trunc(Number(value));
+}
+
+/** The optional fields of a row in the order they are set, each with its column. */
+const OPTIONAL_FIELDS = [
+  ['coordsFrom', 'coords_from'],
+  ['xyzFilename', 'xyz_filename'],
+  ['orbitalsFrom', 'orbitals_from'],
+  ['gbwFilename', 'gbw_filename'],
+  ['submittedAt', 'submitted_at'],
+  ['startedAt', 'started_at'],
+  ['endedAt', 'ended_at'],
+  ['exitCode', 'exit_code'],
+  ['cause', 'cause'],
+  ['restarts', 'restarts'],
+  ['slurmState', 'slurm_state'],
+] as const satisfies readonly (readonly [keyof LedgerRow, KnownColumn])[];
 
 function text(value: string | number | undefined): string {
   return value === undefined ? '' : String(value);
