@@ -15,6 +15,7 @@ import { pipedFileName, writeInputChange } from '../programs/pipeTransfer.js';
 import type { FoundGeometry } from '../programs/program.js';
 import { isGeneratedScript } from './submitScript.js';
 import { doubleMemory, doubleWalltime } from './slurmUnits.js';
+import { JOB_CONFIG_FILE } from '../newBatch/jobConfig.js';
 
 /** Assumed time limit of a TIMEOUT job that asked for none (the restart asks for twice this). */
 export const DEFAULT_WALLTIME = '01:00:00';
@@ -183,7 +184,7 @@ export async function listHistory(jobDirectory: string): Promise<number[]> {
  * Keeps a failed attempt as `<dir>_history_N` (the first free N from 1) and leaves a fresh job folder
  * holding only the inputs: the input file, the user's own `{basename}.sh` (a generated one is
  * regenerated), the piped files, the files the input names (ORCA `* xyzfile`, `%moinp`; Gaussian
- * `%oldchk`, `@include`), the program's side inputs (xTB/CREST's `.CHRG`/`.UHF`/`xcontrol`), and `job.keep`. Outputs,
+ * `%oldchk`, `@include`), the program's side inputs (xTB/CREST's `.CHRG`/`.UHF`/`xcontrol`), `job_config.json` and `job.keep`. Outputs,
  * `slurm-*.out` and `run_info.json` stay in the history folder. The fresh folder is filled beside the
  * job folder first and the two renames follow each other, so the job folder is never half-filled.
  * Returns the history folder's path.
@@ -217,7 +218,8 @@ export async function archiveAttempt(jobDirectory: string, job: ArchiveJob): Pro
 }
 
 async function inputsToKeep(dir: string, basename: string, program: ProgramId | undefined, job: ArchiveJob): Promise<string[]> {
-  const names = new Set<string>(job.keep ?? []);
+  // job_config.json holds the job's own program arguments (charge, spin…) the regenerated script needs again.
+  const names = new Set<string>([...(job.keep ?? []), JOB_CONFIG_FILE]);
   const script = `${basename}.sh`;
   if (program) {
     const files = jobFiles(program, basename);

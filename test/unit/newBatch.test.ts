@@ -14,6 +14,7 @@ import { StructureError, chargeFromComment, moleculesOf, spinProblem } from '../
 import { expandPipeline, nameSlug } from '../../core/newBatch/sweep.js';
 import { writePlan } from '../../core/newBatch/write.js';
 import { BatchSettingsError, defaultBatchSettings, parseBatchSettings } from '../../core/runner/batchSettings.js';
+import { archiveAttempt } from '../../core/runner/restart.js';
 import { SubmitScriptError, prepareSubmitScript } from '../../core/runner/submitScript.js';
 
 const WATER = '3\nwater\nO 0 0 0.1193\nH 0 0.7632 -0.4770\nH 0 -0.7632 -0.4770\n';
@@ -190,6 +191,12 @@ describe('planNewBatch and writePlan', () => {
     const model = buildBatchModel(parseBatchfile(await readFile(join(dir, 'batchfile.csv'), 'utf8')), join(dir, 'batchfile.csv'));
     const freq = model.jobs.find((job) => job.directory === 'methyl/freq')!;
     const prepared = await prepareSubmitScript(model, freq, defaultBatchSettings());
+    assert.match(await readFile(prepared.scriptPath, 'utf8'), /^xtb 'freq\.xyz' --hess --chrg 0 --uhf 1 --gfn 2 > 'freq\.out' 2>&1$/m);
+    // A restart's fresh folder keeps job_config.json, so the restarted radical still runs with --uhf 1.
+    await writeFile(join(freq.path, 'freq.out'), 'abnormal termination of xtb\n');
+    await archiveAttempt(freq.path, { basename: 'freq', program: 'xtb', pipes: freq.pipes });
+    assert.deepEqual((await readdir(freq.path)).sort(), ['freq.xyz', 'job_config.json']);
+    await prepareSubmitScript(model, freq, defaultBatchSettings(), 1);
     assert.match(await readFile(prepared.scriptPath, 'utf8'), /^xtb 'freq\.xyz' --hess --chrg 0 --uhf 1 --gfn 2 > 'freq\.out' 2>&1$/m);
     const custom = parseBatchSettings(JSON.stringify({ programs: { xtb: { command: '/opt/xtb/bin/xtb {input} --opt > {output}' } } }));
     await assert.rejects(prepareSubmitScript(model, freq, custom), (error: Error) => error instanceof SubmitScriptError && /has no \{args\}/.test(error.message));
