@@ -1,6 +1,6 @@
 // The command handlers, one per entry of the command table (the mapped type makes a missing one a compile error):
 // launch, cancel, restart failed, refresh, validate, and the job actions of the tree.
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { Severity, createNodeDiskView, validateBatchfile } from '../../core/batchfile/index.js';
 import { nothingToDoOf } from '../../core/cli/nothingToDo.js';
@@ -17,7 +17,7 @@ import type { Dashboards } from './dashboard/dashboards.js';
 import { COMMANDS, TRUSTED_ONLY } from './commands.js';
 import type { CommandKey } from './commands.js';
 import { setGroupByStatus } from './config.js';
-import { askLaunchOptions, checkBatchfile, pickBatchfile, startRunner } from './launch.js';
+import { askLaunchOptions, batchfileName, checkBatchfile, pickBatchfile, startRunner } from './launch.js';
 import { showError, showInfo, showWarning } from './messages.js';
 
 export interface CommandDeps {
@@ -152,7 +152,7 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       const path = await pickBatchfile(batches, arg instanceof vscode.Uri ? arg.fsPath : targetOf(arg).batch?.batchfilePath, 'Batchman: Launch Batch');
       if (!path || !(await checkBatchfile(path, 'launch it'))) return;
       if (await offerInsteadOfIdleLaunch(path)) return;
-      const options = await askLaunchOptions({ executor: batches.config.executor, ledgerName: batches.config.ledgerName }, `Launch ${basename(path)}`);
+      const options = await askLaunchOptions({ executor: batches.config.executor, ledgerName: batches.config.ledgerName }, `Launch ${batchfileName(path)}`);
       if (!options) return;
       await startRunner({ batches, cli, log }, path, options);
     },
@@ -242,12 +242,12 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       const errors = diagnostics.filter((d) => d.severity === Severity.Error).length;
       const warnings = diagnostics.filter((d) => d.severity === Severity.Warning).length;
       if (errors + warnings === 0) {
-        void showInfo(`${basename(path)}: no problems.`);
+        void showInfo(`${batchfileName(path)}: no problems.`);
         return;
       }
       await vscode.window.showTextDocument(document, { preview: false });
       await vscode.commands.executeCommand('workbench.actions.view.problems');
-      const text = `${basename(path)}: ${errors} error(s), ${warnings} warning(s).`;
+      const text = `${batchfileName(path)}: ${errors} error(s), ${warnings} warning(s).`;
       void (errors > 0 ? showError(text) : showWarning(text));
     },
 

@@ -22,6 +22,11 @@ export interface LaunchDeps {
   log: vscode.LogOutputChannel;
 }
 
+/** How messages name a batchfile: with its folder (`water/batchfile.csv`), as every batchfile is called batchfile.csv. */
+export function batchfileName(path: string): string {
+  return vscode.workspace.asRelativePath(path, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+}
+
 /** Asks for a batchfile: the given one, else the active editor's, else a pick of the workspace's (active first). */
 export async function pickBatchfile(batches: Batches, given: string | undefined, title: string): Promise<string | undefined> {
   if (given) return given;
@@ -49,7 +54,7 @@ export async function checkBatchfile(path: string, action: string): Promise<bool
   // The server publishes the same findings for an open document: show it and the Problems view.
   await vscode.window.showTextDocument(document, { preview: false });
   await vscode.commands.executeCommand('workbench.actions.view.problems');
-  void showError(`${basename(path)} has ${errors.length} error${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} before you ${action}. First: line ${errors[0]!.range.start.line + 1}: ${errors[0]!.message}`);
+  void showError(`${batchfileName(path)} has ${errors.length} error${errors.length === 1 ? '' : 's'}: fix ${errors.length === 1 ? 'it' : 'them'} before you ${action}. First: line ${errors[0]!.range.start.line + 1}: ${errors[0]!.message}`);
   return false;
 }
 
@@ -108,7 +113,7 @@ export async function askLaunchOptions(defaults: { executor: ExecutorChoice; led
 /** Starts the runner detached and shows a progress notification until it has shown up in the batch's files. */
 export async function startRunner(deps: LaunchDeps, batchfile: string, options: LaunchOptions, verb = 'Launching'): Promise<boolean> {
   const { batches, cli, log } = deps;
-  const name = basename(batchfile);
+  const name = batchfileName(batchfile);
   const args = runArgs(batchfile, options);
   log.info(`batchman ${args.join(' ')}`);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${verb} ${name}`, cancellable: false }, async (progress) => {

@@ -12,6 +12,8 @@ import { isActive, sameJobView } from './jobView.js';
 import type { JobView } from './jobView.js';
 import { schedulerStateLabel } from './executorWords.js';
 import { jobLabels } from './jobLabel.js';
+import { jobWhy } from './jobWhy.js';
+import { formatTime } from './timeFormat.js';
 
 /** Kept here for the tree's callers; the one escaping lives in core/markdown.ts. */
 export { escapeMarkdown } from '../markdown.js';
@@ -434,8 +436,8 @@ export function jobDescription(job: JobView, stale = false): string {
   if (job.jobId !== null) parts.push(job.jobId);
   parts.push(stale ? `${statusText(job.status)} (stale)` : statusText(job.status));
   if (job.elapsed !== null && job.status !== 'not_started') parts.push(job.elapsed);
-  const why = isFinal(job.status) ? job.cause : job.reason;
-  if (why) parts.push(why);
+  const why = jobWhy(job);
+  if (why !== null) parts.push(why);
   return parts.join(' · ');
 }
 
@@ -510,9 +512,10 @@ function jobTooltip(job: JobView, label: string, batch: BatchView): string {
   row('Cause', job.cause !== null ? escapeMarkdown(job.cause) : null);
   row('Exit code', job.exitCode);
   row('Elapsed', job.elapsed);
-  row('Submitted', job.submittedAt);
-  row('Started', job.startedAt);
-  row('Ended', job.endedAt);
+  // local time, as the dashboard writes it
+  row('Submitted', formatTime(job.submittedAt));
+  row('Started', formatTime(job.startedAt));
+  row('Ended', formatTime(job.endedAt));
   row('Restarts', job.restarts > 0 ? job.restarts : null);
   row('Folder', code(job.directory));
   return lines.join('\n');
@@ -539,8 +542,8 @@ function batchTooltip(view: BatchView, summary: StatusSummary): string {
     row('Launch', `${escapeMarkdown(record.name)} (run ${record.runNumber}), ${record.status.replace('_', ' ')}`);
     row('Message', record.message !== '' ? escapeMarkdown(record.message) : null);
     row('Tags', record.tags.length > 0 ? record.tags.map(escapeMarkdown).join(', ') : null);
-    row('Started', record.startTime);
-    row('Ended', record.endTime);
+    row('Started', formatTime(record.startTime));
+    row('Ended', formatTime(record.endTime));
     row('Executor', record.executor !== null ? escapeMarkdown(record.executor) : null);
     row('Runner', record.runnerPid > 0 ? `pid ${record.runnerPid} on ${escapeMarkdown(record.runnerHost)}` : null);
     row('Internal error', record.error !== null ? escapeMarkdown(record.error) : null);

@@ -148,7 +148,7 @@ describe('launching and watching batches in VS Code (local executor)', { skip: w
       // Two batchfiles in the workspace: the first step asks which one.
       const titles = await answerLaunchSteps(wb, { batchfile: 'shell-pipeline', executor: 'local' });
       assert.equal(titles.length, 7, titles.join('\n'));
-      assert.match(titles[1]!, /^Launch batchfile\.csv \(1\/6\): executor$/);
+      assert.match(titles[1]!, /^Launch shell-pipeline\/batchfile\.csv \(1\/6\): executor$/);
       await wb.waitForTreeRow(/^report broken dependency · upstream broken failed$/, 90_000);
       timings.pipelineRun = seconds(Date.now() - launchedAt);
     });
@@ -190,7 +190,7 @@ describe('launching and watching batches in VS Code (local executor)', { skip: w
       // Launched from the batch's own row: no batchfile to pick.
       await wb.hoverAndClickInline(SLOW, 'Launch Batch');
       const titles = await answerLaunchSteps(wb, { executor: 'local' });
-      assert.match(titles[0]!, /^Launch batchfile\.csv \(1\/6\): executor$/);
+      assert.match(titles[0]!, /^Launch slow\/batchfile\.csv \(1\/6\): executor$/);
       await wb.waitForTreeRow(/^slow \d+ · running\b/, 60_000);
     });
     await step('5-cancel-confirmation', async (wb) => {

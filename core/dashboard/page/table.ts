@@ -4,10 +4,12 @@
 import { sameDashboardJob } from '../protocol.js';
 import type { DashboardColumn, DashboardJob, SortDirection } from '../protocol.js';
 import { parseSlurmDuration } from '../../slurm/states.js';
-import { JOB_STATUSES } from '../../status.js';
+import { JOB_STATUSES, isFinal } from '../../status.js';
 import type { JobStatus } from '../../status.js';
 import { summarise } from '../../truth/summary.js';
 import type { StatusSummary } from '../../truth/summary.js';
+import { formatTime } from '../../view/timeFormat.js';
+import { jobWhy } from '../../view/jobWhy.js';
 
 export interface RunTableQuery {
   sort: { column: DashboardColumn; direction: SortDirection } | null;
@@ -39,7 +41,7 @@ export const COLUMN_LABELS: Readonly<Record<DashboardColumn, string>> = {
   lastEventAt: 'Event time',
   submitted: 'Submitted',
   elapsed: 'Elapsed',
-  cause: 'Failure cause',
+  cause: 'Cause / reason',
 };
 
 type SortKey = string | number | null;
@@ -100,18 +102,13 @@ export function cellText(job: DashboardJob, column: DashboardColumn): string {
     case 'elapsed':
       return job.elapsed ?? '';
     case 'cause':
-      return job.cause ?? '';
+      // an ended job's cause, a waiting job's pending reason (SLURM's `Resources`, `Priority`…), never the status again
+      return jobWhy(job) ?? (isFinal(job.status) ? '' : (job.cause ?? ''));
   }
 }
 
-/** `YYYY-MM-DD HH:MM:SS` in local time; '' when missing or unreadable. */
-export function formatTime(iso: string | null): string {
-  const ms = time(iso);
-  if (ms === null) return '';
-  const date = new Date(ms);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
-}
+/** The views' one time format (core/view/timeFormat.ts), here for the page's modules. */
+export { formatTime };
 
 function time(iso: string | null): number | null {
   if (iso === null) return null;
