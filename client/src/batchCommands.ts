@@ -19,6 +19,7 @@ import type { CommandKey } from './commands.js';
 import { setGroupByStatus } from './config.js';
 import { askLaunchOptions, batchfileName, checkBatchfile, pickBatchfile, startRunner } from './launch.js';
 import { showError, showInfo, showWarning } from './messages.js';
+import { newBatchFromStructures } from './newBatch.js';
 
 export interface CommandDeps {
   batches: Batches;
@@ -308,5 +309,7 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       const batch = target.batch ?? (await batchOf(arg, 'Batchman: Open Batch Dashboard'));
       if (batch) await deps.dashboards.open(batch.id, target.job ? keyOf(target.job) : undefined);
     },
+
+    newBatch: (clicked, selected) => newBatchFromStructures(clicked, selected, log),
   };
 }

@@ -21,6 +21,7 @@ export const COMMANDS = {
   showBatches: 'batchman.showBatches',
   showLog: 'batchman.showLog',
   openDashboard: 'batchman.openDashboard',
+  newBatch: 'batchman.newBatch',
 } as const;
 
 export type CommandKey = keyof typeof COMMANDS;

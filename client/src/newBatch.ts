@@ -1,0 +1,169 @@
+// "Batchman: New Batch from Structures…": the wizard's VS Code side — structures (the Explorer's selection or a file
+// dialog), a pipeline, charge and multiplicity where the comment lines do not say, the batchfile, a preview, then
+// writePlan and the new batchfile in an editor. What to ask and show is decided in core/newBatch/wizardSteps.ts.
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { describeWritten } from '../../core/newBatch/describe.js';
+import { planNewBatch } from '../../core/newBatch/plan.js';
+import type { NewBatchPlan } from '../../core/newBatch/plan.js';
+import { readStructures } from '../../core/newBatch/structures.js';
+import type { ChargeFlags } from '../../core/newBatch/structures.js';
+import {
+  chargeFlags,
+  chargeQuestion,
+  defaultBatchfilePath,
+  isPlanRefusal,
+  parseChargeAnswer,
+  pipelineChoices,
+  previewLines,
+  previewSummary,
+  stepTitle,
+} from '../../core/newBatch/wizardSteps.js';
+import { writePlan } from '../../core/newBatch/write.js';
+import { readBatchSettings } from '../../core/runner/batchSettings.js';
+import { escapeIcons } from '../../core/markdown.js';
+import { showError, showInfo, showWarning } from './messages.js';
+
+/** The Explorer passes the clicked resource and every selected one; the palette passes nothing. */
+export async function newBatchFromStructures(clicked: unknown, selected: unknown, log: vscode.LogOutputChannel): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    // As launching is: batchman.json's settings and pipelines come from the workspace.
+    const manage = 'Manage Workspace Trust';
+    const choice = await showWarning('Batchman does not make new batches in an untrusted workspace: it writes job folders and scripts from its batchman.json. Trust the workspace to do that.', manage);
+    if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+    return;
+  }
+  try {
+    await runWizard(clicked, selected, log);
+  } catch (error) {
+    if (!isPlanRefusal(error)) throw error;
+    log.warn(`new batch refused: ${error.message}`);
+    void showError(`Batchman: New Batch: ${error.message}. Nothing was written.`);
+  }
+}
+
+async function runWizard(clicked: unknown, selected: unknown, log: vscode.LogOutputChannel): Promise<void> {
+  const structures = (await structuresFromExplorer(clicked, selected)) ?? (await pickStructures());
+  if (!structures || structures.length === 0) return;
+  // Read first: a structure the plan refuses (impossible charge and multiplicity) is said before any question.
+  const molecules = await readStructures(structures);
+  const suggestedBatchfile = defaultBatchfilePath(structures);
+  const settings = await readBatchSettings(suggestedBatchfile);
+  const question = chargeQuestion(molecules);
+  const steps = question ? 4 : 3;
+  let step = 1;
+
+  const pipelines = pipelineChoices(settings.pipelines);
+  const pipeline = await vscode.window.showQuickPick(
+    pipelines.map((choice) => ({
+      label: choice.name,
+      description: escapeIcons(choice.steps),
+      detail: escapeIcons([choice.description, choice.source === 'batchman.json' ? 'from batchman.json' : undefined].filter((part) => part !== undefined).join(' · ')),
+    })),
+    { title: stepTitle(step++, steps), placeHolder: `A pipeline for ${molecules.length} molecule${molecules.length === 1 ? '' : 's'}`, matchOnDescription: true, ignoreFocusOut: true },
+  );
+  if (!pipeline) return;
+
+  let flags: ChargeFlags = {};
+  if (question) {
+    const answer = await vscode.window.showInputBox({
+      title: stepTitle(step++, steps),
+      prompt: question.prompt,
+      value: question.value,
+      ignoreFocusOut: true,
+      validateInput: (text) => {
+        const parsed = parseChargeAnswer(text);
+        if (typeof parsed === 'string') return parsed;
+        const decided = chargeFlags(molecules, parsed);
+        return typeof decided === 'string' ? decided : undefined;
+      },
+    });
+    if (answer === undefined) return;
+    const parsed = parseChargeAnswer(answer);
+    if (typeof parsed === 'string') return;
+    const decided = chargeFlags(molecules, parsed);
+    if (typeof decided === 'string') return;
+    flags = decided;
+  }
+
+  const workspaceFolder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(suggestedBatchfile));
+  const shownBatchfile = workspaceFolder ? vscode.workspace.asRelativePath(suggestedBatchfile, false) : suggestedBatchfile;
+  const typedBatchfile = await vscode.window.showInputBox({
+    title: stepTitle(step++, steps),
+    prompt: 'The batchfile to write (or to add rows to); the job folders go beside it, one per molecule and job',
+    value: shownBatchfile,
+    ignoreFocusOut: true,
+    validateInput: (text) => (text.trim() === '' ? 'a path for the batchfile' : undefined),
+  });
+  if (typedBatchfile === undefined) return;
+  const batchfile = isAbsolute(typedBatchfile.trim()) ? typedBatchfile.trim() : resolve(workspaceFolder?.uri.fsPath ?? process.cwd(), typedBatchfile.trim());
+
+  const plan = await planNewBatch({ pipeline: pipeline.label, structures, batchfile, ...flags });
+  if (!(await confirmPlan(plan, stepTitle(step, steps)))) return;
+  const summary = await writePlan(plan);
+  log.info(describeWritten(plan, summary, workspaceFolder?.uri.fsPath));
+  await vscode.window.showTextDocument(vscode.Uri.file(plan.batchfilePath), { preview: false });
+  void showInfo(`Batchman: ${summary.written.length} job folder${summary.written.length === 1 ? '' : 's'} written, ${summary.rowsAdded} row${summary.rowsAdded === 1 ? '' : 's'} added to ${vscode.workspace.asRelativePath(plan.batchfilePath, false)}.`);
+}
+
+/** `.xyz` files and folders of the Explorer's selection; undefined when the command did not come from there. */
+async function structuresFromExplorer(clicked: unknown, selected: unknown): Promise<string[] | undefined> {
+  const uris = Array.isArray(selected) && selected.length > 0 ? selected : clicked instanceof vscode.Uri ? [clicked] : [];
+  const paths: string[] = [];
+  for (const uri of uris) {
+    if (!(uri instanceof vscode.Uri) || uri.scheme !== 'file') continue;
+    const isFolder = await stat(uri.fsPath).then((info) => info.isDirectory(), () => false);
+    if (isFolder || uri.fsPath.toLowerCase().endsWith('.xyz')) paths.push(uri.fsPath);
+  }
+  return paths.length > 0 ? paths : undefined;
+}
+
+async function pickStructures(): Promise<string[] | undefined> {
+  const uris = await vscode.window.showOpenDialog({
+    title: 'New Batch: structures (.xyz files, folders of them, multi-frame files)',
+    openLabel: 'Use Structures',
+    canSelectFiles: true,
+    canSelectFolders: true,
+    canSelectMany: true,
+    filters: { 'XYZ structures': ['xyz'] },
+    ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+  });
+  return uris?.map((uri) => uri.fsPath);
+}
+
+type PreviewItem = vscode.QuickPickItem & { action?: 'create' | 'cancel' };
+
+/** The plan as a list (jobs, a sample input) with Create and Cancel; any other row leaves the list open. */
+function confirmPlan(plan: NewBatchPlan, title: string): Promise<boolean> {
+  const lines = previewLines(plan);
+  const summary = previewSummary(plan);
+  const items: PreviewItem[] = [
+    { label: 'Create', description: escapeIcons(summary), action: 'create' },
+    { label: 'Cancel', description: 'write nothing', action: 'cancel' },
+    { label: 'Jobs', kind: vscode.QuickPickItemKind.Separator },
+    ...lines.jobs.map((line) => ({ label: escapeIcons(line.label), description: escapeIcons(line.description ?? '') })),
+    ...(lines.sampleTitle ? [{ label: escapeIcons(lines.sampleTitle), kind: vscode.QuickPickItemKind.Separator }] : []),
+    ...lines.sample.map((line) => ({ label: escapeIcons(line.label) })),
+  ];
+  const pick = vscode.window.createQuickPick<PreviewItem>();
+  pick.title = title;
+  pick.placeholder = `${summary}: Create?`;
+  pick.items = items;
+  pick.ignoreFocusOut = true;
+  return new Promise((resolveAnswer) => {
+    let answered = false;
+    const answer = (value: boolean): void => {
+      if (answered) return;
+      answered = true;
+      resolveAnswer(value);
+      pick.dispose();
+    };
+    pick.onDidAccept(() => {
+      const action = pick.selectedItems[0]?.action;
+      if (action) answer(action === 'create');
+    });
+    pick.onDidHide(() => answer(false));
+    pick.show();
+  });
+}
