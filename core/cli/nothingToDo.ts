@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { BatchModel } from '../batchfile/index.js';
 import { keyOf } from '../ledger/jobKey.js';
 import { readLedgerIfExists, rowsByKeyOnDisk } from '../ledger/ledger.js';
+import { latestBatchRecord } from '../runner/records.js';
 import { isFinal } from '../status.js';
 import type { JobStatus } from '../status.js';
 import { ledgerJobs } from '../truth/batchJobs.js';
@@ -34,9 +35,14 @@ export function nothingToDoMessage(summary: StatusSummary): string {
   return `nothing to do: ${summaryText(summary)}${restartable ? '; a failed job stays failed' : ''}`;
 }
 
-/** What the ledger says of the batch's jobs, when it says every one has ended. */
+/**
+ * What the ledger says of the batch's jobs, when it says every one has ended. A launch left open (its runner died before
+ * closing it) is let through: resuming it closes its record.
+ */
 export async function nothingToDo(model: BatchModel, ledgerPath: string, batchfilePath: string, restart: { restartFailed: boolean; restartJobs?: unknown }): Promise<NothingToDo | undefined> {
-  if (restart.restartJobs !== undefined) return undefined;
+  if (restart.restartJobs !== undefined || !model.rootPath) return undefined;
+  const latest = await latestBatchRecord(model.rootPath, batchfilePath).catch(() => null);
+  if (latest?.status === 'in_progress') return undefined;
   const ledger = await readLedgerIfExists(ledgerPath).catch(() => undefined);
   if (!ledger) return undefined;
   // CCBatchMan's rows name their folder relative to the batchfile's

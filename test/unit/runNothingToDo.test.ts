@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runCli } from '../../core/cli/run.js';
-import { nothingToDoOf } from '../../core/cli/nothingToDo.js';
+import { nothingToDo, nothingToDoOf } from '../../core/cli/nothingToDo.js';
+import { buildBatchModel, parseBatchfile } from '../../core/batchfile/index.js';
+import { createBatchRecord } from '../../core/runner/records.js';
+import { readFileSync } from 'node:fs';
 import { writeLedger } from '../../core/ledger/ledger.js';
 import type { LedgerRow } from '../../core/ledger/ledger.js';
 import type { JobStatus } from '../../core/status.js';
@@ -53,6 +56,15 @@ describe('run: nothing to do', () => {
       assert.match(result.err, /batchman run -r /);
       assert.equal(existsSync(join(dir, '.batchman', 'batches')), false, 'no launch record');
     }
+  });
+
+  test('a launch left open by a dead runner is let through: resuming it closes its record', async () => {
+    const { dir, batchfile } = await batchWith({ a: 'succeeded', b: 'succeeded' });
+    const model = buildBatchModel(parseBatchfile(readFileSync(batchfile, 'utf8')), batchfile);
+    const ledger = join(dir, '__ledger__.csv');
+    assert.ok(await nothingToDo(model, ledger, batchfile, { restartFailed: false }));
+    await createBatchRecord({ rootPath: dir, batchfilePath: batchfile, name: 'open-launch', git: null, pid: 2 ** 22 + 777 });
+    assert.equal(await nothingToDo(model, ledger, batchfile, { restartFailed: false }), undefined);
   });
 
   test('work is left: a job not ended, or a failure to restart with -r', () => {
