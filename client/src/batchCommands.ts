@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { Severity, createNodeDiskView, validateBatchfile } from '../../core/batchfile/index.js';
 import { nothingToDoOf } from '../../core/cli/nothingToDo.js';
 import { keyOf } from '../../core/ledger/jobKey.js';
-import { escapeIcons } from '../../core/markdown.js';
+import { escapeIcons, notificationText } from '../../core/markdown.js';
 import { selectorAmong } from '../../core/truth/jobSelection.js';
 import type { BatchView } from '../../core/view/batchTree.js';
 import { jobInputFile, jobOutputFile } from '../../core/view/jobFiles.js';
@@ -100,7 +100,7 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
 
   const runCli = async (title: string, args: string[], batchfile: string): Promise<boolean> => {
     log.info(`batchman ${args.join(' ')}`);
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () =>
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: notificationText(title) }, () =>
       cli.run(args, { cwd: dirname(batchfile), slurmCommands: batches.config.slurmCommands }),
     );
     log.info(result.output.trim());

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { Severity, createNodeDiskView, validateBatchfile } from '../../core/batchfile/index.js';
 import type { Diagnostic } from '../../core/batchfile/index.js';
 import type { ExecutorChoice } from '../../core/executors/chooseExecutor.js';
-import { escapeIcons } from '../../core/markdown.js';
+import { escapeIcons, notificationText } from '../../core/markdown.js';
 import { parseJobs, parseTags, runArgs } from '../../core/view/launchOptions.js';
 import type { LaunchOptions } from '../../core/view/launchOptions.js';
 import type { Batches } from './batches.js';
@@ -116,7 +116,7 @@ export async function startRunner(deps: LaunchDeps, batchfile: string, options: 
   const name = batchfileName(batchfile);
   const args = runArgs(batchfile, options);
   log.info(`batchman ${args.join(' ')}`);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${verb} ${name}`, cancellable: false }, async (progress) => {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: notificationText(`${verb} ${name}`), cancellable: false }, async (progress) => {
     progress.report({ message: 'starting the runner…' });
     const startedAt = Date.now();
     const result = await cli.run(args, { cwd: dirname(batchfile), slurmCommands: batches.config.slurmCommands });
