@@ -1,7 +1,7 @@
 // ORCA's `.out` read in one streaming pass: the input echo, SCF and final energies, optimisation cycles, thermochemistry, frequencies, last geometry.
 import type { ResultAtom } from '../../results/types.js';
 import { addProblem, finishDraft, newDraft } from './draft.js';
-import { firstFloat, forEachLine, numberOf, pushCapped, tokens } from './outputLines.js';
+import { firstFloat, numberOf, pushCapped, scanLines, tokens } from './outputLines.js';
 import type { CcbatchmanValues, ParsedOutput } from './parsed.js';
 
 const TOTAL_ENERGY = /^Total Energy\s+:\s+(\S+)\s+Eh/;
@@ -14,6 +14,18 @@ const CHARGE = /Total Charge\s+Charge\s+\.+\s+(-?\d+)/;
 const MULTIPLICITY = /Multiplicity\s+Mult\s+\.+\s+(\d+)/;
 // CCBatchMan's orca_rules.dat: an input line that asks for an optimisation.
 const OPT_KEYWORD = /(^|\s+)(opt|tightopt|verytightopt|copt)\s+/i;
+
+// Outside a section, every line the parser reads begins (after spaces) with one of these; the others (SCF iterations,
+// orbital energies, population analyses: most of an output) are skipped unread.
+const LINE_STARTS = [
+  'CARTESIAN COORDINATES (ANGSTROEM)', 'Total Energy', 'FINAL SINGLE POINT ENERGY', 'MAX gradient', '*** OPTIMIZATION RUN DONE ***',
+  'VIBRATIONAL FREQUENCIES', 'INPUT FILE', 'DFT DISPERSION CORRECTION', 'TD-DFT/TDA EXCITED STATES', 'BROKEN SYMMETRY MAGNETIC',
+  'The optimization did not converge but reached', 'ORCA finished by error termination', 'aborting the run', 'Total Charge',
+  'Multiplicity', 'Temperature', 'Zero point energy', 'Total thermal energy', 'Total Enthalpy', 'Final Gibbs free energy',
+  'Final entropy term', 'G-E(el)', 'TOTAL RUN TIME',
+];
+// Lines that begin inside a box of stars: `*   GEOMETRY OPTIMIZATION CYCLE   1   *`, `****ORCA TERMINATED NORMALLY****`.
+const LINE_START_PATTERNS = ['\\*\\s+GEOMETRY OPTIMIZATION CYCLE', '\\*+HURRAY', '\\*+ORCA TERMINATED NORMALLY', '(?:\\*\\s*)?SCF NOT CONVERGED'];
 
 type Section = 'none' | 'input' | 'geometry' | 'frequencies' | 'dispersion' | 'tddft' | 'brokenSymmetry';
 
@@ -38,7 +50,7 @@ export async function parseOrcaOutput(path: string): Promise<ParsedOutput> {
     first_excite_E_au: null, E_high_spin_au: null, E_broken_sym_au: null, '<S^2>_HS': null, '<S^2>_BS': null,
   };
 
-  const facts = await forEachLine(path, (line) => {
+  const onLine = (line: string): void => {
     // Sections first: inside one only its own lines are read (and those that close it).
     switch (section) {
       case 'input': {
@@ -223,7 +235,8 @@ export async function parseOrcaOutput(path: string): Promise<ParsedOutput> {
       const match = RUN_TIME.exec(line);
       if (match) draft.wallSeconds = Number(match[1]) * 86_400 + Number(match[2]) * 3600 + Number(match[3]) * 60 + Number(match[4]) + Number(match[5]) / 1000;
     }
-  });
+  };
+  const facts = await scanLines(path, { lineStarts: LINE_STARTS, lineStartPatterns: LINE_START_PATTERNS, onLine, everyLine: () => section !== 'none' });
 
   // An output that ends inside the block (cut, or still being written) keeps the rows read.
   if ((section as Section) === 'geometry' && block.length > 0) lastGeometry = block;

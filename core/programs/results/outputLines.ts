@@ -75,6 +75,8 @@ export async function forEachLine(path: string, onLine: (line: string) => void):
 export interface LineScan {
   /** Fixed beginnings (after leading spaces): a line that begins with one is given to `onLine`, others are skipped. */
   readonly lineStarts: readonly string[];
+  /** Beginnings as regular-expression sources, for lines that begin with a run of stars or the like (`\*+HURRAY`). */
+  readonly lineStartPatterns?: readonly string[];
   readonly onLine: (line: string) => void;
   /** True while the parser needs every line (inside a block whose rows begin with nothing fixed). */
   readonly everyLine: () => boolean;
@@ -82,12 +84,13 @@ export interface LineScan {
 
 /**
  * Like forEachLine, but only the lines that begin with one of `lineStarts` (or every line while `everyLine()` says so)
- * become strings: one regular expression tried at line starts finds them over each 1 MiB chunk, so a 200 MB log is
+ * become strings: one regular expression tried at line starts finds them over each 512 KiB chunk, so a 200 MB log is
  * read without splitting it into lines.
  */
 export async function scanLines(path: string, scan: LineScan): Promise<LineStreamFacts> {
   const { onLine, everyLine } = scan;
-  const wanted = new RegExp(`\\n *(?:${scan.lineStarts.map((start) => start.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'g');
+  const starts = [...scan.lineStarts.map((start) => start.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), ...(scan.lineStartPatterns ?? [])];
+  const wanted = new RegExp(`\\n *(?:${starts.join('|')})`, 'g');
   const handle = await open(path, 'r');
   // A newline, the unfinished line carried from the chunk before (at most the cap and one character), the chunk:
   // decoded once into one string, so a chunk costs one allocation however many lines it holds.
