@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ResultAtom } from '../../results/types.js';
 import { addProblem, finishDraft, newDraft } from './draft.js';
 import type { ResultsDraft } from './draft.js';
-import { firstFloat, forEachLine, numberOf, pushCapped, tokens } from './outputLines.js';
+import { firstFloat, numberOf, pushCapped, scanLines, tokens } from './outputLines.js';
 import type { CcbatchmanValues, ParsedOutput } from './parsed.js';
 import { forEachXyzFrame } from './xyzFrames.js';
 
@@ -13,6 +13,16 @@ const CYCLE_ENERGY = /^\s*\*\s*total energy\s*:\s*(\S+)\s+Eh/;
 const CYCLE_GRADIENT = /^\s*gradient norm\s*:\s*(\S+)\s+Eh/;
 const BOXED = /^\s*\|\s*(TOTAL ENERGY|TOTAL ENTHALPY|TOTAL FREE ENERGY|GRADIENT NORM|HOMO-LUMO GAP)\s+(\S+)/;
 const WALL = /wall-time:\s+(\d+)\s+d,\s+(\d+)\s+h,\s+(\d+)\s+min,\s+([\d.]+)\s+sec/;
+// Every line the parser reads begins (after spaces) with one of these; the others (SCC iterations, orbital tables:
+// most of an output) are skipped unread.
+const LINE_STARTS = [
+  'eigval :', 'projected vibrational frequencies', ':: total energy', '* total energy', 'gradient norm :', '|', '* finished run on',
+  '* wall-time:', 'total:', ':: zero point energy', ':: total charge', 'T/K', 'abnormal termination of xtb',
+];
+const LINE_START_PATTERNS = [
+  '\\.{5,}\\s*CYCLE', '\\*+ GEOMETRY OPTIMIZATION CONVERGED', '\\*+ FAILED TO CONVERGE GEOMETRY OPTIMIZATION',
+  '\\S*\\s*scf: Self consistent charge iterator did not converge', ':\\s+# imaginary freq\\.', ':\\s+Hamiltonian',
+];
 const TRAJECTORY_COMMENT = /energy:\s*(\S+)\s+gnorm:\s*(\S+)/;
 
 /** Reads an xTB output (any size) and, for an optimisation, xtbopt.xyz / xtbopt.log in its folder. */
@@ -26,16 +36,18 @@ export async function parseXtbOutput(path: string, directory: string): Promise<P
   let abnormal = false;
   let imaginaryPrinted: number | null = null;
   let frequencies: number[] | null = null;
-  let previousWasEigval = false;
   let thermoTable = false;
   let totalWall = false;
   const ccb: CcbatchmanValues = { E_el_au: null, H_au: null, G_au: null, Delta_E_homo_lumo_ev: null, imaginary_frequencies: null, normal_exit: false };
 
-  const facts = await forEachLine(path, (line) => {
+  const onLine = (line: string): void => {
+    if (line.includes('projected vibrational frequencies')) {
+      // xTB prints the projected frequencies more than once, each time under this header.
+      frequencies = [];
+      return;
+    }
     if (line.startsWith('eigval :')) {
-      // xTB prints the projected frequencies more than once; each run of eigval lines starts the list again.
-      if (!previousWasEigval) frequencies = [];
-      previousWasEigval = true;
+      frequencies ??= [];
       for (const token of tokens(line.slice(8))) {
         const value = numberOf(token);
         // Translations and rotations are printed as ±0.00.
@@ -43,7 +55,6 @@ export async function parseXtbOutput(path: string, directory: string): Promise<P
       }
       return;
     }
-    previousWasEigval = false;
     if (thermoTable) {
       // `    298.15    0.105380E-01    0.171775E+00 …`: the first row under the T/K header is the temperature used.
       const first = numberOf(tokens(line)[0]);
@@ -142,7 +153,9 @@ export async function parseXtbOutput(path: string, directory: string): Promise<P
       const match = /Hamiltonian\s+(\S+)/.exec(line);
       if (match) draft.method = match[1]!;
     }
-  });
+  };
+  // Every line only for the row under the thermochemistry table's header.
+  const facts = await scanLines(path, { lineStarts: LINE_STARTS, lineStartPatterns: LINE_START_PATTERNS, onLine, everyLine: () => thermoTable });
 
   draft.normalTermination = finished && !abnormal;
   draft.frequencies = frequencies;
