@@ -53,7 +53,9 @@ export function resultsFromFile(object: unknown, output: { name: string; size: n
 /** The file's parsed JSON, undefined when it is absent or not a JSON object. */
 export async function readResultsFile(directory: string, basename: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const parsed: unknown = JSON.parse(await readFile(join(directory, resultsFileName(basename)), 'utf8'));
+    // Python's json writes a value CCBatchMan's rules did not find (numpy's nan) as a bare NaN, which is no JSON.
+    const text = (await readFile(join(directory, resultsFileName(basename)), 'utf8')).replace(/(:\s*)-?(?:NaN|Infinity)\b/g, '$1null');
+    const parsed: unknown = JSON.parse(text);
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

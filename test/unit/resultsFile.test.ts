@@ -74,13 +74,15 @@ describe('{basename}.json', () => {
     assert.equal(third.results!.normalTermination, false);
   });
 
-  it('keeps the keys another tool wrote and replaces a stale CCBatchMan file', async () => {
+  it('keeps the keys another tool wrote and replaces a stale CCBatchMan file (NaN and all)', async () => {
     const directory = await jobFolder('foreign', 'orca/o6-dvb_gopt.out', 'opt.out');
-    await writeFile(join(directory, 'opt.json'), JSON.stringify({ E_el_au: 1, note: 'kept' }));
+    // As CCBatchMan's Python writes it: a value its rules did not find is a bare NaN.
+    await writeFile(join(directory, 'opt.json'), '{\n"E_el_au": 1,\n"G_au": NaN,\n"note": "kept"\n}');
     await readJobResults({ directory, basename: 'opt', program: 'orca' }, { writeFile: true });
     const json = JSON.parse(await readFile(join(directory, 'opt.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(json.note, 'kept');
     assert.equal(json.E_el_au, -382.055133399486);
+    assert.equal(json.G_au, null);
   });
 
   it('is not written for a job still running (writeFile false), and a folder without output has no results', async () => {
