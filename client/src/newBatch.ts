@@ -119,7 +119,45 @@ async function structuresFromExplorer(clicked: unknown, selected: unknown): Prom
   return paths.length > 0 ? paths : undefined;
 }
 
+/**
+ * From the palette: the workspace's `.xyz` files, all checked (a folder of molecules is the usual case), with a
+ * Browse… button for files and folders elsewhere; the file dialog alone when the workspace has none.
+ */
 async function pickStructures(): Promise<string[] | undefined> {
+  const found = await vscode.workspace.findFiles('**/*.xyz', '**/{node_modules,.git,.batchman}/**', 500);
+  if (found.length === 0) return browseStructures();
+  type StructureItem = vscode.QuickPickItem & { path: string };
+  const items: StructureItem[] = found
+    .map((uri) => ({ label: vscode.workspace.asRelativePath(uri, false), path: uri.fsPath }))
+    .sort((a, b) => a.label.localeCompare(b.label))
+    .map((item) => ({ ...item, label: escapeIcons(item.label) }));
+  const browse: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Browse… (.xyz files and folders elsewhere)' };
+  const pick = vscode.window.createQuickPick<StructureItem>();
+  pick.title = 'New Batch: structures';
+  pick.placeholder = 'The .xyz files to start from (one molecule per file, or per frame)';
+  pick.canSelectMany = true;
+  pick.items = items;
+  pick.selectedItems = items;
+  pick.buttons = [browse];
+  pick.ignoreFocusOut = true;
+  return new Promise((resolvePaths) => {
+    let answered = false;
+    const answer = (paths: Promise<string[] | undefined> | string[] | undefined): void => {
+      if (answered) return;
+      answered = true;
+      pick.dispose();
+      void Promise.resolve(paths).then(resolvePaths);
+    };
+    pick.onDidAccept(() => {
+      if (pick.selectedItems.length > 0) answer(pick.selectedItems.map((item) => item.path));
+    });
+    pick.onDidTriggerButton(() => answer(browseStructures()));
+    pick.onDidHide(() => answer(undefined));
+    pick.show();
+  });
+}
+
+async function browseStructures(): Promise<string[] | undefined> {
   const uris = await vscode.window.showOpenDialog({
     title: 'New Batch: structures (.xyz files, folders of them, multi-frame files)',
     openLabel: 'Use Structures',
