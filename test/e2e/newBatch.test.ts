@@ -1,7 +1,8 @@
 // "Batchman: New Batch from Structures…" in a real VS Code (code-server in headless chromium): from the palette on a
 // workspace of two molecules (water, and the methyl radical whose comment line says mult=2), the xtb-opt-freq
 // pipeline, the charge question for water only, the preview, Create; then the batchfile is open with its rows and
-// launch code lens, and the job folders and inputs are on disk. Screenshots go to test-results/;
+// launch code lens, and the job folders and inputs are on disk; then again from the Explorer's context menu on
+// water.xyz, which adds no row and rewrites nothing. Screenshots go to test-results/;
 // BATCHMAN_UPDATE_SCREENSHOT=1 also refreshes media/screenshot-new-batch.png for the README.
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -139,6 +140,25 @@ describe('a new batch from structures in VS Code', { skip: workbenchSkip(), time
       // The language server finds nothing wrong with what was written.
       const problems = await wb.problems();
       assert.ok(!problems.some((row) => /batchfile\.csv/.test(row)), `no problems in the new batchfile:\n  ${problems.join('\n  ')}`);
+    });
+  });
+
+  it('from the Explorer’s context menu on water.xyz: run again, it adds nothing and rewrites nothing', async () => {
+    await step('3-again-from-explorer', async (wb) => {
+      const before = readFileSync(join(workspace, 'batchfile.csv'), 'utf8');
+      await wb.runCommand('View: Show Explorer');
+      await wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'water.xyz' }).first().click({ button: 'right' });
+      await wb.page.locator('.context-view .action-label', { hasText: 'New Batch from Structures…' }).first().click();
+      // The clicked file is the structures: no structures step.
+      await wb.answerQuickInput('New Batch (1/4)', { pick: 'xtb-opt-freq' });
+      await wb.answerQuickInput('New Batch (2/4)');
+      await wb.answerQuickInput('New Batch (3/4)', { text: 'batchfile.csv' });
+      await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'New Batch (4/4)' }).waitFor();
+      const rows = await wb.quickInputRows();
+      assert.match(rows[0] ?? '', /^Create ?1 molecule, 2 jobs \(0 folders written\); 0 rows added to batchfile\.csv$/);
+      await wb.answerQuickInput('New Batch (4/4)', { pick: 'Create' });
+      await wb.waitForNotification(/0 job folders written, 0 rows added to batchfile\.csv/);
+      assert.equal(readFileSync(join(workspace, 'batchfile.csv'), 'utf8'), before);
     });
   });
 });
