@@ -4,16 +4,21 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isErrno } from '../fsAtomic.js';
 import { programById } from '../programs/catalog.js';
-import { listSlurmOutputIds } from '../programs/files.js';
-import { readOutcome } from '../programs/outcome.js';
+import type { Outcome } from '../programs/outcome.js';
+import { isFinal } from '../status.js';
 import type { JobStatus } from '../status.js';
-import { LedgerCorruptError, RunInfoCorruptError } from './errors.js';
+import { LedgerCorruptError } from './errors.js';
+import { sameStamp, stampFiles } from './fileStamps.js';
+import type { FileStamp } from './fileStamps.js';
+import { outputPathOf, readFolderEvidence, verdictOf } from './folderEvidence.js';
+import type { FolderEvidence, VerdictQuery } from './folderEvidence.js';
 import { keyOf } from './jobKey.js';
 import { NO_JOB_ID, parseLedger, rowsByKeyOnDisk, salvageLedger, writeLedger } from './ledger.js';
 import type { Ledger, LedgerRow } from './ledger.js';
 import { statusOfVerdict } from './outcomeStatus.js';
-import { readRunInfo } from './runInfo.js';
+import { runInfoPath } from './runInfo.js';
 import type { RunInfo } from './runInfo.js';
+import type { SettledEntry, SettledEvidence } from './settledEvidence.js';
 
 /** A job of the batch, as plain data (what the batchfile says). */
 export interface RebuildJob {
@@ -41,6 +46,11 @@ export interface RebuildOptions {
    * the batchfile has it, relative to the batchfile's folder (default: the ledger's folder, where the batchfile is).
    */
   baseDirectory?: string;
+  /**
+   * Evidence kept of settled jobs: a job whose old row is final and whose run_info.json and output keep their size
+   * and mtime is decided from it without reading its folder; what this rebuild reads of settled jobs is kept in it.
+   */
+  settled?: SettledEvidence;
 }
 
 export interface RecoveredJob {
@@ -67,6 +77,8 @@ export interface RebuildResult {
   orphanRows: number;
   /** False when the ledger on disk was already exactly this. */
   written: boolean;
+  /** Each job's run_info.json as this rebuild read it (undefined: none, or unreadable), in the order of `jobs`. */
+  runInfos: (RunInfo | undefined)[];
 }
 
 /**
@@ -98,13 +110,21 @@ export async function rebuildLedger(options: RebuildOptions): Promise<RebuildRes
   }
 
   const old = matchOldRows(jobs, previous?.rows ?? [], options.baseDirectory ?? dirname(ledgerPath));
+  const stamps = await stampSettledCandidates(jobs, old.matches);
+  const { settled } = options;
   const recovered = await mapLimit(jobs, options.concurrency ?? 16, async (job) => {
     const oldRow = old.matches.get(job);
-    const result = await recoverJob(job, oldRow);
+    const stamp = stamps.get(job);
+    const kept = stamp && settled?.lookup(keyOf(job), oldRow, job.program);
+    const unchanged = kept !== undefined && sameStamps(kept, stamp!);
+    const evidence = unchanged ? keptEvidence(job, kept) : await readFolderEvidence(job);
+    const result = await recoverJob(job, oldRow, evidence);
+    if (stamp && settled && !unchanged) rememberSettled(settled, job, result, evidence, stamp);
     // A salvaged row is a guess at what the ledger said, not what it said.
     if (oldRow && !corruption) result.report.ledgerStatus = oldRow.status;
     return result;
   });
+  await settled?.save();
   const matched = new Set(old.matches.values());
   const orphans = old.kept.filter((row) => !matched.has(row));
   const extraColumns = previous?.extraColumns ?? [];
@@ -117,7 +137,63 @@ export async function rebuildLedger(options: RebuildOptions): Promise<RebuildRes
     recovered: recovered.map((entry) => entry.report),
     orphanRows: orphans.length,
     written,
+    runInfos: recovered.map((entry) => entry.runInfo),
   };
+}
+
+/** The stamps of run_info.json and the output of each job whose old row is final: the jobs whose evidence is kept. */
+async function stampSettledCandidates(jobs: readonly RebuildJob[], oldRows: ReadonlyMap<RebuildJob, LedgerRow>): Promise<Map<RebuildJob, JobStamps>> {
+  const candidates: { job: RebuildJob; output: string }[] = [];
+  for (const job of jobs) {
+    const row = oldRows.get(job);
+    const output = outputPathOf(job);
+    if (row && isFinal(row.status) && output !== undefined) candidates.push({ job, output });
+  }
+  const stamps = await stampFiles(candidates.flatMap(({ job, output }) => [runInfoPath(job.directory), output]));
+  return new Map(candidates.map(({ job }, i) => [job, { runInfo: stamps[2 * i]!, output: stamps[2 * i + 1]! }]));
+}
+
+interface JobStamps {
+  readonly runInfo: FileStamp | null;
+  readonly output: FileStamp | null;
+}
+
+function sameStamps(entry: SettledEntry, stamps: JobStamps): boolean {
+  return sameStamp(entry.runInfoStamp, stamps.runInfo) && sameStamp(entry.outputStamp, stamps.output);
+}
+
+/** A kept entry as a folder's evidence: its verdict stands for the query it answered; another query reads the disk. */
+function keptEvidence(job: RebuildJob, entry: SettledEntry): FolderEvidence {
+  return {
+    runInfo: entry.runInfo ?? undefined,
+    runInfoCorrupt: false,
+    newestSlurmId: entry.newestSlurmId ?? undefined,
+    outcome: (query) => (sameQuery(query, entry.query) ? Promise.resolve(entry.outcome) : verdictOf(job, query)),
+  };
+}
+
+/** Keeps what was read of a job that is settled now, with the stamps taken before its folder was read. */
+function rememberSettled(settled: SettledEvidence, job: RebuildJob, result: RecoveredResult, evidence: FolderEvidence, stamps: JobStamps): void {
+  const key = keyOf(job);
+  if (evidence.runInfoCorrupt || result.verdict === undefined) {
+    settled.forget(key);
+    return;
+  }
+  settled.remember(key, {
+    program: job.program,
+    jobId: result.row.jobId,
+    status: result.row.status,
+    runInfoStamp: stamps.runInfo,
+    outputStamp: stamps.output,
+    runInfo: evidence.runInfo ?? null,
+    newestSlurmId: evidence.newestSlurmId ?? null,
+    query: result.verdict.query,
+    outcome: result.verdict.outcome,
+  });
+}
+
+function sameQuery(a: VerdictQuery, b: VerdictQuery): boolean {
+  return a.jobId === b.jobId && a.exitCode === b.exitCode && a.slurmEndState === b.slurmEndState;
 }
 
 /**
@@ -162,22 +238,24 @@ function countBy<T>(items: readonly T[], keyOfItem: (item: T) => string): Map<st
   return counts;
 }
 
-async function recoverJob(job: RebuildJob, old: LedgerRow | undefined): Promise<{ row: LedgerRow; report: RecoveredJob }> {
+interface RecoveredResult {
+  row: LedgerRow;
+  report: RecoveredJob;
+  runInfo: RunInfo | undefined;
+  /** The program's verdict the decision read, with what it was asked. */
+  verdict?: { query: VerdictQuery; outcome: Outcome };
+}
+
+async function recoverJob(job: RebuildJob, old: LedgerRow | undefined, evidence: FolderEvidence): Promise<RecoveredResult> {
   const sources: string[] = [];
-  let runInfo: RunInfo | undefined;
-  try {
-    runInfo = await readRunInfo(job.directory);
-  } catch (error) {
-    if (!(error instanceof RunInfoCorruptError)) throw error;
-    sources.push('run_info.json unreadable');
-  }
-  const slurmIds = await listSlurmOutputIds(job.directory);
+  const { runInfo } = evidence;
+  if (evidence.runInfoCorrupt) sources.push('run_info.json unreadable');
 
   // SLURM ids grow, so the largest known id is the latest attempt.
   const candidates: [number, string][] = [];
   if (old && old.jobId !== NO_JOB_ID) candidates.push([old.jobId, 'ledger']);
   if (runInfo && runInfo.jobId !== NO_JOB_ID) candidates.push([runInfo.jobId, 'run_info.json']);
-  const newestSlurm = slurmIds.at(-1);
+  const newestSlurm = evidence.newestSlurmId;
   if (newestSlurm !== undefined) candidates.push([newestSlurm, `slurm-${newestSlurm}.out`]);
   const best = candidates.reduce<[number, string] | undefined>((max, entry) => (max === undefined || entry[0] > max[0] ? entry : max), undefined);
   const jobId = best?.[0] ?? NO_JOB_ID;
@@ -187,15 +265,15 @@ async function recoverJob(job: RebuildJob, old: LedgerRow | undefined): Promise<
   const sameAttempt = runInfo !== undefined && (runInfo.jobId === jobId || runInfo.jobId === NO_JOB_ID);
   let status: JobStatus;
   let cause: string | undefined;
+  let verdict: RecoveredResult['verdict'];
   if (programById(job.program)) {
-    const outcome = await readOutcome({
-      program: job.program,
-      jobDirectory: job.directory,
-      basename: job.basename,
+    const query: VerdictQuery = {
       ...(jobId === NO_JOB_ID ? {} : { jobId }),
       ...(sameAttempt && runInfo?.exitCode !== undefined ? { exitCode: runInfo.exitCode } : {}),
       ...(sameAttempt && runInfo?.slurmState !== undefined ? { slurmEndState: runInfo.slurmState } : {}),
-    });
+    };
+    const outcome = await evidence.outcome(query);
+    verdict = { query, outcome };
     const recordedFinal = old?.status ?? runInfo?.status;
     if (outcome.status !== 'succeeded' && (recordedFinal === 'cancelled' || recordedFinal === 'broken_dependency')) {
       // A user's cancel or a failed upstream job is a status the output cannot tell.
@@ -212,7 +290,7 @@ async function recoverJob(job: RebuildJob, old: LedgerRow | undefined): Promise<
     ({ status, cause } = recordedStatus(old, runInfo, jobId, false, sources));
   }
 
-  const row: LedgerRow = {
+  const row: LedgerRow = definedFields({
     ...(old ?? {}),
     jobId,
     basename: job.basename,
@@ -230,9 +308,13 @@ async function recoverJob(job: RebuildJob, old: LedgerRow | undefined): Promise<
     restarts: old?.restarts ?? runInfo?.restarts,
     slurmState: old?.slurmState ?? runInfo?.slurmState,
     cause,
+  });
+  return {
+    row,
+    report: { basename: job.basename, directory: job.directory, jobId, status, ...(cause === undefined ? {} : { cause }), sources },
+    runInfo,
+    ...(verdict ? { verdict } : {}),
   };
-  for (const key of Object.keys(row) as (keyof LedgerRow)[]) if (row[key] === undefined) delete row[key];
-  return { row, report: { basename: job.basename, directory: job.directory, jobId, status, ...(cause === undefined ? {} : { cause }), sources } };
 }
 
 // When the output proves nothing, what was recorded stands; the poller corrects live jobs later.
@@ -254,6 +336,16 @@ function recordedStatus(
   if (jobId === NO_JOB_ID) return { status: 'not_started' };
   sources.push(hasOutput ? 'status: output exists, not finished' : 'status: submitted, no output yet');
   return { status: hasOutput ? 'running' : 'pending' };
+}
+
+/**
+ * The fields that have a value, in their order: a copy, because deleting properties turns a row into a slow
+ * dictionary for everything that reads it after (the ledger's writer, the runner's passes).
+ */
+function definedFields<T extends object>(value: T): T {
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) if (field !== undefined) copy[key] = field;
+  return copy as T;
 }
 
 async function keepAside(path: string, now: Date): Promise<string> {

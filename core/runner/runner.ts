@@ -5,6 +5,7 @@ import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
 import { keyOf, keyOfModelJob } from '../ledger/jobKey.js';
 import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
 import { readRunInfo } from '../ledger/runInfo.js';
+import type { RunInfo } from '../ledger/runInfo.js';
 import type { Ledger, LedgerRow } from '../ledger/ledger.js';
 import { systemClock } from '../slurm/clock.js';
 import type { Clock } from '../slurm/clock.js';
@@ -29,7 +30,7 @@ import { Submissions, noteQueuedIds } from './submission.js';
 import type { PreparedSubmission } from './submission.js';
 import { SubmitBackoff } from './submitBackoff.js';
 import type { SubmitBackoffOptions } from './submitBackoff.js';
-import { findSubmitted, readSubmitIntent, recordSubmission } from './submitIntent.js';
+import { findSubmitted, recordSubmission, submitIntentOf } from './submitIntent.js';
 import type { BatchWaiting } from './waiting.js';
 
 export type { PreparedSubmission } from './submission.js';
@@ -136,7 +137,7 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
     knownIds: [highestQueuedId],
   });
   // A dead runner's submission the queue could not settle now stays in doubt: never submitted again unseen.
-  for (const unsettled of await adoptInterruptedSubmissions(jobs, rows, scheduler, now())) submissions.markInDoubt(unsettled.key, unsettled.afterId, now());
+  for (const unsettled of await adoptInterruptedSubmissions(jobs, rows, truth.runInfos, scheduler, now())) submissions.markInDoubt(unsettled.key, unsettled.afterId, now());
   await restartEarlierFailures(model, jobs, rows, hooks, now());
   const jobsToSubmit = options.onlyJobs ? jobs.filter((job) => options.onlyJobs!.has(keyOfModelJob(job))) : jobs;
 
@@ -387,6 +388,7 @@ async function afterFailure(job: ResolvedJob, row: LedgerRow, hooks: RunnerHooks
 async function adoptInterruptedSubmissions(
   jobs: readonly ResolvedJob[],
   rows: Map<string, LedgerRow>,
+  runInfos: ReadonlyMap<string, RunInfo | undefined>,
   scheduler: Scheduler,
   at: string,
 ): Promise<{ key: string; afterId: number }[]> {
@@ -394,9 +396,11 @@ async function adoptInterruptedSubmissions(
   let queueFailed = false;
   const unsettled: { key: string; afterId: number }[] = [];
   for (const job of jobs) {
-    const row = rows.get(keyOfModelJob(job));
+    const key = keyOfModelJob(job);
+    const row = rows.get(key);
     if (!row) continue;
-    const info = await readRunInfo(job.path).catch(() => undefined);
+    // The truth just read every job's run_info.json (or knew it unchanged): read again only what it did not see.
+    const info = runInfos.has(key) ? runInfos.get(key) : await readRunInfo(job.path).catch(() => undefined);
     const attemptRestarts = info?.restarts ?? 0;
     let earlierAttemptId = -Infinity;
     if (attemptRestarts > (row.restarts ?? 0)) {
@@ -407,7 +411,7 @@ async function adoptInterruptedSubmissions(
       row.status = row.jobId === NO_JOB_ID ? 'not_started' : 'pending';
       if (info?.submittedAt) row.submittedAt = info.submittedAt;
     }
-    if ((await readSubmitIntent(job.path)) === undefined) continue;
+    if (submitIntentOf(info) === undefined) continue;
     if (row.jobId !== NO_JOB_ID && row.jobId > earlierAttemptId) {
       row.submittedAt ??= at;
       await recordSubmission(job.path, job.basename, job.programName, row.jobId, row.submittedAt, row.restarts ?? 0);

@@ -13,7 +13,11 @@ export async function writeSubmitIntent(directory: string, basename: string, pro
 }
 
 export async function readSubmitIntent(directory: string): Promise<string | undefined> {
-  const info = await readRunInfo(directory).catch(() => undefined);
+  return submitIntentOf(await readRunInfo(directory).catch(() => undefined));
+}
+
+/** The intent a run_info.json already read holds, if any. */
+export function submitIntentOf(info: RunInfo | undefined): string | undefined {
   const value = info?.extra?.[INTENT_KEY];
   return typeof value === 'string' ? value : undefined;
 }

@@ -6,6 +6,8 @@ import type { RecoveredJob } from '../ledger/rebuild.js';
 import { keyOf } from '../ledger/jobKey.js';
 import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
 import type { Ledger, LedgerRow } from '../ledger/ledger.js';
+import type { RunInfo } from '../ledger/runInfo.js';
+import { SettledEvidence } from '../ledger/settledEvidence.js';
 import type { Scheduler } from '../slurm/scheduler.js';
 import type { QueueEntry } from '../slurm/squeue.js';
 import { slurmStateMeaning } from '../slurm/states.js';
@@ -33,6 +35,8 @@ export interface BatchTruth {
   /** Set when the ledger was unreadable and rebuilt; the old file was kept at this path. */
   recoveredLedger?: { reason: string; keptAsidePath?: string };
   scheduler: { squeueCalls: number; sacctCalls: number };
+  /** Each job's run_info.json as the truth read it (undefined: none, or unreadable), by job key. */
+  runInfos: ReadonlyMap<string, RunInfo | undefined>;
 }
 
 export interface TruthOptions {
@@ -53,7 +57,10 @@ export interface TruthOptions {
 export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth> {
   const now = options.now ?? (() => new Date());
   const jobs = ledgerJobs(options.model);
-  const rebuilt = await rebuildLedger({ ledgerPath: options.ledgerPath, jobs, now, ...(options.write === false ? { write: false } : {}) });
+  // Settled jobs' evidence is kept beside the batch's other state, by whoever may write (not beside a live runner).
+  const { rootPath } = options.model;
+  const settled = options.write !== false && rootPath !== undefined ? await SettledEvidence.load(rootPath, options.ledgerPath) : undefined;
+  const rebuilt = await rebuildLedger({ ledgerPath: options.ledgerPath, jobs, now, ...(options.write === false ? { write: false } : {}), ...(settled ? { settled } : {}) });
   const ledger = rebuilt.ledger;
   // The rebuilt ledger holds the batch's jobs first, in order, then rows of jobs no longer in the batch.
   const rows = new Map(jobs.map((job, index) => [keyOf(job), ledger.rows[index]!]));
@@ -93,8 +100,10 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
       };
     }),
   );
-  await applyObservations({ model: options.model, rows, observations: observations.filter((observation) => observation !== undefined), at: now().toISOString() });
-  if (options.write !== false) await writeLedger(options.ledgerPath, ledger);
+  const seen = observations.filter((observation) => observation !== undefined);
+  const applied = await applyObservations({ model: options.model, rows, observations: seen, at: now().toISOString() });
+  // The rebuild wrote the ledger as the folders left it; only what was seen since changes it again.
+  if (options.write !== false && (seen.length > 0 || applied.broken.length > 0)) await writeLedger(options.ledgerPath, ledger);
 
   const truths = [...rows].map(([key, row]) => toTruth(row, live.get(String(row.jobId)), recovered.get(key)));
   return {
@@ -105,6 +114,7 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
     ...(stale ? { stale } : {}),
     ...(rebuilt.corruption ? { recoveredLedger: { reason: rebuilt.corruption.message, ...(rebuilt.keptAsidePath ? { keptAsidePath: rebuilt.keptAsidePath } : {}) } } : {}),
     scheduler: calls,
+    runInfos: new Map(jobs.map((job, index) => [keyOf(job), rebuilt.runInfos[index]])),
   };
 }
 

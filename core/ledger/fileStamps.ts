@@ -1,0 +1,67 @@
+// The size and modification time of many files, read as fast as the file system allows: what tells an unchanged file.
+import { statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+/** A file as it was: its size and modification time. */
+export interface FileStamp {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** Paths stamped between two yields to the event loop. */
+const CHUNK = 256;
+/**
+ * A local disk answers a cached stat in microseconds, where an asynchronous one costs a trip through libuv's four
+ * threads and a promise (20–50 times more, measured on 10,000 job folders). A network file system answers in
+ * fractions of a millisecond or more: past this mean the rest go asynchronously, several at a time.
+ */
+const SLOW_STAT_MS = 0.2;
+const PARALLEL_STATS = 32;
+
+/** Each path's stamp, null when it does not exist or cannot be read; in the order given. */
+export async function stampFiles(paths: readonly string[]): Promise<(FileStamp | null)[]> {
+  const stamps = new Array<FileStamp | null>(paths.length);
+  let next = 0;
+  while (next < paths.length) {
+    const end = Math.min(paths.length, next + CHUNK);
+    const started = performance.now();
+    for (let i = next; i < end; i++) stamps[i] = stampSync(paths[i]!);
+    const meanMs = (performance.now() - started) / (end - next);
+    next = end;
+    if (meanMs > SLOW_STAT_MS) break;
+    // Between chunks the event loop runs: a heartbeat or an editor's request does not wait for 10,000 folders.
+    if (next < paths.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  let cursor = next;
+  const worker = async (): Promise<void> => {
+    while (cursor < paths.length) {
+      const index = cursor++;
+      stamps[index] = await stamp(paths[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_STATS, paths.length - next) }, worker));
+  return stamps;
+}
+
+/** Two stamps (or two absences) alike. */
+export function sameStamp(a: FileStamp | null, b: FileStamp | null): boolean {
+  return a === null || b === null ? a === b : a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+function stampSync(path: string): FileStamp | null {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats ? { size: stats.size, mtimeMs: stats.mtimeMs } : null;
+  } catch {
+    return null;
+  }
+}
+
+async function stamp(path: string): Promise<FileStamp | null> {
+  try {
+    const stats = await stat(path);
+    return { size: stats.size, mtimeMs: stats.mtimeMs };
+  } catch {
+    return null;
+  }
+}
