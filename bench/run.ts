@@ -12,6 +12,7 @@ import { runDashboardBench } from './dashboard.js';
 import { benchPictures } from './pictures.js';
 import { runRunProgressBench } from './runProgress.js';
 import { runResultsBench } from './results.js';
+import { runFinishedBatchBench } from './finishedBatch.js';
 
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchfile parse + validate', () => runParseBench()],
@@ -26,6 +27,7 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
   ['dashboard webview, 10,000 jobs', () => runDashboardBench()],
   ['dashboard pictures: graph layout and timeline', () => benchPictures()],
   ['results: a 200 MB Gaussian log, batchman results over 1,000 jobs', () => runResultsBench()],
+  ['finished 10,000-job batch: batchman status and run', () => runFinishedBatchBench()],
   // The ledger bench is a script: importing it runs it.
   ['ledger', async () => void (await import('./ledgerBench.js'))],
 ];

@@ -1,7 +1,7 @@
 // The runner's own cost on a 10,000-job batch: CPU per tick (the poll's parse and diff, the pass over
 // every job, the ledger write) and memory, against a scripted in-memory SLURM and a manual clock.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -129,6 +129,8 @@ interface Scenario {
   stop: () => void;
   /** process.cpuUsage() when the runner's last pass began (its first hook call). */
   passStartCpu: () => NodeJS.CpuUsage | undefined;
+  /** performance.now() when the runner was started, after the batch's files were written. */
+  startedAt: number;
 }
 
 /**
@@ -160,6 +162,7 @@ async function startScenario(jobs: number, options: { piped: boolean; maxActive:
   if (options.submitted) await writeFile(join(dir, '__ledger__.csv'), `${ledger.join('\n')}\n`);
   slurm.render();
 
+  const startedAt = performance.now();
   const model = buildBatchModel(parseBatchfile(text), batchfile);
   const clock = new ManualClock();
   const waiting: ((update: RunnerUpdate) => void)[] = [];
@@ -192,6 +195,7 @@ async function startScenario(jobs: number, options: { piped: boolean; maxActive:
       stopped = true;
     },
     passStartCpu: () => passStart,
+    startedAt,
   };
 }
 
@@ -261,10 +265,12 @@ export async function runRunnerTickBench(jobs = 10_000, perTick = 100, ticks = 3
   const base = process.memoryUsage();
 
   // 1. Every job already submitted (a resumed runner): each tick, 100 jobs end and 100 start.
-  let loadStart = performance.now();
   const resumed = await startScenario(jobs, { piped: false, maxActive: jobs, submitted: true });
   await resumed.nextUpdate();
-  console.log(`runner tick bench: ${jobs} submitted jobs loaded (truth from disk + first pass) in ${(performance.now() - loadStart).toFixed(0)} ms`);
+  // From the runner's start, the batch's folders already written: what a resumed runner costs, not the bench's setup.
+  console.log(
+    `runner tick bench: ${jobs} submitted jobs loaded into a resumed runner (model, truth from disk, first pass) in ${(performance.now() - resumed.startedAt).toFixed(0)} ms (goal ≤ 1000 ms) — load average ${loadavg()[0]!.toFixed(2)}`,
+  );
   const first = await firstTick(resumed);
   console.log(`first poll of the ${first.jobs} jobs (every one seen for the first time): CPU ${first.cpuMs.toFixed(1)} ms, wall ${first.wallMs.toFixed(1)} ms`);
   gc();
@@ -272,7 +278,7 @@ export async function runRunnerTickBench(jobs = 10_000, perTick = 100, ticks = 3
   const bookkeeping = await measureTicks(resumed, ticks, perTick);
   gc();
   const afterTicks = process.memoryUsage();
-  console.log(`CPU per tick, ${jobs}-job batch, ${bookkeeping.changedPerTick} job changes, no submission: ${stats(bookkeeping.cpuMs)} (goal ≤ 50 ms); wall ${stats(bookkeeping.wallMs)}`);
+  console.log(`CPU per tick, ${jobs}-job batch, ${bookkeeping.changedPerTick} job changes, no submission: ${stats(bookkeeping.cpuMs)} (goal ≤ 50 ms); wall ${stats(bookkeeping.wallMs)} — load average ${loadavg()[0]!.toFixed(2)}`);
   console.log(`  of which the runner's pass after the poll (statuses, dependencies, readiness, ledger write): ${stats(bookkeeping.passCpuMs)}`);
   console.log(
     `memory with the ${jobs}-job batch loaded: heapUsed +${mb(loaded.heapUsed - base.heapUsed)} (${mb(loaded.heapUsed)} total), RSS ${mb(loaded.rss)} (+${mb(loaded.rss - base.rss)}); after ${ticks} ticks heapUsed ${mb(afterTicks.heapUsed)}, RSS ${mb(afterTicks.rss)}`,
@@ -282,10 +288,9 @@ export async function runRunnerTickBench(jobs = 10_000, perTick = 100, ticks = 3
 
   // 2. A fresh batch with pipes, -j 1000: each tick 100 jobs end, 100 start, and the runner submits
   // 100 more (pipe copies, submit scripts, crash-safe run_info intents: real disk writes).
-  loadStart = performance.now();
   const fresh = await startScenario(jobs, { piped: true, maxActive: 1000, submitted: false });
   await fresh.nextUpdate();
-  console.log(`runner tick bench: ${jobs} jobs with pipes, first pass submitted 1000 in ${(performance.now() - loadStart).toFixed(0)} ms`);
+  console.log(`runner tick bench: ${jobs} jobs with pipes, first pass submitted 1000 in ${(performance.now() - fresh.startedAt).toFixed(0)} ms`);
   await firstTick(fresh);
   const submitting = await measureTicks(fresh, ticks, perTick);
   console.log(
