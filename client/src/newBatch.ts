@@ -24,6 +24,8 @@ import { writePlan } from '../../core/newBatch/write.js';
 import { readBatchSettings } from '../../core/runner/batchSettings.js';
 import { escapeIcons } from '../../core/markdown.js';
 import { showError, showInfo, showWarning } from './messages.js';
+import { BACK, askPick, askText } from './newBatchInputs.js';
+import type { StepAnswer } from './newBatchInputs.js';
 
 /** The Explorer passes the clicked resource and every selected one; the palette passes nothing. */
 export async function newBatchFromStructures(clicked: unknown, selected: unknown, log: vscode.LogOutputChannel): Promise<void> {
@@ -51,56 +53,82 @@ async function runWizard(clicked: unknown, selected: unknown, log: vscode.LogOut
   const suggestedBatchfile = defaultBatchfilePath(structures);
   const settings = await readBatchSettings(suggestedBatchfile);
   const question = chargeQuestion(molecules);
-  const steps = question ? 4 : 3;
-  let step = 1;
-
-  const pipelines = pipelineChoices(settings.pipelines);
-  const pipeline = await vscode.window.showQuickPick(
-    pipelines.map((choice) => ({
-      label: choice.name,
-      description: escapeIcons(choice.steps),
-      detail: escapeIcons([choice.description, choice.source === 'batchman.json' ? 'from batchman.json' : undefined].filter((part) => part !== undefined).join(' · ')),
-    })),
-    { title: stepTitle(step++, steps), placeHolder: `A pipeline for ${molecules.length} molecule${molecules.length === 1 ? '' : 's'}`, matchOnDescription: true, ignoreFocusOut: true },
-  );
-  if (!pipeline) return;
-
-  let flags: ChargeFlags = {};
-  if (question) {
-    const answer = await vscode.window.showInputBox({
-      title: stepTitle(step++, steps),
-      prompt: question.prompt,
-      value: question.value,
-      ignoreFocusOut: true,
-      validateInput: (text) => {
-        const parsed = parseChargeAnswer(text);
-        if (typeof parsed === 'string') return parsed;
-        const decided = chargeFlags(molecules, parsed);
-        return typeof decided === 'string' ? decided : undefined;
-      },
-    });
-    if (answer === undefined) return;
-    const parsed = parseChargeAnswer(answer);
-    if (typeof parsed === 'string') return;
-    const decided = chargeFlags(molecules, parsed);
-    if (typeof decided === 'string') return;
-    flags = decided;
-  }
-
   const workspaceFolder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(suggestedBatchfile));
-  const shownBatchfile = workspaceFolder ? vscode.workspace.asRelativePath(suggestedBatchfile, false) : suggestedBatchfile;
-  const typedBatchfile = await vscode.window.showInputBox({
-    title: stepTitle(step++, steps),
-    prompt: 'The batchfile to write (or to add rows to); the job folders go beside it, one per molecule and job',
-    value: shownBatchfile,
-    ignoreFocusOut: true,
-    validateInput: (text) => (text.trim() === '' ? 'a path for the batchfile' : undefined),
-  });
-  if (typedBatchfile === undefined) return;
-  const batchfile = isAbsolute(typedBatchfile.trim()) ? typedBatchfile.trim() : resolve(workspaceFolder?.uri.fsPath ?? process.cwd(), typedBatchfile.trim());
 
-  const plan = await planNewBatch({ pipeline: pipeline.label, structures, batchfile, ...flags });
-  if (!(await confirmPlan(plan, stepTitle(step, steps)))) return;
+  type PipelineItem = vscode.QuickPickItem & { name: string };
+  const pipelineItems: PipelineItem[] = pipelineChoices(settings.pipelines).map((choice) => ({
+    label: escapeIcons(choice.name),
+    name: choice.name,
+    description: escapeIcons(choice.steps),
+    detail: escapeIcons([choice.description, choice.source === 'batchman.json' ? 'from batchman.json' : undefined].filter((part) => part !== undefined).join(' · ')),
+  }));
+  const chargeProblem = (text: string): string | undefined => {
+    const parsed = parseChargeAnswer(text);
+    if (typeof parsed === 'string') return parsed;
+    const decided = chargeFlags(molecules, parsed);
+    return typeof decided === 'string' ? decided : undefined;
+  };
+
+  // The answers so far: going back shows each step with its earlier answer.
+  let pipeline: PipelineItem | undefined;
+  let chargeText = question?.value ?? '';
+  let flags: ChargeFlags = {};
+  let batchfileText = workspaceFolder ? vscode.workspace.asRelativePath(suggestedBatchfile, false) : suggestedBatchfile;
+  let plan: NewBatchPlan | undefined;
+
+  const steps: ((title: string) => Promise<StepAnswer<unknown>>)[] = [
+    async (title) => {
+      const answer = await askPick(pipelineItems, {
+        title,
+        back: false,
+        placeholder: `A pipeline for ${molecules.length} molecule${molecules.length === 1 ? '' : 's'}`,
+        matchOnDescription: true,
+        ...(pipeline ? { active: pipeline } : {}),
+      });
+      if (answer !== BACK && answer !== undefined) pipeline = answer;
+      return answer;
+    },
+    ...(question
+      ? [
+          async (title: string) => {
+            const answer = await askText({ title, back: true, prompt: question.prompt, value: chargeText, validate: chargeProblem });
+            if (typeof answer === 'string') {
+              chargeText = answer;
+              // the box accepts only an answer these give flags for
+              const parsed = parseChargeAnswer(answer);
+              const decided = typeof parsed === 'string' ? parsed : chargeFlags(molecules, parsed);
+              flags = typeof decided === 'string' ? {} : decided;
+            }
+            return answer;
+          },
+        ]
+      : []),
+    async (title) => {
+      const answer = await askText({
+        title,
+        back: true,
+        prompt: 'The batchfile to write (or to add rows to); the job folders go beside it, one per molecule and job',
+        value: batchfileText,
+        validate: (text) => (text.trim() === '' ? 'a path for the batchfile' : undefined),
+      });
+      if (typeof answer === 'string') batchfileText = answer;
+      return answer;
+    },
+    async (title) => {
+      const typed = batchfileText.trim();
+      const batchfile = isAbsolute(typed) ? typed : resolve(workspaceFolder?.uri.fsPath ?? process.cwd(), typed);
+      if (!pipeline) return undefined;
+      plan = await planNewBatch({ pipeline: pipeline.name, structures, batchfile, ...flags });
+      return confirmPlan(plan, title);
+    },
+  ];
+
+  for (let index = 0; index < steps.length; ) {
+    const answer = await steps[index]!(stepTitle(index + 1, steps.length));
+    if (answer === undefined) return;
+    index = answer === BACK ? Math.max(0, index - 1) : index + 1;
+  }
+  if (!plan) return;
   const summary = await writePlan(plan);
   log.info(describeWritten(plan, summary, workspaceFolder?.uri.fsPath));
   await vscode.window.showTextDocument(vscode.Uri.file(plan.batchfilePath), { preview: false });
@@ -172,8 +200,8 @@ async function browseStructures(): Promise<string[] | undefined> {
 
 type PreviewItem = vscode.QuickPickItem & { action?: 'create' | 'cancel' };
 
-/** The plan as a list (jobs, a sample input) with Create and Cancel; any other row leaves the list open. */
-function confirmPlan(plan: NewBatchPlan, title: string): Promise<boolean> {
+/** The plan as a list (jobs, a sample input) with Create and Cancel; true for Create. Other rows are only read. */
+async function confirmPlan(plan: NewBatchPlan, title: string): Promise<StepAnswer<true>> {
   const lines = previewLines(plan);
   const summary = previewSummary(plan);
   const items: PreviewItem[] = [
@@ -184,24 +212,7 @@ function confirmPlan(plan: NewBatchPlan, title: string): Promise<boolean> {
     ...(lines.sampleTitle ? [{ label: escapeIcons(lines.sampleTitle), kind: vscode.QuickPickItemKind.Separator }] : []),
     ...lines.sample.map((line) => ({ label: escapeIcons(line.label) })),
   ];
-  const pick = vscode.window.createQuickPick<PreviewItem>();
-  pick.title = title;
-  pick.placeholder = `${summary}: Create?`;
-  pick.items = items;
-  pick.ignoreFocusOut = true;
-  return new Promise((resolveAnswer) => {
-    let answered = false;
-    const answer = (value: boolean): void => {
-      if (answered) return;
-      answered = true;
-      resolveAnswer(value);
-      pick.dispose();
-    };
-    pick.onDidAccept(() => {
-      const action = pick.selectedItems[0]?.action;
-      if (action) answer(action === 'create');
-    });
-    pick.onDidHide(() => answer(false));
-    pick.show();
-  });
+  const answer = await askPick(items, { title, back: true, placeholder: `${summary}: Create?`, accepts: (item) => item.action !== undefined });
+  if (answer === BACK) return BACK;
+  return answer?.action === 'create' ? true : undefined;
 }

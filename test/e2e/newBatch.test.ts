@@ -148,7 +148,12 @@ describe('a new batch from structures in VS Code', { skip: workbenchSkip(), time
       const before = readFileSync(join(workspace, 'batchfile.csv'), 'utf8');
       await wb.runCommand('View: Show Explorer');
       await wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'water.xyz' }).first().click({ button: 'right' });
-      await wb.page.locator('.context-view .action-label', { hasText: 'New Batch from Structures…' }).first().click();
+      // A menu item is run by Enter once the pointer has focused it: a click right after the menu opens may be taken
+      // for the release of the right button, and ignored.
+      const item = wb.page.locator('.context-view .action-item', { hasText: 'New Batch from Structures…' }).first();
+      await item.hover();
+      await wb.page.locator('.context-view .action-item.focused', { hasText: 'New Batch from Structures…' }).first().waitFor();
+      await wb.page.keyboard.press('Enter');
       // The clicked file is the structures: no structures step.
       await wb.answerQuickInput('New Batch (1/4)', { pick: 'xtb-opt-freq' });
       await wb.answerQuickInput('New Batch (2/4)');
