@@ -7,7 +7,7 @@ import { BUILTIN_PIPELINES } from './pipelines.js';
 import type { PipelineSpec } from './pipelines.js';
 import { DEFAULT_BATCHFILE, NewBatchError, NewBatchUsageError } from './plan.js';
 import type { NewBatchPlan, PlannedJob } from './plan.js';
-import { StructureError, StructurePathError } from './structures.js';
+import { StructureError, StructurePathError, spinProblem } from './structures.js';
 import type { ChargeFlags, Molecule } from './structures.js';
 import { SweepError } from './sweep.js';
 
@@ -64,7 +64,8 @@ export function parseChargeAnswer(text: string): { charge: number; multiplicity:
 
 /**
  * The plan's flags for an answer: none for the defaults; a flag only for a value that differs from the default, and
- * only when it changes no molecule whose comment line says otherwise (the plan's flags apply to every molecule).
+ * only when it changes no molecule whose comment line says otherwise (the plan's flags apply to every molecule); a
+ * string naming the molecule when the answer is refused, as the plan would refuse it (parity).
  */
 export function chargeFlags(molecules: readonly Molecule[], answer: { charge: number; multiplicity: number }): ChargeFlags | string {
   const flags: { charge?: number; multiplicity?: number } = {};
@@ -77,6 +78,11 @@ export function chargeFlags(molecules: readonly Molecule[], answer: { charge: nu
     const said = molecules.find((molecule) => molecule.multiplicityFrom === 'comment' && molecule.multiplicity !== answer.multiplicity);
     if (said) return `${said.name}'s comment line says mult=${said.multiplicity}: give the others' multiplicity in their comment lines (mult=${answer.multiplicity}), or make their batch separately`;
     flags.multiplicity = answer.multiplicity;
+  }
+  // Said here, in the box, rather than by the plan after the next step: which molecule cannot have the answer.
+  for (const molecule of molecules) {
+    const problem = spinProblem(molecule.atoms, flags.charge ?? molecule.charge, flags.multiplicity ?? molecule.multiplicity);
+    if (problem) return `${molecule.name}: ${problem}`;
   }
   return flags;
 }

@@ -2,7 +2,8 @@
 // workspace of two molecules (water, and the methyl radical whose comment line says mult=2), the xtb-opt-freq
 // pipeline, the charge question for water only, the preview, Create; then the batchfile is open with its rows and
 // launch code lens, and the job folders and inputs are on disk; then again from the Explorer's context menu on
-// water.xyz, which adds no row and rewrites nothing. Screenshots go to test-results/;
+// water.xyz (an impossible charge and multiplicity refused in the box, Back to it), which adds no row and rewrites
+// nothing. Screenshots go to test-results/;
 // BATCHMAN_UPDATE_SCREENSHOT=1 also refreshes media/screenshot-new-batch.png for the README.
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -143,7 +144,7 @@ describe('a new batch from structures in VS Code', { skip: workbenchSkip(), time
     });
   });
 
-  it('from the Explorer’s context menu on water.xyz: run again, it adds nothing and rewrites nothing', async () => {
+  it('from the Explorer’s context menu on water.xyz: an answer water cannot have refused in the box, Back keeps the answer; run again, it adds nothing and rewrites nothing', async () => {
     await step('3-again-from-explorer', async (wb) => {
       const before = readFileSync(join(workspace, 'batchfile.csv'), 'utf8');
       await wb.runCommand('View: Show Explorer');
@@ -156,7 +157,17 @@ describe('a new batch from structures in VS Code', { skip: workbenchSkip(), time
       await wb.page.keyboard.press('Enter');
       // The clicked file is the structures: no structures step.
       await wb.answerQuickInput('New Batch (1/4)', { pick: 'xtb-opt-freq' });
-      await wb.answerQuickInput('New Batch (2/4)');
+      // An answer water cannot have is refused in the box, naming it.
+      await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'New Batch (2/4)' }).waitFor();
+      await wb.page.locator('.quick-input-widget .quick-input-box input').fill('0 2');
+      await wb.page.locator('.quick-input-widget', { hasText: 'water: charge 0 and multiplicity 2 are impossible together' }).waitFor();
+      await wb.answerQuickInput('New Batch (2/4)', { text: '-1 2' });
+      // Back from the batchfile: the charge step again, with the answer given.
+      await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'New Batch (3/4)' }).waitFor();
+      await wb.page.locator('.quick-input-widget .quick-input-left-action-bar .codicon-quick-input-back').first().click();
+      await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'New Batch (2/4)' }).waitFor();
+      assert.equal(await wb.page.locator('.quick-input-widget .quick-input-box input').inputValue(), '-1 2');
+      await wb.answerQuickInput('New Batch (2/4)', { text: '0 1' });
       await wb.answerQuickInput('New Batch (3/4)', { text: 'batchfile.csv' });
       await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: 'New Batch (4/4)' }).waitFor();
       const rows = await wb.quickInputRows();

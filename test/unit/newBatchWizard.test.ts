@@ -70,10 +70,13 @@ describe('the wizard steps', () => {
     // The defaults are what the plan does anyway: no flags, so methyl keeps its mult=2.
     assert.deepEqual(chargeFlags([...water, ...methyl], { charge: 0, multiplicity: 1 }), {});
     assert.deepEqual(chargeFlags(water, { charge: 1, multiplicity: 2 }), { charge: 1, multiplicity: 2 });
+    assert.deepEqual(chargeFlags(water, { charge: -1, multiplicity: 2 }), { charge: -1, multiplicity: 2 });
     // methyl says charge=0: a charge of 1 for the others would change it too.
     assert.match(String(chargeFlags([...water, ...methyl], { charge: 1, multiplicity: 2 })), /^methyl's comment line says charge=0/);
     // the same value as a comment line says changes nothing there.
     assert.deepEqual(chargeFlags(methyl, { charge: 0, multiplicity: 2 }), { multiplicity: 2 });
+    // water's 10 electrons cannot be a doublet: refused in the box, naming it, before the plan is made.
+    assert.match(String(chargeFlags(water, { charge: 0, multiplicity: 2 })), /^water: charge 0 and multiplicity 2 are impossible together/);
   });
 
   it('puts the batchfile beside the structures', () => {
