@@ -1,6 +1,7 @@
-// The size and modification time of many files, read as fast as the file system allows: what tells an unchanged file.
-import { statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+// The size and modification time of many files, and the names in many folders, read as fast as the file system
+// allows: what tells an unchanged file, and which files a folder holds.
+import { readdirSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 
 /** A file as it was: its size and modification time. */
 export interface FileStamp {
@@ -20,27 +21,47 @@ const PARALLEL_STATS = 32;
 
 /** Each path's stamp, null when it does not exist or cannot be read; in the order given. */
 export async function stampFiles(paths: readonly string[]): Promise<(FileStamp | null)[]> {
-  const stamps = new Array<FileStamp | null>(paths.length);
+  return adaptiveMap(paths, stampSync, stamp);
+}
+
+/** What `readdir` answers for each folder, or the error it throws; in the order given. */
+export async function listFolders(paths: readonly string[]): Promise<(string[] | { error: unknown })[]> {
+  return adaptiveMap(
+    paths,
+    (path) => {
+      try {
+        return readdirSync(path);
+      } catch (error) {
+        return { error };
+      }
+    },
+    (path) => readdir(path).catch((error: unknown) => ({ error })),
+  );
+}
+
+/** `sync` over the items while it answers fast, yielding between chunks; past SLOW_STAT_MS a call, `async` in parallel. */
+async function adaptiveMap<T, R>(items: readonly T[], sync: (item: T) => R, async: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
   let next = 0;
-  while (next < paths.length) {
-    const end = Math.min(paths.length, next + CHUNK);
+  while (next < items.length) {
+    const end = Math.min(items.length, next + CHUNK);
     const started = performance.now();
-    for (let i = next; i < end; i++) stamps[i] = stampSync(paths[i]!);
+    for (let i = next; i < end; i++) results[i] = sync(items[i]!);
     const meanMs = (performance.now() - started) / (end - next);
     next = end;
     if (meanMs > SLOW_STAT_MS) break;
     // Between chunks the event loop runs: a heartbeat or an editor's request does not wait for 10,000 folders.
-    if (next < paths.length) await new Promise((resolve) => setImmediate(resolve));
+    if (next < items.length) await new Promise((resolve) => setImmediate(resolve));
   }
   let cursor = next;
   const worker = async (): Promise<void> => {
-    while (cursor < paths.length) {
+    while (cursor < items.length) {
       const index = cursor++;
-      stamps[index] = await stamp(paths[index]!);
+      results[index] = await async(items[index]!);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_STATS, paths.length - next) }, worker));
-  return stamps;
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_STATS, items.length - next) }, worker));
+  return results;
 }
 
 /** Two stamps (or two absences) alike. */

@@ -44,8 +44,8 @@ const SLURM_OUTPUT = /^slurm-(\d+)\.out$/;
  * slurm-*.out (a job not started, or pending) costs one call instead of four failed opens — Node builds an error with
  * its stack for each, and a resumed runner of 10,000 pending jobs spent seconds there.
  */
-export async function readFolderEvidence(job: EvidenceJob): Promise<FolderEvidence> {
-  const names = await listFolder(job.directory);
+export async function readFolderEvidence(job: EvidenceJob, listing?: string[] | { error: unknown }): Promise<FolderEvidence> {
+  const names = listing === undefined ? await listFolder(job.directory) : namesOf(listing);
   let runInfo: RunInfo | undefined;
   let runInfoCorrupt = false;
   if (names === undefined || names.has(RUN_INFO_NAME)) {
@@ -88,13 +88,14 @@ export function verdictOf(job: EvidenceJob, query: VerdictQuery): Promise<Outcom
 
 /** The folder's file names; empty when it does not exist, undefined when it cannot be listed for another reason. */
 async function listFolder(directory: string): Promise<ReadonlySet<string> | undefined> {
-  try {
-    return new Set(await readdir(directory));
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return new Set();
-    // Not a folder, not readable…: each file is read as if unlisted, and its error says what is wrong.
-    return undefined;
-  }
+  return namesOf(await readdir(directory).catch((error: unknown) => ({ error })));
+}
+
+function namesOf(listing: string[] | { error: unknown }): ReadonlySet<string> | undefined {
+  if (Array.isArray(listing)) return new Set(listing);
+  if (isErrno(listing.error, 'ENOENT')) return new Set();
+  // Not a folder, not readable…: each file is read as if unlisted, and its error says what is wrong.
+  return undefined;
 }
 
 /** The path of a job's output, as its program names it; undefined for an unknown program. */

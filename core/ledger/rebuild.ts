@@ -8,7 +8,7 @@ import type { Outcome } from '../programs/outcome.js';
 import { isFinal } from '../status.js';
 import type { JobStatus } from '../status.js';
 import { LedgerCorruptError } from './errors.js';
-import { sameStamp, stampFiles } from './fileStamps.js';
+import { listFolders, sameStamp, stampFiles } from './fileStamps.js';
 import type { FileStamp } from './fileStamps.js';
 import { outputPathOf, readFolderEvidence, verdictOf } from './folderEvidence.js';
 import type { FolderEvidence, VerdictQuery } from './folderEvidence.js';
@@ -112,12 +112,21 @@ export async function rebuildLedger(options: RebuildOptions): Promise<RebuildRes
   const old = matchOldRows(jobs, previous?.rows ?? [], options.baseDirectory ?? dirname(ledgerPath));
   const stamps = await stampSettledCandidates(jobs, old.matches);
   const { settled } = options;
+  const keptOf = new Map<RebuildJob, SettledEntry>();
+  for (const [job, stamp] of stamps) {
+    const kept = settled?.lookup(keyOf(job), old.matches.get(job), job.program);
+    if (kept && sameStamps(kept, stamp)) keptOf.set(job, kept);
+  }
+  // The other folders are listed before anything is read of them, as fast as the disk lists (see listFolders).
+  const toRead = jobs.filter((job) => !keptOf.has(job));
+  const listings = new Map(toRead.map((job, i) => [job, i]));
+  const listed = await listFolders(toRead.map((job) => job.directory));
   const recovered = await mapLimit(jobs, options.concurrency ?? 16, async (job) => {
     const oldRow = old.matches.get(job);
     const stamp = stamps.get(job);
-    const kept = stamp && settled?.lookup(keyOf(job), oldRow, job.program);
-    const unchanged = kept !== undefined && sameStamps(kept, stamp!);
-    const evidence = unchanged ? keptEvidence(job, kept) : await readFolderEvidence(job);
+    const kept = keptOf.get(job);
+    const unchanged = kept !== undefined;
+    const evidence = kept ? keptEvidence(job, kept) : await readFolderEvidence(job, listed[listings.get(job)!]);
     const result = await recoverJob(job, oldRow, evidence);
     if (stamp && settled && !unchanged) rememberSettled(settled, job, result, evidence, stamp);
     // A salvaged row is a guess at what the ledger said, not what it said.
