@@ -80,7 +80,8 @@ function quotedRecord(body: string, start: number): { cells: string[]; next: num
         cell += '"';
         position++;
         cellStart = position + 1;
-      } else if (next === -1 || next === PIPE || next === NEWLINE) {
+      } else if (next === -1 || next === 0 || next === PIPE || next === NEWLINE) {
+        // csv-parse tests the next byte for truth, so a NUL closes a quote as the end of the text does.
         quoting = false;
         cellStart = position + 1;
       } else {
