@@ -346,7 +346,13 @@ export class LocalScheduler implements Scheduler {
     };
     for (const job of listing.jobs.values()) {
       let state = deriveJobState(job, this.specs.get(job.id), context);
-      if (state.markLost) await this.createMarker(lostFileName(job.id, now));
+      if (state.markLost) {
+        // The listing is a moment old: a job whose processes ended since wrote its end (or run) file after it, and is
+        // not lost. Only a job still without them in a fresh listing is marked.
+        const fresh = parseJobListing(await this.listJobs(command)).jobs.get(job.id) ?? job;
+        state = deriveJobState(fresh, this.specs.get(job.id), context);
+        if (state.markLost) await this.createMarker(lostFileName(job.id, now));
+      }
       if (state.launch) {
         // PENDING either way: its run file comes from the wrapper this (or another) reader starts
         await this.adopt(job.id);
