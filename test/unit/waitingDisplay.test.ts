@@ -28,8 +28,9 @@ describe('waiting: the one line', () => {
 
   test('the tree: the batch description ends with the wait', () => {
     const summary = summarise(['running', 'running', 'running', 'not_started']);
-    assert.equal(batchDescription(summary, false, describeWaiting(LIMIT)), '0/4 · 3 running · waiting — submit limit 3 reached');
-    assert.equal(batchDescription(summary), '0/4 · 3 running', 'no wait, no words');
+    // The counts are the one summary phrasing every view shares.
+    assert.equal(batchDescription(summary, false, describeWaiting(LIMIT)), '0/4 succeeded, 3 running, 1 not started · waiting — submit limit 3 reached');
+    assert.equal(batchDescription(summary), '0/4 succeeded, 3 running, 1 not started', 'no wait, no words');
   });
 
   test('the dashboard: the header record carries the wait while the launch is in progress only', () => {
