@@ -65,3 +65,15 @@ export function parseSacct(stdout: string): AccountingRecord[] {
 function timeOrUndefined(value: string): string | undefined {
   return /^\d{4}-/.test(value) ? value : undefined;
 }
+
+/** The record's run span as ISO 8601 instants; sacct prints the cluster's local time without a zone, as Date reads it. */
+export function accountingTimes(record: Pick<AccountingRecord, 'start' | 'end'>): { startedAt?: string; endedAt?: string } {
+  const instant = (value: string | undefined): string | undefined => {
+    if (value === undefined) return undefined;
+    const ms = Date.parse(value);
+    return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+  };
+  const startedAt = instant(record.start);
+  const endedAt = instant(record.end);
+  return { ...(startedAt !== undefined ? { startedAt } : {}), ...(endedAt !== undefined ? { endedAt } : {}) };
+}

@@ -8,7 +8,7 @@ import { jobsByKey } from './batchJobs.js';
 import { decideStatus } from './decide.js';
 import type { Decision, SchedulerView } from './decide.js';
 import { propagateBrokenDependencies } from './dependencies.js';
-import { backfillStart, recordTransition } from './transition.js';
+import { backfillStart, recordSchedulerTimes, recordTransition } from './transition.js';
 
 /** What was seen of one submitted job. */
 export interface Observation {
@@ -21,6 +21,12 @@ export interface Observation {
   exitCode?: number;
   /** How long SLURM says it ran: a job that ended between two looks gets its start from it. */
   elapsedSeconds?: number;
+  /**
+   * When the scheduler's record says the job started and ended (ISO 8601 instants; absent while it has none): these
+   * overrule the times a poll stamped, which only say when the job was noticed.
+   */
+  startedAt?: string;
+  endedAt?: string;
   /**
    * The disk settled this job in the same read (slurm-<id>.out, the output's marker): that stands until SLURM says the
    * job ended, and then both decide, as for any job. Without this, a job already final is left alone.
@@ -95,6 +101,8 @@ async function applyOne(input: ObservationsInput, observation: Observation, deci
     row.endedAt ??= at;
   }
   recordTransition(row, next, observation.lostCause === undefined ? observation.state : undefined, at);
+  // A lost job's cause is that the scheduler no longer knows it, so no record of it is taken at its word.
+  if (observation.lostCause === undefined) recordSchedulerTimes(row, observation);
   decided.set(observation.key, next);
   if (wasFinal || !isFinal(row.status)) return;
   if (!lost) backfillStart(row, observation.elapsedSeconds);

@@ -16,6 +16,18 @@ export function recordTransition(row: LedgerRow, next: Decision, slurmState: str
 }
 
 /**
+ * The scheduler's own record of when the job ran replaces what a poll stamped: a job that started and ended between
+ * two polls was stamped only when its end was noticed. An end is taken only once the row is final, so a record read
+ * while the job still runs cannot end it early. An ended job that ran 0 s (SLURM gives one cancelled while pending its
+ * cancel time as Start) gets no start, as in backfillStart.
+ */
+export function recordSchedulerTimes(row: LedgerRow, times: { startedAt?: string; endedAt?: string; elapsedSeconds?: number }): void {
+  const neverRan = isFinal(row.status) && times.elapsedSeconds === 0;
+  if (times.startedAt !== undefined && row.status !== 'not_started' && !neverRan) row.startedAt = times.startedAt;
+  if (times.endedAt !== undefined && isFinal(row.status)) row.endedAt = times.endedAt;
+}
+
+/**
  * A job that ran between two polls was never seen running, so it has no start time and shows no elapsed time. The
  * scheduler's elapsed time for it (from accounting) gives the start: the end as noticed minus that span.
  */
