@@ -337,6 +337,8 @@ function observationsOf(changes: readonly JobChange[], context: ChangeContext): 
       context.unknownSince.delete(change.jobId);
       if (seen.slurmState !== undefined) observation.state = seen.slurmState;
       if (seen.exitCode !== undefined) observation.exitCode = seen.exitCode;
+      if (seen.startedAt !== undefined) observation.startedAt = seen.startedAt;
+      if (seen.endedAt !== undefined) observation.endedAt = seen.endedAt;
     }
     observations.push(observation);
   }

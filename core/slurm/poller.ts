@@ -3,6 +3,7 @@ import { systemClock } from './clock.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { Emitter } from './events.js';
 import type { Event } from './events.js';
+import { accountingTimes } from './sacct.js';
 import type { AccountingRecord } from './sacct.js';
 import type { Scheduler } from './scheduler.js';
 import type { QueueEntry } from './squeue.js';
@@ -26,6 +27,9 @@ export interface JobObservation {
   reason?: string;
   elapsed?: string;
   elapsedSeconds?: number;
+  /** From sacct once the job has ended: when it started and ended (ISO 8601), the scheduler's record over when a poll noticed. */
+  startedAt?: string;
+  endedAt?: string;
   /** From sacct once the job has ended (squeue does not show exit codes). */
   exitCode?: number;
   signal?: number;
@@ -538,6 +542,7 @@ function observe(tracked: Tracked, inQueue: boolean, previous: JobObservation | 
     if (meaning.cancelledBy !== undefined) observation.cancelledBy = meaning.cancelledBy;
     observation.elapsed = record.elapsed;
     if (record.elapsedSeconds !== undefined) observation.elapsedSeconds = record.elapsedSeconds;
+    Object.assign(observation, accountingTimes(record));
     return observation;
   }
   if (entry) {

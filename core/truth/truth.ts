@@ -11,6 +11,7 @@ import { SettledEvidence } from '../ledger/settledEvidence.js';
 import type { Scheduler } from '../slurm/scheduler.js';
 import type { QueueEntry } from '../slurm/squeue.js';
 import { slurmStateMeaning } from '../slurm/states.js';
+import { accountingTimes } from '../slurm/sacct.js';
 import type { AccountingRecord } from '../slurm/sacct.js';
 import { isFinal } from '../status.js';
 import { ledgerJobs } from './batchJobs.js';
@@ -95,6 +96,8 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
         jobId: String(row.jobId),
         ...(raw !== undefined ? { state: raw } : {}),
         ...(state.accounting?.exitCode !== undefined ? { exitCode: state.accounting.exitCode } : {}),
+        ...(state.accounting?.elapsedSeconds !== undefined ? { elapsedSeconds: state.accounting.elapsedSeconds } : {}),
+        ...(state.accounting ? accountingTimes(state.accounting) : {}),
         ...(settledNow.has(key) ? { settledOnDisk: true } : {}),
         ...(vanished ? { lostCause: VANISHED_CAUSE } : {}),
       };

@@ -459,6 +459,9 @@ export class BatchMonitor {
       jobId: observation.jobId,
       ...(observation.slurmState !== undefined ? { state: observation.slurmState } : {}),
       ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}),
+      ...(observation.elapsedSeconds !== undefined ? { elapsedSeconds: observation.elapsedSeconds } : {}),
+      ...(observation.startedAt !== undefined ? { startedAt: observation.startedAt } : {}),
+      ...(observation.endedAt !== undefined ? { endedAt: observation.endedAt } : {}),
     }));
     const { decided, broken } = await applyObservations({ model, rows, observations, at: new Date(this.now()).toISOString() });
     for (const [index, observation] of seen) {
