@@ -23,8 +23,22 @@ export function recordTransition(row: LedgerRow, next: Decision, slurmState: str
  */
 export function recordSchedulerTimes(row: LedgerRow, times: { startedAt?: string; endedAt?: string; elapsedSeconds?: number }): void {
   const neverRan = isFinal(row.status) && times.elapsedSeconds === 0;
-  if (times.startedAt !== undefined && row.status !== 'not_started' && !neverRan) row.startedAt = times.startedAt;
-  if (times.endedAt !== undefined && isFinal(row.status)) row.endedAt = times.endedAt;
+  if (times.startedAt !== undefined && row.status !== 'not_started' && !neverRan) row.startedAt = wholeSecondTime(times.startedAt, row.startedAt, row.submittedAt);
+  if (times.endedAt !== undefined && isFinal(row.status)) row.endedAt = wholeSecondTime(times.endedAt, row.endedAt, row.startedAt ?? row.submittedAt);
+}
+
+/**
+ * The scheduler's records count whole seconds: a time noticed within that second is the finer reading and is kept,
+ * and a record never puts a job's start before its submission (or its end before its start), which the truncation
+ * alone would do for a job that started in the second it was submitted.
+ */
+function wholeSecondTime(recorded: string, noticed: string | undefined, notBefore: string | undefined): string {
+  const at = Date.parse(recorded);
+  if (!Number.isFinite(at)) return noticed ?? recorded;
+  const seen = noticed !== undefined ? Date.parse(noticed) : Number.NaN;
+  if (Number.isFinite(seen) && seen >= at && seen < at + 1000) return noticed!;
+  const floor = notBefore !== undefined ? Date.parse(notBefore) : Number.NaN;
+  return Number.isFinite(floor) && at < floor ? notBefore! : recorded;
 }
 
 /**

@@ -9,6 +9,7 @@ import { jobKey } from '../../core/ledger/jobKey.js';
 import type { LedgerRow } from '../../core/ledger/ledger.js';
 import type { JobStatus } from '../../core/status.js';
 import { applyObservations } from '../../core/truth/observations.js';
+import { recordSchedulerTimes } from '../../core/truth/transition.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'batchman-scheduler-times-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -67,5 +68,25 @@ describe("the scheduler's times", () => {
     assert.equal(row.status, 'cancelled');
     assert.equal(row.startedAt, undefined);
     assert.equal(row.endedAt, END);
+  });
+});
+
+describe("the record's whole seconds against finer times", () => {
+  const row = (fields: Partial<LedgerRow>): LedgerRow => ({ jobId: 7, basename: 'a', directory: '/calc/a', status: 'succeeded', program: 'xtb', ...fields });
+
+  test('a job that started in the second it was submitted does not start before its submission', () => {
+    const fast = row({ submittedAt: '2026-01-01T09:40:00.600Z' });
+    recordSchedulerTimes(fast, { startedAt: '2026-01-01T09:40:00.000Z', endedAt: '2026-01-01T09:40:00.000Z', elapsedSeconds: 1 });
+    assert.equal(fast.startedAt, '2026-01-01T09:40:00.600Z');
+    assert.equal(fast.endedAt, '2026-01-01T09:40:00.600Z', 'nor ends before it started');
+  });
+
+  test('a time the poll noticed within the record\'s second is kept; one outside it is replaced', () => {
+    const within = row({ submittedAt: '2026-01-01T09:00:00.000Z', startedAt: '2026-01-01T09:40:00.250Z' });
+    recordSchedulerTimes(within, { startedAt: '2026-01-01T09:40:00.000Z' });
+    assert.equal(within.startedAt, '2026-01-01T09:40:00.250Z');
+    const late = row({ submittedAt: '2026-01-01T09:00:00.000Z', startedAt: '2026-01-01T09:41:30.000Z' });
+    recordSchedulerTimes(late, { startedAt: '2026-01-01T09:40:00.000Z' });
+    assert.equal(late.startedAt, '2026-01-01T09:40:00.000Z');
   });
 });
