@@ -33,6 +33,14 @@ export interface GraphLayout {
   height: number;
 }
 
+/** What is laid out: a job, or (for graphGroups.ts) a group's box, whose size is given instead of read from its label. */
+export interface GraphItem {
+  readonly key: string;
+  readonly label: string;
+  readonly width?: number;
+  readonly height?: number;
+}
+
 export interface GraphLayoutOptions {
   /** A node's width for its label; the default is estimateNodeWidth. */
   nodeWidth?: (label: string) => number;
@@ -143,7 +151,7 @@ interface Placed {
  * components of the same shape share one (a batch of 3,000 molecules × opt → freq → sp costs a handful of dagre runs);
  * components are shelf-packed in batchfile order; jobs without a pipe form a grid block beside them.
  */
-export function layoutDependencyGraph(jobs: readonly { readonly key: string; readonly label: string }[], links: readonly DashboardLink[], options: GraphLayoutOptions = {}): GraphLayout {
+export function layoutDependencyGraph(jobs: readonly GraphItem[], links: readonly DashboardLink[], options: GraphLayoutOptions = {}): GraphLayout {
   const nodeHeight = options.nodeHeight ?? DEFAULTS.nodeHeight;
   const gap = options.gap ?? DEFAULTS.gap;
   const margin = options.margin ?? DEFAULTS.margin;
@@ -155,7 +163,7 @@ export function layoutDependencyGraph(jobs: readonly { readonly key: string; rea
   for (const job of jobs) {
     if (index.has(job.key)) continue;
     index.set(job.key, nodes.length);
-    nodes.push({ key: job.key, label: job.label, x: 0, y: 0, width: Math.max(1, widthOf(job.label)), height: nodeHeight });
+    nodes.push({ key: job.key, label: job.label, x: 0, y: 0, width: Math.max(1, job.width ?? widthOf(job.label)), height: Math.max(1, job.height ?? nodeHeight) });
   }
 
   const edges: GraphEdge[] = [];
@@ -249,7 +257,7 @@ function placeComponent(
   const localEdges = edgeIndices
     .map((e) => ({ e, from: local.get(edgeEnds[e]![0])!, to: local.get(edgeEnds[e]![1])!, kind: edges[e]!.kind }))
     .sort((a, b) => a.from - b.from || a.to - b.to || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-  const key = `${spacing}|${members.map((node) => nodes[node]!.width).join(',')}|${localEdges.map((edge) => `${edge.from}>${edge.to}${edge.kind[0]}`).join(',')}`;
+  const key = `${spacing}|${members.map((node) => `${nodes[node]!.width}x${nodes[node]!.height}`).join(',')}|${localEdges.map((edge) => `${edge.from}>${edge.to}${edge.kind[0]}`).join(',')}`;
   let layout = shapeCache.get(key);
   if (!layout) {
     layout = dagreLayout(members.map((node) => nodes[node]!), localEdges, options);
@@ -358,10 +366,15 @@ function shelves(blocks: readonly Placed[], gap: number, rowWidth: number): { it
 function grid(members: readonly number[], nodes: GraphNode[], gap: number, aspect: number, besideHeight: number): Placed {
   let cellWidth = 0;
   let cellHeight = 0;
+  let shortest = Infinity;
   for (const node of members) {
     cellWidth = Math.max(cellWidth, nodes[node]!.width);
     cellHeight = Math.max(cellHeight, nodes[node]!.height);
+    shortest = Math.min(shortest, nodes[node]!.height);
   }
+  // boxes of unequal heights (an opened group among closed ones) in rows of their own sizes: one grid cell as big as
+  // the biggest box would spread the small ones far apart
+  if (shortest < cellHeight) return shelfRows(members, nodes, gap, aspect);
   const rowGap = Math.round(gap / 2);
   const stepX = cellWidth + gap;
   const stepY = cellHeight + rowGap;
@@ -377,6 +390,26 @@ function grid(members: readonly number[], nodes: GraphNode[], gap: number, aspec
         nodes[node]!.x = dx + Math.floor(i / rows) * stepX;
         nodes[node]!.y = dy + (i % rows) * stepY;
       });
+    },
+  };
+}
+
+/** Boxes of unequal sizes, shelf-packed in batchfile order near the aspect ratio. */
+function shelfRows(members: readonly number[], nodes: GraphNode[], gap: number, aspect: number): Placed {
+  const blocks: Placed[] = members.map((node) => ({
+    width: nodes[node]!.width,
+    height: nodes[node]!.height,
+    place(dx, dy) {
+      nodes[node]!.x = dx;
+      nodes[node]!.y = dy;
+    },
+  }));
+  const packed = shelfPack(blocks, gap, aspect);
+  return {
+    width: packed.width,
+    height: packed.height,
+    place(dx, dy) {
+      for (const item of packed.items) item.block.place(dx + item.x, dy + item.y);
     },
   };
 }
