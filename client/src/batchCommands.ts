@@ -1,11 +1,13 @@
 // The command handlers, one per entry of the command table (the mapped type makes a missing one a compile error):
 // launch, cancel, restart failed, refresh, validate, and the job actions of the tree.
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { Severity, createNodeDiskView, validateBatchfile } from '../../core/batchfile/index.js';
+import { Severity, buildBatchModel, createNodeDiskView, parseBatchfile, validateBatchfile } from '../../core/batchfile/index.js';
 import { nothingToDoOf } from '../../core/cli/nothingToDo.js';
 import { keyOf } from '../../core/ledger/jobKey.js';
 import { escapeIcons, notificationText } from '../../core/markdown.js';
+import { downstreamCount, rerunQuestion } from '../../core/runner/rerun.js';
 import { selectorAmong } from '../../core/truth/jobSelection.js';
 import type { BatchView } from '../../core/view/batchTree.js';
 import { jobInputFile, jobOutputFile } from '../../core/view/jobFiles.js';
@@ -207,8 +209,8 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
       if (!target) return;
       const { batch, job } = target;
       const name = selectorAmong(job, batch.jobs, batch.rootPath ?? undefined);
-      if (job.status !== 'failed' && job.status !== 'cancelled') {
-        void showInfo(`${name} is ${job.status.replace('_', ' ')}: only a failed or cancelled job can be restarted.`);
+      if (job.status !== 'failed' && job.status !== 'cancelled' && job.status !== 'succeeded') {
+        void showInfo(`${name} is ${job.status.replace('_', ' ')}: only a job that ended (succeeded, failed or cancelled) can be run again.`);
         return;
       }
       if (batch.live === 'runner') {
@@ -216,6 +218,21 @@ function commandHandlers(deps: CommandDeps): { readonly [K in CommandKey]: Handl
         return;
       }
       if (!(await checkBatchfile(batch.batchfilePath, 'restart its jobs'))) return;
+      // A succeeded job runs again from its (fixed) input, and so does everything that depends on it.
+      if (job.status === 'succeeded') {
+        const text = await readFile(batch.batchfilePath, 'utf8');
+        const model = buildBatchModel(parseBatchfile(text.replace(/^\uFEFF/, '')), batch.batchfilePath);
+        const downstream = downstreamCount(model, new Set([keyOf(job)]));
+        const rerun = await showWarning(
+          rerunQuestion(name, batch.label, downstream),
+          { modal: true, detail: 'Each folder is kept as <folder>_history_N and the jobs run again from their inputs, in order.' },
+          'Rerun',
+        );
+        if (rerun !== 'Rerun') return;
+        const previous = previousLaunchOptions(batches.monitor.info(batch.id)?.record?.command_options);
+        await startRunner({ batches, cli, log }, batch.batchfilePath, { ...previous, restartFailed: false, rerunJobs: [name], tags: [], ledgerName: batches.config.ledgerName }, `Rerunning ${name} of`);
+        return;
+      }
       const answer = await showWarning(
         `Restart ${name} of ${batch.label}?`,
         { modal: true, detail: 'Its folder is kept as <folder>_history_N and the job runs again (walltime or memory doubled when that was the cause); jobs blocked behind it run after it.' },

@@ -27,11 +27,13 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
   }
   // A name that is unknown or several jobs' is refused before anything starts, detached or not.
   const restartJobs = options.restartJobs.length > 0 ? chosenJobs(loaded.model, options.restartJobs, options.file) : undefined;
-  // A batch whose jobs have all ended, with nothing asked to restart: say so rather than record a launch that does nothing.
-  const idle = await nothingToDo(loaded.model, ledgerPathFor(loaded.path, options.ledger), loaded.path, { restartFailed: options.restartFailed, restartJobs });
+  const rerunJobs = options.rerunJobs.length > 0 ? chosenJobs(loaded.model, options.rerunJobs, options.file) : undefined;
+  // A batch whose jobs have all ended, with nothing asked to restart or rerun: say so rather than record a launch that does nothing.
+  const idle = rerunJobs ? undefined : await nothingToDo(loaded.model, ledgerPathFor(loaded.path, options.ledger), loaded.path, { restartFailed: options.restartFailed, restartJobs });
   if (idle) {
     const restartable = idle.summary.failed + idle.summary.cancelled > 0;
-    output.err(`${options.file}: ${idle.message}${restartable ? `\n  to restart failed jobs by cause: batchman run -r ${options.file} (one job: -r --job NAME)` : ''}`);
+    const restart = restartable ? `\n  to restart failed jobs by cause: batchman run -r ${options.file} (one job: -r --job NAME)` : '';
+    output.err(`${options.file}: ${idle.message}${restart}\n  to run a job and what depends on it again: batchman run ${options.file} --rerun NAME`);
     return idle.summary.succeeded === idle.summary.total ? EXIT.ok : EXIT.failed;
   }
   if (options.detach) return detach(args, rootPath, output);
@@ -45,6 +47,7 @@ export async function runCommand(args: readonly string[], output: CliOutput): Pr
       maxActive: (executor) => resolveMaxActive(options.jobs, executor),
       restartFailed: options.restartFailed,
       ...(restartJobs ? { restartJobs } : {}),
+      ...(rerunJobs ? { rerunJobs } : {}),
       tags: options.tags,
       commandOptions: commandOptionsOf(options),
       ...(options.name !== undefined ? { name: options.name } : {}),
@@ -80,7 +83,14 @@ function logLine(line: string, at: Date = new Date()): string {
 }
 
 function commandOptionsOf(options: RunOptions): Record<string, unknown> {
-  return { jobs: options.jobs, restartFailed: options.restartFailed, executor: options.executor, tags: options.tags, ...(options.ledger ? { ledger: options.ledger } : {}) };
+  return {
+    jobs: options.jobs,
+    restartFailed: options.restartFailed,
+    executor: options.executor,
+    tags: options.tags,
+    ...(options.rerunJobs.length > 0 ? { rerun: options.rerunJobs } : {}),
+    ...(options.ledger ? { ledger: options.ledger } : {}),
+  };
 }
 
 /** Starts this same command without --detach in its own session, logging to .batchman/runner.log. */

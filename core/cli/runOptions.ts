@@ -9,6 +9,8 @@ export interface RunOptions {
   readonly restartFailed: boolean;
   /** `--job NAME` (with -r): restart only the named jobs. */
   readonly restartJobs: string[];
+  /** `--rerun NAME`: rerun the named jobs and what depends on them, whatever their status. */
+  readonly rerunJobs: string[];
   readonly executor: ExecutorChoice;
   readonly name?: string;
   readonly message?: string;
@@ -24,6 +26,7 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
       jobs: { type: 'string', short: 'j', default: 'auto' },
       restart: { type: 'boolean', short: 'r', default: false },
       job: { type: 'string', multiple: true, default: [] },
+      rerun: { type: 'string', multiple: true, default: [] },
       executor: { type: 'string', default: 'auto' },
       name: { type: 'string' },
       message: { type: 'string' },
@@ -43,6 +46,7 @@ export function parseRunOptions(args: readonly string[]): RunOptions {
     jobs,
     restartFailed: values.restart,
     restartJobs: values.job,
+    rerunJobs: values.rerun,
     executor: values.executor as ExecutorChoice,
     ...(values.name !== undefined ? { name: values.name } : {}),
     ...(values.message !== undefined ? { message: values.message } : {}),

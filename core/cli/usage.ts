@@ -10,11 +10,14 @@ Commands:
                               every job's status from disk plus one squeue (and one sacct);
                               findings about the file are summed up on stderr;
                               exit 1 when a job failed or is blocked by a failure, or the file has errors
-  run FILE [-j N|auto] [-r [--job NAME]...] [--executor slurm|local|auto] [--name N] [--message M]
-           [--tag T]... [--detach] [-l LEDGER]
+  run FILE [-j N|auto] [-r [--job NAME]...] [--rerun NAME]... [--executor slurm|local|auto] [--name N]
+           [--message M] [--tag T]... [--detach] [-l LEDGER]
                               run the batch to its end: submit jobs in dependency order, at most
                               N at a time; -r restarts failed jobs by cause (with --job: only the
-                              named ones, failed or cancelled, once whatever the cause);
+                              named ones, failed or cancelled, once whatever the cause); --rerun
+                              runs the named jobs again from their inputs whatever their status
+                              (a succeeded one too), and every job that depends on them; each
+                              old folder is kept as <folder>_history_N;
                               exit 1 unless all succeeded
   wait FILE [--timeout S]     wait until every job is final: 0 all succeeded, 1 some failed, 124 timeout
   cancel FILE [--job NAME]... cancel the batch, or only the named jobs

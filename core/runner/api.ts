@@ -30,6 +30,8 @@ export interface BatchOptions {
   /** Most jobs pending or running at once (default: 200 on SLURM, the core count locally). */
   readonly maxActive?: number;
   readonly restartFailed?: boolean;
+  /** Rerun these jobs (names as `--job` takes them) and what depends on them, whatever their status, at the next launch. */
+  readonly rerun?: readonly string[];
   readonly ledger?: string;
   readonly name?: string;
   readonly message?: string;
@@ -70,13 +72,16 @@ export interface WaitOptions {
 
 export class Batch {
   private results: JobResult[] = [];
+  private rerunLeft: readonly string[];
 
   private constructor(
     readonly file: string,
     readonly model: BatchModel,
     private readonly rootPath: string,
     private readonly options: BatchOptions,
-  ) {}
+  ) {
+    this.rerunLeft = options.rerun ?? [];
+  }
 
   /** Reads and validates a batchfile; throws BatchfileErrors when it has errors. */
   static async open(file: string, options: BatchOptions = {}): Promise<Batch> {
@@ -126,6 +131,7 @@ export class Batch {
   }
 
   private async launch(options: WaitOptions, onlyJobs?: ReadonlySet<string>): Promise<BatchSummary> {
+    const rerunJobs = this.takeRerun();
     const abort = new AbortController();
     const timer = options.timeout === undefined ? undefined : setTimeout(() => abort.abort(), options.timeout * 1000);
     try {
@@ -138,6 +144,7 @@ export class Batch {
         ...(options.pollInterval !== undefined ? { pollFloorMs: options.pollInterval * 1000 } : {}),
         ...(onlyJobs ? { onlyJobs } : {}),
         restartFailed: this.options.restartFailed ?? false,
+        ...(rerunJobs ? { rerunJobs } : {}),
         tags: this.options.tags ?? [],
         ...(this.options.name !== undefined ? { name: this.options.name } : {}),
         ...(this.options.message !== undefined ? { message: this.options.message } : {}),
@@ -153,6 +160,17 @@ export class Batch {
     } finally {
       if (timer) clearTimeout(timer);
     }
+  }
+
+  /** The keys of the jobs `rerun` names, once (a later `wait` goes on, it does not rerun again); a name that is no job's or several jobs' is a RangeError. */
+  private takeRerun(): ReadonlySet<string> | undefined {
+    const names = this.rerunLeft;
+    this.rerunLeft = [];
+    if (names.length === 0) return undefined;
+    const selection = selectJobs(this.model, names);
+    const bad = [...selection.unknown, ...selection.ambiguous.map((entry) => entry.name)];
+    if (bad.length > 0) throw new RangeError(`rerun: not one job of ${this.file}: ${bad.join(', ')}`);
+    return selection.keys;
   }
 
   /** The last known results (from the latest `poll` or `wait`). */

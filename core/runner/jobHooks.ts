@@ -10,6 +10,7 @@ import { readJobResults } from '../results/jobResults.js';
 import type { BatchSettings } from './batchSettings.js';
 import { copyFailureOutput, failOutputRoot } from './failures.js';
 import { recordAttemptEnd } from './runInfoOutcome.js';
+import { resetForRerun } from './rerun.js';
 import { applyRestartGeometry, archiveAttempt, planRestart } from './restart.js';
 import type { RunnerHooks } from './runner.js';
 import { SubmitScriptError, prepareSubmitScript } from './submitScript.js';
@@ -25,13 +26,15 @@ export interface JobHookOptions {
    * its input); after that its failures follow the usual rules.
    */
   readonly restartJobs?: ReadonlySet<string>;
+  /** Rerun these jobs (by key) and everything downstream of them from their inputs, whatever their status (`run --rerun NAME`). */
+  readonly rerunJobs?: ReadonlySet<string>;
 }
 
 /** run_info.json keys that carry a restart plan to the next attempt, across a runner crash too. */
 const WALLTIME_KEY = 'restart_walltime';
 const MEMORY_KEY = 'restart_memory';
 
-export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prepare' | 'onJobEnded' | 'onJobFailed' | 'restart'> {
+export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prepare' | 'onJobEnded' | 'onJobFailed' | 'restart' | 'rerun'> {
   const { model, rootPath, settings } = options;
   const explicitLeft = new Set(options.restartJobs ?? []);
   const failRoot = failOutputRoot(model, rootPath);
@@ -68,6 +71,11 @@ export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prep
 
     async onJobFailed(job, row) {
       await copyFailureOutput(failRoot, job, row.jobId >= 0 ? row.jobId : undefined);
+    },
+
+    async rerun(rows) {
+      if (!options.rerunJobs || options.rerunJobs.size === 0) return false;
+      return (await resetForRerun(model, rows, options.rerunJobs)).reset.length > 0;
     },
 
     async restart(job, row) {

@@ -31,6 +31,8 @@ export interface LaunchOptions {
   readonly restartFailed?: boolean;
   /** With restartFailed: restart only these jobs (see JobHookOptions.restartJobs). */
   readonly restartJobs?: ReadonlySet<string>;
+  /** Rerun these jobs and their downstream from their inputs, whatever their status (see JobHookOptions.rerunJobs). */
+  readonly rerunJobs?: ReadonlySet<string>;
   readonly name?: string;
   readonly message?: string;
   readonly tags?: readonly string[];
@@ -129,7 +131,7 @@ export async function launchBatch(options: LaunchOptions): Promise<LaunchResult>
         pollFloorMs: options.pollFloorMs ?? (executor === 'local' ? 1_000 : 5_000),
         ...(options.onlyJobs ? { onlyJobs: options.onlyJobs } : {}),
         hooks: {
-          ...createJobHooks({ model, rootPath, settings, restartFailed: options.restartFailed ?? false, ...(options.restartJobs ? { restartJobs: options.restartJobs } : {}) }),
+          ...createJobHooks({ model, rootPath, settings, restartFailed: options.restartFailed ?? false, ...(options.restartJobs ? { restartJobs: options.restartJobs } : {}), ...(options.rerunJobs ? { rerunJobs: options.rerunJobs } : {}) }),
           // Another runner took the batch over (this one hung past the staleness limit): stop, touch nothing.
           heartbeat: async () => {
             if (lockLost) throw new LockLostError(lock.path, null);

@@ -45,6 +45,8 @@ export interface RunnerHooks {
   onJobFailed?(job: ResolvedJob, row: LedgerRow): Promise<void>;
   /** With -r: archive and reset the job for another attempt; true when it will run again. */
   restart?(job: ResolvedJob, row: LedgerRow): Promise<boolean>;
+  /** Once at the start (`--rerun`): archive and reset the chosen jobs and their downstream; true when a row changed. */
+  rerun?(rows: ReadonlyMap<string, LedgerRow>): Promise<boolean>;
   /** Every pass: refresh the heartbeat. */
   heartbeat?(summary: StatusSummary): Promise<void>;
   /** Every pass: what a user asked to cancel since the last pass (the hook forgets it once read). */
@@ -139,6 +141,8 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
   // A dead runner's submission the queue could not settle now stays in doubt: never submitted again unseen.
   for (const unsettled of await adoptInterruptedSubmissions(jobs, rows, truth.runInfos, scheduler, now())) submissions.markInDoubt(unsettled.key, unsettled.afterId, now());
   await restartEarlierFailures(model, jobs, rows, hooks, now());
+  // A rerun job whose own upstream is broken is blocked again at once.
+  if (hooks.rerun && (await hooks.rerun(rows))) propagateBrokenDependencies(model, rows, now());
   const jobsToSubmit = options.onlyJobs ? jobs.filter((job) => options.onlyJobs!.has(keyOfModelJob(job))) : jobs;
 
   const poller = new Poller({ scheduler, clock, ...(options.pollFloorMs !== undefined ? { floorMs: options.pollFloorMs } : {}) });

@@ -9,6 +9,8 @@ export interface LaunchOptions {
   restartFailed: boolean;
   /** With restartFailed: only these jobs. */
   restartJobs?: readonly string[];
+  /** Run these jobs and what depends on them again, whatever their status (`--rerun`). */
+  rerunJobs?: readonly string[];
   name?: string;
   message?: string;
   tags: readonly string[];
@@ -20,6 +22,7 @@ export function runArgs(batchfilePath: string, options: LaunchOptions): string[]
   const args = ['run', batchfilePath, '--detach', '--executor', options.executor, '-j', String(options.jobs)];
   if (options.restartFailed) args.push('-r');
   if (options.restartFailed) for (const job of options.restartJobs ?? []) args.push(`--job=${job}`);
+  for (const job of options.rerunJobs ?? []) args.push(`--rerun=${job}`);
   // `--opt=value`: a value that starts with `-` (a message, a tag) is not read as an option
   if (options.name?.trim()) args.push(`--name=${options.name.trim()}`);
   if (options.message?.trim()) args.push(`--message=${options.message.trim()}`);
