@@ -4,10 +4,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { CHROMIUM } from '../chromium.js';
 
 /** VS Code 1.139.1; 4.100.3 (VS Code 1.100, the extension's minimum engine) is the other supported one. */
 export const DEFAULT_CODE_SERVER_VERSION = '4.139.1';
-export { CHROMIUM } from '../chromium.js';
+/** VS Code 1.100.3: package.json's `engines.vscode` (^1.100.0) is kept true by an e2e test on this one. */
+export const MIN_ENGINE_CODE_SERVER_VERSION = '4.100.3';
+export { CHROMIUM };
 const INSTALL_SCRIPT = fileURLToPath(new URL('./install.sh', import.meta.url));
 
 /** What install.sh records once code-server is installed and verified. */
@@ -40,6 +43,15 @@ export function findInstall(version = codeServerVersion()): CodeServerInstall | 
   const install = JSON.parse(readFileSync(record, 'utf8')) as CodeServerInstall;
   if (![install.node, install.entry, install.chromium].every((path) => existsSync(path))) return undefined;
   return install;
+}
+
+/**
+ * Why an e2e test on `version` cannot run here (its install or chromium is missing), or false when it can. Never a
+ * reason with CI=true: there the test installs what is missing (ensureInstalled) and must not skip.
+ */
+export function installSkipReason(version = codeServerVersion()): false | string {
+  if (process.env.CI === 'true' || (findInstall(version) !== undefined && existsSync(CHROMIUM))) return false;
+  return `code-server ${version} or chromium is not installed: run test/support/vscode/install.sh ${version} (with CI=true the test installs it)`;
 }
 
 /** Runs install.sh (a no-op that takes well under a second when everything is there) and returns the install. */

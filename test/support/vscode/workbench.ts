@@ -298,6 +298,35 @@ export class Workbench {
     await this.statusBarItem('status.editor.selection', `Ln ${line}, Col ${column}`);
   }
 
+  /** What the workbench's "Help: About" dialog says it is (`code-server: v4.100.3`, `Code: 1.100.3`); closes it. */
+  async about(): Promise<{ codeServer: string; code: string }> {
+    await this.runCommand('Help: About');
+    const dialog = this.page.locator('.monaco-dialog-box', { hasText: 'Code:' }).first();
+    await dialog.waitFor({ timeout: this.timeoutMs });
+    const text = await dialog.innerText();
+    await this.confirmDialog('OK');
+    const codeServer = /code-server: v(\S+)/.exec(text)?.[1];
+    const code = /^Code: (\S+)/m.exec(text)?.[1];
+    if (!codeServer || !code) throw new Error(`the About dialog names no versions: ${squash(text)}`);
+    return { codeServer, code };
+  }
+
+  /** The active editor's rendered error squiggles (`.squiggly-error` decorations), e.g. to wait for the first one. */
+  errorSquiggles(): Locator {
+    return this.activeEditor().locator('.view-overlays .squiggly-error, .view-overlays [class*="squiggly-error"]');
+  }
+
+  /**
+   * Shows the editor hover at the cursor ("Show or Focus Hover", as a keyboard user would) and returns its text once
+   * it contains `expected`; the hover stays open until escape().
+   */
+  async hoverAtCursor(expected: string | RegExp): Promise<string> {
+    await this.runCommand('Show or Focus Hover');
+    const hover = this.page.locator('.monaco-editor .monaco-hover:not(.hidden)', { hasText: expected }).first();
+    await hover.waitFor({ timeout: this.timeoutMs });
+    return squash(await hover.innerText());
+  }
+
   /** Text of a status bar entry by its id (`status.editor.mode`, …); waits until it contains `contains` if given. */
   async statusBarItem(id: string, contains?: string): Promise<string> {
     const item = this.page.locator(`.part.statusbar [id="${id}"]`);
