@@ -3,13 +3,17 @@
 // a legend. Big graphs stay responsive by drawing only what the viewport shows: up to DETAIL_BUDGET nodes as
 // focusable elements, and beyond that (zoomed far out) a summary of a few long paths, one per status, hit-tested
 // through the layout's spatial index. The layout is computed only while the view is visible, and again only when
-// the set of jobs or pipes changed; status updates just recolour.
+// the set of jobs or pipes changed; status updates just recolour. A big batch of unpiped jobs (or of pipelines per
+// molecule folder) shows as group boxes (core/dashboard/page/graphGroups.ts) that open onto their jobs.
 import './pictures.css';
+import './graphGroups.css';
 import type { DashboardJob, DashboardLink } from '../../core/dashboard/protocol.js';
 import { JOB_STATUSES } from '../../core/status.js';
 import type { JobStatus } from '../../core/status.js';
 import { GraphIndex, edgePath, layoutDependencyGraph, nodeLabel } from '../../core/dashboard/page/graph.js';
 import type { GraphLayout, Rect } from '../../core/dashboard/page/graph.js';
+import { GROUP_HEADER_HEIGHT, groupCounts, groupJobs, layoutGroupedGraph } from '../../core/dashboard/page/graphGroups.js';
+import type { GroupBox, Grouping } from '../../core/dashboard/page/graphGroups.js';
 import { statusLabel } from '../../core/dashboard/page/table.js';
 import { el, setText } from './dom.js';
 
@@ -18,6 +22,8 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const DETAIL_BUDGET = 1500;
 /** Below this zoom, labels are too small to read: they are hidden. */
 const LABEL_MIN_SCALE = 0.4;
+/** Below this zoom an opened group's jobs are hard to read: the group is shown on its own instead of the whole. */
+const READABLE_SCALE = 0.6;
 const MAX_SCALE = 3;
 const ZOOM_STEP = 1.25;
 /** How far (log of the ratio) the canvas's aspect may drift from the layout's before a fitted graph is re-packed. */
@@ -34,6 +40,16 @@ export interface GraphViewOptions {
   onSelect(key: string): void;
 }
 
+interface DrawnGroup {
+  group: SVGGElement;
+  head: SVGGElement;
+  title: SVGTitleElement;
+  counts: SVGTextElement;
+  bar: SVGGElement;
+  /** What was painted last (counts and selection), so an unchanged box is not touched. */
+  painted: string;
+}
+
 interface DrawnNode {
   node: SVGGElement;
   title: SVGTitleElement;
@@ -48,6 +64,7 @@ export class GraphView {
   private readonly summaryLayer: SVGGElement;
   private readonly summaryNodes = new Map<JobStatus, SVGPathElement>();
   private readonly summaryEdges = new Map<DashboardLink['kind'], SVGPathElement>();
+  private readonly groupLayer: SVGGElement;
   private readonly edgeLayer: SVGGElement;
   private readonly nodeLayer: SVGGElement;
   private readonly ring: SVGRectElement;
@@ -68,6 +85,21 @@ export class GraphView {
   private layout: GraphLayout | null = null;
   private index: GraphIndex | null = null;
   private nodeIndex = new Map<string, number>();
+  private grouping: Grouping = { by: 'none', groups: [], loose: [] };
+  /** The grouping's shape (group ids, and the jobs of opened groups): what a relayout depends on besides the jobs. */
+  private groupShape = '';
+  private readonly expanded = new Set<string>();
+  private groups: GroupBox[] = [];
+  private groupIndex: GraphIndex | null = null;
+  /** Job key → the index (into this.groups) of its group. */
+  private groupOfKey = new Map<string, number>();
+  private readonly drawnGroups = new Map<number, DrawnGroup>();
+  /** A group just opened or closed: its header stays where it was on screen. */
+  private anchor: { id: string; x: number; y: number } | null = null;
+  /** The group opened only to show a job chosen elsewhere: closed again when the next such job is in another group. */
+  private autoOpened: string | null = null;
+  /** A group's header toggled from the keyboard: focused again once redrawn. */
+  private refocusGroup: string | null = null;
 
   private readonly drawnNodes = new Map<number, DrawnNode>();
   private readonly drawnEdges = new Map<number, SVGPathElement>();
@@ -112,11 +144,12 @@ export class GraphView {
       this.summaryNodes.set(status, path);
       this.summaryLayer.appendChild(path);
     }
+    this.groupLayer = svgEl('g', { class: 'graph-groups' });
     this.edgeLayer = svgEl('g', { class: 'graph-edges', 'aria-hidden': 'true' });
     this.nodeLayer = svgEl('g', { class: 'graph-nodes' });
     this.ring = svgEl('rect', { class: 'graph-ring', rx: '6', 'aria-hidden': 'true' });
     this.ring.style.display = 'none';
-    this.viewport.append(this.summaryLayer, this.edgeLayer, this.nodeLayer, this.ring);
+    this.viewport.append(this.groupLayer, this.summaryLayer, this.edgeLayer, this.nodeLayer, this.ring);
     this.svg.append(defs, this.viewport);
 
     this.empty = el('div', { className: 'graph-empty', text: 'No jobs in this batch.' });
@@ -156,32 +189,48 @@ export class GraphView {
   setJobs(jobs: readonly DashboardJob[], links: readonly DashboardLink[]): void {
     this.jobs = new Map(jobs.map((job) => [job.key, job]));
     const structure = JSON.stringify([jobs.map((job) => [job.key, job.label]), links.map((link) => [link.from, link.to, link.kind])]);
+    // the grouping by status reads the statuses, so the list is kept whatever changed
+    this.jobList = jobs;
     if (structure !== this.structure) {
       this.structure = structure;
-      this.jobList = jobs;
       this.links = links;
       this.needsFit = true;
+      this.expanded.clear();
+      this.autoOpened = null;
+      this.regroup();
     } else {
       for (const [position, drawn] of this.drawnNodes) this.paintNode(drawn, this.layout!.nodes[position]!.key);
+      if (this.regroup() && this.fitted) this.needsFit = true;
+      this.paintGroups();
     }
     this.summaryStale = true;
     this.empty.hidden = jobs.length > 0;
     this.svg.style.display = jobs.length > 0 ? '' : 'none';
-    setText(this.info, `${jobs.length} ${jobs.length === 1 ? 'job' : 'jobs'} · ${links.length} ${links.length === 1 ? 'pipe' : 'pipes'}`);
+    setText(this.info, this.infoText());
     this.schedule();
   }
 
   /** Jobs whose status changed (same set of jobs): recolours their nodes, no relayout. */
   updateJobs(changed: readonly DashboardJob[]): void {
+    let any = false;
     for (const job of changed) {
       if (!this.jobs.has(job.key)) continue;
+      any = true;
       this.jobs.set(job.key, job);
-      const position = this.layout && this.laidOut === this.structure ? this.nodeIndex.get(job.key) : undefined;
+      const position = this.layout && this.laidOut === this.layoutKey() ? this.nodeIndex.get(job.key) : undefined;
       const drawn = position === undefined ? undefined : this.drawnNodes.get(position);
       if (drawn) this.paintNode(drawn, job.key);
       this.summaryStale = true;
     }
-    if (this.mode === 'summary') this.schedule();
+    if (!any) return;
+    // grouped by status, a job that changed status changes group: the boxes are laid out again (a fitted view refits)
+    if (this.grouping.by === 'status') {
+      this.jobList = this.jobList.map((job) => this.jobs.get(job.key) ?? job);
+      if (this.regroup() && this.fitted) this.needsFit = true;
+      setText(this.info, this.infoText());
+    }
+    this.paintGroups();
+    this.schedule();
   }
 
   /** Highlights a job's node (null: none), and brings it into view if it is off screen. */
@@ -189,6 +238,15 @@ export class GraphView {
     if (key === this.selected) return;
     const previous = this.selected;
     this.selected = key;
+    // a job chosen elsewhere (table, timeline, host) inside a closed group: the group opens to show it
+    const group = key === null ? undefined : this.grouping.groups.find((candidate) => candidate.keys.includes(key));
+    if (group && !this.expanded.has(group.id)) {
+      if (this.autoOpened !== null) this.expanded.delete(this.autoOpened);
+      this.expanded.add(group.id);
+      this.autoOpened = group.id;
+      this.regroup();
+    }
+    this.paintGroups();
     for (const name of [previous, key]) {
       const position = name === null ? undefined : this.nodeIndex.get(name);
       const drawn = position === undefined ? undefined : this.drawnNodes.get(position);
@@ -230,10 +288,15 @@ export class GraphView {
     // a fitted view whose canvas changed shape a lot (the detail pane opened, the panel was resized) is packed again
     // for its new shape: component layouts are cached, so this is a cheap re-pack
     const reshaped = this.fitted && this.needsFit && Math.abs(Math.log(width / height / this.layoutAspect)) > RESHAPE_RATIO;
-    if (this.laidOut !== this.structure || reshaped) this.relayout(width / height);
+    if (this.laidOut !== this.layoutKey() || reshaped) this.relayout(width / height);
     const layout = this.layout;
     if (!layout || !this.index) return;
-    if (this.needsFit) this.fit(width, height);
+    if (this.needsFit) {
+      this.fit(width, height);
+      // a fitted view refits when a group opens; one opened box too small to read that way is shown on its own
+      if (this.anchor && this.scale < READABLE_SCALE) this.showBox(this.anchor.id, width, height);
+    } else if (this.anchor) this.keepAnchor(width, height);
+    this.anchor = null;
     if (this.revealPending) this.reveal(width, height);
 
     this.viewport.setAttribute('transform', `translate(${round(this.tx)},${round(this.ty)}) scale(${this.scale})`);
@@ -253,6 +316,12 @@ export class GraphView {
     const view: Rect = { x: -this.tx / this.scale, y: -this.ty / this.scale, width: width / this.scale, height: height / this.scale };
     const margin = 0.25;
     const around: Rect = { x: view.x - view.width * margin, y: view.y - view.height * margin, width: view.width * (1 + 2 * margin), height: view.height * (1 + 2 * margin) };
+    this.drawGroups(this.groupIndex ? this.groupIndex.nodesIn(around) : []);
+    if (this.refocusGroup !== null) {
+      const id = this.refocusGroup;
+      this.refocusGroup = null;
+      for (const drawn of this.drawnGroups.values()) if (drawn.head.getAttribute('data-group') === id) drawn.head.focus({ preventScroll: true });
+    }
     const nodes = this.index.nodesIn(around);
     if (nodes.length > DETAIL_BUDGET) this.drawSummary(layout);
     else this.drawDetail(layout, nodes, this.index.edgesIn(around));
@@ -261,13 +330,22 @@ export class GraphView {
 
   private relayout(aspectRatio: number): void {
     this.clearDetail();
-    this.layout = layoutDependencyGraph(this.jobList, this.links, { aspectRatio });
+    this.clearGroups();
+    if (this.grouping.by === 'none') {
+      this.layout = layoutDependencyGraph(this.jobList, this.links, { aspectRatio });
+      this.groups = [];
+    } else {
+      const grouped = layoutGroupedGraph(this.jobList, this.links, this.grouping, this.expanded, { aspectRatio });
+      this.layout = grouped.layout;
+      this.groups = grouped.groups;
+    }
     this.index = new GraphIndex(this.layout);
+    this.groupIndex = this.groups.length > 0 ? new GraphIndex({ nodes: this.groups.map((box) => ({ key: box.id, label: box.name, x: box.x, y: box.y, width: box.width, height: box.height })), edges: [], width: this.layout.width, height: this.layout.height }) : null;
+    this.groupOfKey = new Map(this.groups.flatMap((box, i) => box.keys.map((key) => [key, i] as const)));
     this.nodeIndex = new Map(this.layout.nodes.map((node, i) => [node.key, i]));
-    this.laidOut = this.structure;
+    this.laidOut = this.layoutKey();
     this.layoutAspect = aspectRatio;
     this.summaryStale = true;
-    this.needsFit = true;
     const d = new Map<DashboardLink['kind'], string[]>(EDGE_KINDS.map((kind) => [kind, []]));
     for (const edge of this.layout.edges) d.get(edge.kind)!.push(edge.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${round(p.x)},${round(p.y)}`).join(''));
     for (const [kind, path] of this.summaryEdges) path.setAttribute('d', d.get(kind)!.join(''));
@@ -356,6 +434,154 @@ export class GraphView {
     this.mode = 'none';
   }
 
+  // ---------------------------------------------------------------- groups
+
+  /** Groups the jobs again; true when the grouping's shape changed (the layout is then redone). */
+  private regroup(): boolean {
+    this.grouping = groupJobs(this.jobList, this.links);
+    const ids = new Set(this.grouping.groups.map((group) => group.id));
+    for (const id of this.expanded) if (!ids.has(id)) this.expanded.delete(id);
+    const shape = JSON.stringify([this.grouping.by, this.grouping.groups.map((group) => (this.expanded.has(group.id) ? [group.id, group.keys] : group.id))]);
+    const changed = shape !== this.groupShape;
+    this.groupShape = shape;
+    return changed;
+  }
+
+  private layoutKey(): string {
+    return `${this.structure}\u0000${this.groupShape}`;
+  }
+
+  private infoText(): string {
+    const jobs = this.jobList.length;
+    const pipes = this.links.length;
+    const base = `${jobs} ${jobs === 1 ? 'job' : 'jobs'} · ${pipes} ${pipes === 1 ? 'pipe' : 'pipes'}`;
+    const groups = this.grouping.groups.length;
+    if (this.grouping.by === 'folder') return `${base} · ${groups} ${groups === 1 ? 'folder' : 'folders'}`;
+    if (this.grouping.by === 'status') return `${base} · unpiped jobs grouped by status`;
+    return base;
+  }
+
+  /** Opens or closes a group; its header stays where it is on screen. */
+  private toggleGroup(id: string): void {
+    const box = this.groups.find((candidate) => candidate.id === id);
+    if (box) this.anchor = { id, x: box.x * this.scale + this.tx, y: box.y * this.scale + this.ty };
+    if (this.expanded.has(id)) this.expanded.delete(id);
+    else this.expanded.add(id);
+    if (this.autoOpened === id) this.autoOpened = null; // the user's choice now: left as it is
+    this.regroup();
+    // a view the user has not moved shows the whole drawing again; a moved one keeps the header under the pointer
+    if (!this.fitted) this.needsFit = false;
+    else this.needsFit = true;
+    this.schedule();
+  }
+
+  /** After a group opened or closed: its header where it was, and as much of the opened box in view as fits. */
+  private keepAnchor(width: number, height: number): void {
+    const anchor = this.anchor!;
+    const box = this.groups.find((candidate) => candidate.id === anchor.id);
+    if (!box) return;
+    this.tx = anchor.x - box.x * this.scale;
+    this.ty = anchor.y - box.y * this.scale;
+    if (!box.expanded) return;
+    // an opened box too big for the view is shown whole (zoomed out), one that only sticks out is panned in
+    if (box.width * this.scale > width - 16 || box.height * this.scale > height - 16) {
+      this.showBox(box.id, width, height);
+      return;
+    }
+    const right = (box.x + box.width) * this.scale + this.tx;
+    const bottom = (box.y + box.height) * this.scale + this.ty;
+    if (right > width - 8) this.tx -= right - (width - 8);
+    if (bottom > height - 8) this.ty -= bottom - (height - 8);
+  }
+
+  /** One group's box, whole, as large as fits up to 100%, centred across and at the top. */
+  private showBox(id: string, width: number, height: number): void {
+    const box = this.groups.find((candidate) => candidate.id === id);
+    if (!box || !box.expanded) return;
+    this.scale = Math.max(this.minScale, Math.min(1, (width - 16) / box.width, (height - 16) / box.height));
+    this.tx = (width - box.width * this.scale) / 2 - box.x * this.scale;
+    this.ty = 8 - box.y * this.scale;
+    this.fitted = false;
+  }
+
+  private drawGroups(wanted: readonly number[]): void {
+    const keep = new Set(wanted);
+    const focused = this.svg.ownerDocument.activeElement;
+    for (const [position, drawn] of this.drawnGroups) {
+      if (keep.has(position) || drawn.head === focused) continue;
+      drawn.group.remove();
+      this.drawnGroups.delete(position);
+    }
+    for (const position of wanted) {
+      if (this.drawnGroups.has(position)) continue;
+      const drawn = this.createGroup(this.groups[position]!);
+      this.drawnGroups.set(position, drawn);
+      this.paintGroup(drawn, this.groups[position]!);
+    }
+  }
+
+  private createGroup(box: GroupBox): DrawnGroup {
+    const group = svgEl('g', { class: `graph-group${box.expanded ? ' expanded' : ''}`, transform: `translate(${round(box.x)},${round(box.y)})` });
+    group.setAttribute('data-group', box.id);
+    const frame = svgEl('rect', { class: 'graph-group-box', width: String(box.width), height: String(box.height), rx: '6', 'aria-hidden': 'true' });
+    const head = svgEl('g', { class: 'graph-group-head', role: 'button', tabindex: '0', 'aria-expanded': String(box.expanded) });
+    head.setAttribute('data-group', box.id);
+    const title = svgEl('title');
+    const hit = svgEl('rect', { class: 'graph-group-hit', width: String(box.width), height: String(GROUP_HEADER_HEIGHT), rx: '6' });
+    const toggle = svgEl('text', { class: 'graph-group-toggle', x: '10', y: '17' });
+    toggle.textContent = box.expanded ? '▾' : '▸';
+    const name = svgEl('text', { class: 'graph-group-name', x: '24', y: '17' });
+    name.textContent = nodeLabel(box.name, box.width - 24); // a folder's name is the user's text: textContent only
+    const counts = svgEl('text', { class: 'graph-group-counts', x: '10', y: '35' });
+    const bar = svgEl('g', { class: 'graph-group-bar', transform: 'translate(10,44)', 'aria-hidden': 'true' });
+    head.append(title, hit, toggle, name, counts, bar);
+    group.append(frame, head);
+    this.groupLayer.appendChild(group);
+    return { group, head, title, counts, bar, painted: '' };
+  }
+
+  /** A group's counts, status bar and labels, from its jobs' statuses now. */
+  private paintGroup(drawn: DrawnGroup, box: GroupBox): void {
+    const counts = groupCounts(box.keys, (key) => this.jobs.get(key)?.status);
+    const hasSelected = this.selected !== null && this.groupOfKey.get(this.selected) === this.groups.indexOf(box);
+    const present = [...counts].filter(([, n]) => n > 0);
+    const painted = JSON.stringify([present, hasSelected]);
+    if (painted === drawn.painted) return;
+    drawn.painted = painted;
+    drawn.group.classList.toggle('has-selected', hasSelected && !box.expanded);
+    const total = box.keys.length;
+    const jobsText = `${total} ${total === 1 ? 'job' : 'jobs'}`;
+    const describe = (list: readonly (readonly [JobStatus, number])[]): string =>
+      list.length > 1 ? `${jobsText} · ${list.map(([status, n]) => `${n} ${statusLabel(status)}`).join(' · ')}` : list.length === 1 ? `${jobsText} · ${statusLabel(list[0]![0])}` : jobsText;
+    const summary = describe(present);
+    // the box's own line says what needs attention first (failures, then what is under way); it is cut to the box
+    const urgent = [...present].sort(([a], [b]) => ATTENTION.indexOf(a) - ATTENTION.indexOf(b));
+    drawn.counts.textContent = cut(describe(urgent), Math.floor((box.width - 20) / COUNTS_CHAR_WIDTH));
+    drawn.title.textContent = `${box.name}: ${summary}`;
+    drawn.head.setAttribute('aria-label', `group ${box.name}, ${summary}, ${box.expanded ? 'open' : 'closed'}`);
+    const barWidth = Math.min(box.width, 208) - 20;
+    const segments: SVGRectElement[] = [];
+    let x = 0;
+    for (const [status, n] of present) {
+      const w = (n / Math.max(1, total)) * barWidth;
+      segments.push(svgEl('rect', { class: `graph-group-segment status-${status}`, x: String(round(x)), y: '0', width: String(round(Math.max(w, 0.5))), height: '6' }));
+      x += w;
+    }
+    drawn.bar.replaceChildren(...segments);
+  }
+
+  private paintGroups(): void {
+    for (const [position, drawn] of this.drawnGroups) {
+      const box = this.groups[position];
+      if (box) this.paintGroup(drawn, box);
+    }
+  }
+
+  private clearGroups(): void {
+    for (const drawn of this.drawnGroups.values()) drawn.group.remove();
+    this.drawnGroups.clear();
+  }
+
   private placeRing(layout: GraphLayout): void {
     const position = this.selected === null ? undefined : this.nodeIndex.get(this.selected);
     if (position === undefined || this.mode !== 'summary') {
@@ -422,12 +648,15 @@ export class GraphView {
     this.fitted = false;
   }
 
-  /** Tabbing onto a node half out of view pans it in (the canvas itself never scrolls). */
+  /** Tabbing onto a node or a group's header half out of view pans it in (the canvas itself never scrolls). */
   private keepInView(target: EventTarget | null): void {
     const key = target instanceof Element ? target.getAttribute('data-key') : null;
+    const groupId = target instanceof Element ? target.getAttribute('data-group') : null;
     const position = key === null ? undefined : this.nodeIndex.get(key);
-    if (position === undefined || !this.layout) return;
-    const node = this.layout.nodes[position]!;
+    const box = groupId === null ? undefined : this.groups.find((candidate) => candidate.id === groupId);
+    if (!this.layout) return;
+    const node: Rect | undefined = position !== undefined ? this.layout.nodes[position]! : box ? { x: box.x, y: box.y, width: box.width, height: GROUP_HEADER_HEIGHT } : undefined;
+    if (!node) return;
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
     const left = node.x * this.scale + this.tx;
@@ -481,6 +710,12 @@ export class GraphView {
       this.suppressClick = false;
       return;
     }
+    const head = (event.target as Element | null)?.closest?.('.graph-group-head');
+    const groupId = head?.getAttribute('data-group') ?? null;
+    if (groupId !== null) {
+      this.toggleGroup(groupId);
+      return;
+    }
     const node = (event.target as Element | null)?.closest?.('.graph-node');
     let key = node?.getAttribute('data-key') ?? null;
     if (key === null && this.mode === 'summary' && this.index) {
@@ -495,9 +730,15 @@ export class GraphView {
   private onKey(event: KeyboardEvent): void {
     const node = (event.target as Element | null)?.closest?.('.graph-node');
     const key = node?.getAttribute('data-key') ?? null;
+    const groupId = (event.target as Element | null)?.closest?.('.graph-group-head')?.getAttribute('data-group') ?? null;
     switch (event.key) {
       case 'Enter':
       case ' ':
+        if (groupId !== null) {
+          this.toggleGroup(groupId);
+          this.refocusGroup = groupId;
+          break;
+        }
         if (key === null) return;
         this.choose(key);
         break;
@@ -554,6 +795,18 @@ function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<strin
   const node = document.createElementNS(SVG_NS, tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
   return node;
+}
+
+/** The order a group's counts line names statuses in: what needs attention first. */
+const ATTENTION: readonly JobStatus[] = ['failed', 'broken_dependency', 'running', 'pending', 'cancelled', 'succeeded', 'not_started'];
+
+/** Pixels a character of a group's counts line takes (11px text). */
+const COUNTS_CHAR_WIDTH = 6.2;
+
+/** `text`, cut with an ellipsis to `room` characters. */
+function cut(text: string, room: number): string {
+  const chars = Array.from(text);
+  return chars.length <= room ? text : `${chars.slice(0, Math.max(1, room - 1)).join('')}…`;
 }
 
 function round(value: number): number {
