@@ -1,11 +1,11 @@
 // `batchman results FILE [--json | --csv] [-l LEDGER]`: what every job computed, read from whatever output its folder holds.
 import { parseArgs } from 'node:util';
-import { stringify } from 'csv-stringify/sync';
 import { dirname } from 'node:path';
 import type { BatchModel } from '../batchfile/index.js';
 import { keyOfModelJob } from '../ledger/jobKey.js';
 import { ledgerPathFor, readLedgerIfExists, rowsByKeyOnDisk } from '../ledger/ledger.js';
-import { flatRow, readBatchResults, RESULT_COLUMNS } from '../results/batchResults.js';
+import { readBatchResults } from '../results/batchResults.js';
+import { resultsCsv } from '../results/resultsCsv.js';
 import type { BatchJobForResults, ResultsRow } from '../results/batchResults.js';
 import { runnableJobs } from '../truth/batchJobs.js';
 import type { BatchResults } from '../results/types.js';
@@ -36,7 +36,7 @@ export async function resultsCommand(args: readonly string[], output: CliOutput)
     const json: BatchResults & { jobs: ResultsRow[] } = { file: loaded.file, jobs: rows };
     output.out(JSON.stringify(json, null, 2));
   } else if (values.csv) {
-    output.out(stringify(rows.map((row) => RESULT_COLUMNS.map((column) => csvCell(flatRow(row)[column]))), { header: true, columns: [...RESULT_COLUMNS] }));
+    output.out(resultsCsv(rows));
   } else {
     output.out(renderResultsTable(loaded.file, rows));
   }
@@ -60,10 +60,6 @@ async function jobsWithStatus(model: BatchModel, batchfilePath: string, ledgerPa
   }
   const truth = await readBatchTruth({ model, ledgerPath, write: false });
   return truth.jobs.map((job) => ({ basename: job.basename, directory: job.directory, program: job.program, status: job.status }));
-}
-
-function csvCell(value: string | number | boolean | null): string {
-  return value === null ? '' : String(value);
 }
 
 const TABLE_COLUMNS: readonly { title: string; cell: (row: ResultsRow) => string; right?: boolean }[] = [

@@ -6,7 +6,7 @@ import type { JobTruth, JobView } from '../truth/job.js';
 import type { StatusSummary } from '../truth/summary.js';
 
 /** Bumped when a message changes shape, so a page restored from an older build asks for a reload. */
-export const DASHBOARD_PROTOCOL_VERSION = 3;
+export const DASHBOARD_PROTOCOL_VERSION = 4;
 
 /** A record's status as readers show it (`lost`: in progress, runner dead); mirrors core/runner/records.ts. */
 export type DashboardRecordStatus = 'in_progress' | 'completed' | 'canceled' | 'internal_error' | 'lost';
@@ -125,7 +125,7 @@ export type DashboardColumn = (typeof DASHBOARD_COLUMNS)[number];
 export type SortDirection = 'asc' | 'desc';
 
 /** The dashboard's tabs. */
-export const DASHBOARD_TABS = ['jobs', 'graph', 'timeline', 'history'] as const;
+export const DASHBOARD_TABS = ['jobs', 'results', 'graph', 'timeline', 'history'] as const;
 export type DashboardTab = (typeof DASHBOARD_TABS)[number];
 
 /** The UI intent the page keeps with getState/setState and reports to the host. */
@@ -139,6 +139,49 @@ export interface DashboardViewState {
   /** The chosen job's key. */
   selected: string | null;
   tab: DashboardTab;
+  /** The Results tab's sort, text filter and energy unit (absent: batchfile order, no filter, Hartree). */
+  results?: DashboardResultsViewState;
+}
+
+/** The Results tab's columns, by the key the page sorts on. */
+export const DASHBOARD_RESULT_COLUMNS = ['job', 'folder', 'program', 'status', 'energy', 'relative', 'gibbs', 'imaginary', 'steps', 'wall', 'problems'] as const;
+export type DashboardResultColumn = (typeof DASHBOARD_RESULT_COLUMNS)[number];
+
+/** The energy units the Results tab converts Hartree into. */
+export const DASHBOARD_ENERGY_UNITS = ['hartree', 'kcal', 'kj', 'ev'] as const;
+export type DashboardEnergyUnit = (typeof DASHBOARD_ENERGY_UNITS)[number];
+
+export interface DashboardResultsViewState {
+  sort: { column: DashboardResultColumn; direction: SortDirection } | null;
+  search: string;
+  unit: DashboardEnergyUnit;
+}
+
+/**
+ * One job's row of the Results tab: what `batchman results` shows of it, flat (no geometry or frequencies: 10,000 rows
+ * must stay small). Energies in Hartree; null where the output does not say. Strings are the user's or a program's
+ * text: the page inserts them as text.
+ */
+export interface DashboardResultRow {
+  /** The job's key, as in DashboardJob (selecting the row selects the job). */
+  key: string;
+  label: string;
+  basename: string;
+  directory: string;
+  program: string;
+  status: JobStatus;
+  /** False when the folder holds no output to read, or the program has no results parser. */
+  hasOutput: boolean;
+  /** The program's own final energy, Hartree. */
+  finalEnergy: number | null;
+  /** Final energy minus the lowest of the jobs of the same program, method, formula and charge, Hartree (as `results` computes it). */
+  relativeEnergy: number | null;
+  gibbs: number | null;
+  method: string | null;
+  imaginaryFrequencies: number | null;
+  optimization: { steps: number; converged: boolean } | null;
+  wallSeconds: number | null;
+  problems: string[];
 }
 
 /** Job buttons of the detail view; the host maps each to its command. */
@@ -209,14 +252,21 @@ export const JobDetailMessage = messageType<{ detail: DashboardJobDetail }>()('b
 /** host → page: show and choose this job (the dashboard was opened from a job, or a job was chosen in the tree). */
 export const RevealJobMessage = messageType<{ key: string }>()('batchman/dashboard/revealJob');
 
+/** page → host: the Results tab was shown; the host reads every job's results and answers with `results` (and again as jobs end). */
+export const RequestResultsMessage = messageType<Record<string, never>>()('batchman/dashboard/requestResults');
+/** page → host: save the results as CSV (the host asks where, and writes what `batchman results --csv` prints). */
+export const ExportResultsCsvMessage = messageType<Record<string, never>>()('batchman/dashboard/exportResultsCsv');
+/** host → page: every job's results, in batchfile order (answers requestResults; sent again when jobs end and the rows changed). */
+export const ResultsMessage = messageType<{ rows: DashboardResultRow[]; at: string }>()('batchman/dashboard/results');
+
 /** The message a type describes, as it goes over postMessage. */
 export type MessageOf<T> = T extends MessageType<infer M, infer P> ? { method: M; params: P } : never;
 
 export type PageToHostMessage = MessageOf<
-  typeof ReadyMessage | typeof SelectJobMessage | typeof JobActionMessage | typeof ShowLaunchMessage | typeof OpenBatchFileMessage | typeof ViewStateMessage
+  typeof ReadyMessage | typeof SelectJobMessage | typeof JobActionMessage | typeof ShowLaunchMessage | typeof OpenBatchFileMessage | typeof ViewStateMessage | typeof RequestResultsMessage | typeof ExportResultsCsvMessage
 >;
 export type HostToPageMessage = MessageOf<
-  typeof SnapshotMessage | typeof JobsChangedMessage | typeof BatchChangedMessage | typeof HistoryChangedMessage | typeof JobDetailMessage | typeof RevealJobMessage
+  typeof SnapshotMessage | typeof JobsChangedMessage | typeof BatchChangedMessage | typeof HistoryChangedMessage | typeof JobDetailMessage | typeof RevealJobMessage | typeof ResultsMessage
 >;
 
 export function message<M extends string, P>(type: MessageType<M, P>, params: P): { method: M; params: P } {
@@ -228,8 +278,8 @@ export function isMessage<M extends string, P>(value: unknown, type: MessageType
   return typeof value === 'object' && value !== null && (value as { method?: unknown }).method === type.method && 'params' in value;
 }
 
-const HOST_TO_PAGE: ReadonlySet<string> = new Set([SnapshotMessage, JobsChangedMessage, BatchChangedMessage, HistoryChangedMessage, JobDetailMessage, RevealJobMessage].map((type) => type.method));
-const PAGE_TO_HOST: ReadonlySet<string> = new Set([ReadyMessage, SelectJobMessage, JobActionMessage, ShowLaunchMessage, OpenBatchFileMessage, ViewStateMessage].map((type) => type.method));
+const HOST_TO_PAGE: ReadonlySet<string> = new Set([SnapshotMessage, JobsChangedMessage, BatchChangedMessage, HistoryChangedMessage, JobDetailMessage, RevealJobMessage, ResultsMessage].map((type) => type.method));
+const PAGE_TO_HOST: ReadonlySet<string> = new Set([ReadyMessage, SelectJobMessage, JobActionMessage, ShowLaunchMessage, OpenBatchFileMessage, ViewStateMessage, RequestResultsMessage, ExportResultsCsvMessage].map((type) => type.method));
 
 export function isHostToPageMessage(value: unknown): value is HostToPageMessage {
   return hasMethodIn(value, HOST_TO_PAGE);

@@ -2,7 +2,7 @@
 // what to post and when. Nothing before the page's `ready`; a snapshot for every `ready` (a hidden panel's page is
 // discarded and reloads when shown); then only what changed; the chosen job's detail, the newest answer only. The
 // panel gives it ports (post, read, run an action) and keeps only the VS Code wiring.
-import { DASHBOARD_PROTOCOL_VERSION, JobDetailMessage, RevealJobMessage, isDashboardBatchFile, isDashboardJobAction, isPageToHostMessage, message } from './protocol.js';
+import { DASHBOARD_PROTOCOL_VERSION, JobDetailMessage, ResultsMessage, RevealJobMessage, isDashboardBatchFile, isDashboardJobAction, isPageToHostMessage, message } from './protocol.js';
 import type { DashboardBatchFile, DashboardJobAction, DashboardJobDetail, DashboardLink, DashboardViewState, HostToPageMessage } from './protocol.js';
 import { DashboardFeed, touchesJob } from './feed.js';
 import type { DashboardFeedOptions, DashboardSource } from './feed.js';
@@ -10,6 +10,10 @@ import type { BatchRecord } from '../runner/records.js';
 import type { BatchView } from '../view/batchTree.js';
 import type { JobView } from '../view/jobView.js';
 import { keyOf } from '../ledger/jobKey.js';
+import type { ResultsRow } from '../results/batchResults.js';
+import { resultsCsv } from '../results/resultsCsv.js';
+import { isFinal } from '../status.js';
+import { dashboardResultRows } from './resultsRows.js';
 
 /** What the session may do outside itself; the panel implements these over VS Code, the tests over a fake page. */
 export interface DashboardSessionPorts {
@@ -33,6 +37,13 @@ export interface DashboardSessionPorts {
   openBatchFile(view: BatchView, which: DashboardBatchFile): Promise<void>;
   warn(text: string, error?: unknown): void;
   error(text: string, error: unknown): void;
+  /**
+   * Every job's results, as `batchman results` reads them (core/dashboard/resultsRows.ts: readViewResults, writing
+   * nothing). Absent: the page's Results tab is never answered (a host without results).
+   */
+  readResults?(view: BatchView): Promise<ResultsRow[]>;
+  /** Asks where to save the results' CSV (the batch folder's results.csv by default) and writes `csv` there. */
+  saveResultsCsv?(view: BatchView, csv: string): Promise<void>;
 }
 
 export interface DashboardSessionOptions {
@@ -42,6 +53,8 @@ export interface DashboardSessionOptions {
   /** A job (its key) to show and choose once the page is ready (the dashboard was opened from a job). */
   reveal?: string;
   feed?: DashboardFeedOptions;
+  /** How long after a job ends the results are read again (a burst of ends is one read); default 2,000 ms. */
+  resultsDelayMs?: number;
 }
 
 /** The panel's title for a batch. */
@@ -78,12 +91,29 @@ export class DashboardSession {
   /** Detail reads under way (they run beside the queue: a slow folder must not hold the rows back). */
   private readonly detailReads = new Set<Promise<void>>();
   private disposed = false;
+  /** The page showed its Results tab since it said ready: it is sent the results, and again as jobs end. */
+  private resultsWanted = false;
+  /** Which jobs had ended at the last sync (keys and final flags), to notice a job ending or restarting. */
+  private endedKey: string | undefined;
+  private readonly resultsDelayMs: number;
+  private resultsTimer: ReturnType<typeof setTimeout> | undefined;
+  private resultsTimerDone: (() => void) | undefined;
+  /** A results read is under way; `resultsAgain`: another was asked meanwhile and follows it. */
+  private resultsReading = false;
+  private resultsAgain = false;
+  /** What the page was last sent (a read that changed nothing posts nothing). */
+  private lastResults: string | undefined;
+  /** Results read before the page had its snapshot: posted right after it. */
+  private pendingResults: HostToPageMessage | undefined;
+  /** Results reads, timers and exports under way, for settled(). */
+  private readonly resultsWork = new Set<Promise<void>>();
 
   constructor(options: DashboardSessionOptions) {
     this.batchId = options.batchId;
     this.ports = options.ports;
     this.feedOptions = options.feed ?? {};
     this.pendingReveal = options.reveal;
+    this.resultsDelayMs = options.resultsDelayMs ?? 2000;
   }
 
   /** A message from the page; anything that is not one of the page's messages is ignored. */
@@ -108,6 +138,12 @@ export class DashboardSession {
       case 'batchman/dashboard/viewState':
         this.onViewState(raw.params.state);
         break;
+      case 'batchman/dashboard/requestResults':
+        this.onRequestResults();
+        break;
+      case 'batchman/dashboard/exportResultsCsv':
+        this.exportResultsCsv();
+        break;
     }
   }
 
@@ -118,6 +154,10 @@ export class DashboardSession {
     this.detailLoading = false;
     this.detailSeq++;
     this.feed?.reset();
+    this.resultsWanted = false;
+    this.lastResults = undefined;
+    this.pendingResults = undefined;
+    this.cancelResultsTimer();
   }
 
   /** Shows and chooses the job of this key: at once in turn with the feed's messages, or after the snapshot of a page still loading. */
@@ -153,8 +193,8 @@ export class DashboardSession {
     for (;;) {
       const queue = this.queue;
       await queue;
-      await Promise.allSettled([...this.detailReads]);
-      if (queue === this.queue && this.detailReads.size === 0) return;
+      await Promise.allSettled([...this.detailReads, ...this.resultsWork]);
+      if (queue === this.queue && this.detailReads.size === 0 && this.resultsWork.size === 0) return;
     }
   }
 
@@ -163,6 +203,7 @@ export class DashboardSession {
     this.disposed = true;
     this.ready = false;
     this.detailSeq++;
+    this.cancelResultsTimer();
   }
 
   // ------------------------------------------------------------------ the page
@@ -199,6 +240,9 @@ export class DashboardSession {
     this.pendingReveal = undefined;
     if (reveal !== undefined) this.revealJob(reveal);
     else if (this.selected !== null) this.sendDetail(this.selected);
+    const results = this.pendingResults;
+    this.pendingResults = undefined;
+    if (results) this.post(results);
   }
 
   private revealJob(key: string): void {
@@ -287,6 +331,7 @@ export class DashboardSession {
     const view = this.ports.batchView();
     // a batch no longer followed keeps its last picture
     if (!view) return [];
+    this.noteEndedJobs(view);
     this.ports.setTitle(dashboardTitle(view));
     const patch: Partial<DashboardSource> = { view };
     const recordsKey = JSON.stringify(view.record);
@@ -304,5 +349,94 @@ export class DashboardSession {
       return [];
     }
     return this.feed.update(patch);
+  }
+
+  // ------------------------------------------------------------------ the Results tab
+
+  private onRequestResults(): void {
+    if (!this.ready || !this.ports.readResults) return;
+    this.resultsWanted = true;
+    this.cancelResultsTimer();
+    this.readResults();
+  }
+
+  /** A job ended, restarted, or the job list changed: the results are read again after the delay, if the page shows them. */
+  private noteEndedJobs(view: BatchView): void {
+    const key = view.jobs.map((job) => `${keyOf(job)}\u0000${isFinal(job.status) ? 1 : 0}`).join('\n');
+    const changed = this.endedKey !== undefined && key !== this.endedKey;
+    this.endedKey = key;
+    if (changed && this.resultsWanted) this.scheduleResults();
+  }
+
+  private scheduleResults(): void {
+    if (this.resultsTimer !== undefined || this.disposed) return;
+    const waited = new Promise<void>((resolve) => {
+      this.resultsTimerDone = resolve;
+      this.resultsTimer = setTimeout(() => {
+        this.resultsTimer = undefined;
+        this.resultsTimerDone = undefined;
+        resolve();
+        if (this.resultsWanted && this.ready) this.readResults();
+      }, this.resultsDelayMs);
+    });
+    this.track(waited);
+  }
+
+  private cancelResultsTimer(): void {
+    if (this.resultsTimer === undefined) return;
+    clearTimeout(this.resultsTimer);
+    this.resultsTimer = undefined;
+    this.resultsTimerDone?.();
+    this.resultsTimerDone = undefined;
+  }
+
+  /** One read at a time: a read asked for meanwhile runs once after it, so a burst of ends is at most two reads. */
+  private readResults(): void {
+    const read = this.ports.readResults;
+    const view = this.ports.batchView();
+    if (!read || !view) return;
+    if (this.resultsReading) {
+      this.resultsAgain = true;
+      return;
+    }
+    this.resultsReading = true;
+    const work = read(view)
+      .then((rows) => {
+        if (!this.ready || !this.resultsWanted || this.disposed) return;
+        const m = message(ResultsMessage, { rows: dashboardResultRows(rows, view.rootPath), at: new Date().toISOString() });
+        const text = JSON.stringify(m.params.rows);
+        if (text === this.lastResults) return;
+        this.lastResults = text;
+        if (this.snapshotOwed) this.pendingResults = m;
+        else this.post(m);
+      })
+      .catch((error: unknown) => this.ports.warn(`dashboard: cannot read the results of ${this.batchId}`, error));
+    this.track(
+      work.finally(() => {
+        this.resultsReading = false;
+        if (this.resultsAgain) {
+          this.resultsAgain = false;
+          if (this.resultsWanted && this.ready) this.readResults();
+        }
+      }),
+    );
+  }
+
+  /** Reads the results afresh and hands `batchman results --csv`'s text to the port that asks where to save it. */
+  private exportResultsCsv(): void {
+    const read = this.ports.readResults;
+    const save = this.ports.saveResultsCsv;
+    const view = this.ports.batchView();
+    if (!read || !save || !view) return;
+    this.track(
+      read(view)
+        .then((rows) => save(view, resultsCsv(rows)))
+        .catch((error: unknown) => this.ports.warn(`dashboard: cannot export the results of ${this.batchId}`, error)),
+    );
+  }
+
+  private track(work: Promise<void>): void {
+    this.resultsWork.add(work);
+    void work.finally(() => this.resultsWork.delete(work));
   }
 }

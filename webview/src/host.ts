@@ -1,7 +1,8 @@
 // The page's side of the webview channel: VS Code's API (acquireVsCodeApi, callable once), typed posting, the UI
 // intent kept with getState/setState, and the host's messages.
 import { DASHBOARD_TABS, isHostToPageMessage, message } from '../../core/dashboard/protocol.js';
-import type { DashboardTab, DashboardViewState, HostToPageMessage, MessageType } from '../../core/dashboard/protocol.js';
+import { resultsQueryOf } from '../../core/dashboard/page/results.js';
+import type { DashboardResultsViewState, DashboardTab, DashboardViewState, HostToPageMessage, MessageType } from '../../core/dashboard/protocol.js';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -32,6 +33,7 @@ export class Host {
       search: candidate.search,
       selected: candidate.selected ?? null,
       tab,
+      ...resultsOf(candidate.results),
     };
   }
 
@@ -45,4 +47,10 @@ export class Host {
       if (isHostToPageMessage(event.data)) handler(event.data);
     });
   }
+}
+
+/** The Results tab's saved sort, filter and unit, checked. */
+function resultsOf(value: unknown): { results?: DashboardResultsViewState } {
+  const results = resultsQueryOf(value);
+  return results ? { results } : {};
 }

@@ -2,9 +2,10 @@
 // One selection is shared by the table, the graph, the timeline and the detail pane; the host is told of it and
 // answers with the job's detail. VS Code's theme variables and vscode-elements; the host side lives in client/.
 import './styles.css';
-import { DASHBOARD_PROTOCOL_VERSION, JobActionMessage, ReadyMessage, SelectJobMessage, ViewStateMessage } from '../../core/dashboard/protocol.js';
+import { DASHBOARD_PROTOCOL_VERSION, ExportResultsCsvMessage, JobActionMessage, ReadyMessage, RequestResultsMessage, SelectJobMessage, ViewStateMessage } from '../../core/dashboard/protocol.js';
 import type { DashboardColumn, DashboardJob, DashboardLink, DashboardTab, DashboardViewState, HostToPageMessage } from '../../core/dashboard/protocol.js';
 import { RunTable } from '../../core/dashboard/page/table.js';
+import { DEFAULT_RESULTS_QUERY } from '../../core/dashboard/page/results.js';
 import type { RunTableQuery } from '../../core/dashboard/page/table.js';
 import { JobDetailPane } from './detail.js';
 import type { JobRelations } from './detail.js';
@@ -13,6 +14,7 @@ import { GraphView } from './graph.js';
 import { BatchHeader } from './header.js';
 import { HistoryList } from './history.js';
 import { Host } from './host.js';
+import { ResultsView } from './results.js';
 import { VirtualTable } from './table.js';
 import { DashboardTabs } from './tabs.js';
 import { TimelineView } from './timeline.js';
@@ -48,12 +50,20 @@ const detail = new JobDetailPane({
   onClose: () => choose(null, 'detail'),
   labelOf: (key) => table.job(key)?.label ?? key,
 });
+const results = new ResultsView(saved?.results ?? DEFAULT_RESULTS_QUERY, {
+  onSelect: (key) => choose(key, 'results'),
+  onQuery: () => saveState(),
+  onExport: () => host.post(ExportResultsCsvMessage, {}),
+});
+/** The host is asked for the results once per page, when the Results tab is first shown; it sends them again as jobs end. */
+let resultsRequested = false;
 toolbar.restore(query.search, query.statuses);
 grid.showSort(query.sort);
 
 const tabs = new DashboardTabs(
   {
     jobs: el('section', { className: 'run-table', attrs: { 'aria-label': 'Run table' } }, toolbar.element, grid.element),
+    results: results.element,
     graph: graph.element,
     timeline: timeline.element,
     history: history.element,
@@ -61,6 +71,7 @@ const tabs = new DashboardTabs(
   saved?.tab ?? 'jobs',
   (tab) => {
     showPictures(tab);
+    showResults(tab);
     saveState();
   },
 );
@@ -73,6 +84,7 @@ new ResizeObserver(() => {
 
 host.onMessage((message) => apply(message));
 host.post(ReadyMessage, { protocolVersion: DASHBOARD_PROTOCOL_VERSION });
+showResults(tabs.selected);
 
 function apply(message: HostToPageMessage): void {
   switch (message.method) {
@@ -118,6 +130,10 @@ function apply(message: HostToPageMessage): void {
     case 'batchman/dashboard/jobDetail':
       detail.setDetail(message.params.detail);
       break;
+    case 'batchman/dashboard/results':
+      results.setRows(message.params.rows);
+      results.select(selected);
+      break;
     case 'batchman/dashboard/revealJob':
       if (table.job(message.params.key)) {
         tabs.select('jobs');
@@ -132,7 +148,7 @@ function apply(message: HostToPageMessage): void {
 }
 
 /** One selection for every view, by job key; the host hears of each change (it answers with the job's detail). */
-function choose(key: string | null, from: 'table' | 'graph' | 'timeline' | 'detail' | 'host' | 'restore'): void {
+function choose(key: string | null, from: 'table' | 'results' | 'graph' | 'timeline' | 'detail' | 'host' | 'restore'): void {
   const job: DashboardJob | undefined = key !== null ? table.job(key) : undefined;
   const next = job ? job.key : null;
   const changed = next !== selected || from === 'restore';
@@ -140,6 +156,7 @@ function choose(key: string | null, from: 'table' | 'graph' | 'timeline' | 'deta
   if (from !== 'table' && grid.selection !== next) grid.select(next, true);
   graph.select(next);
   timeline.select(next);
+  if (from !== 'results') results.select(next);
   detail.show(job ?? null, next !== null ? relationsFor(next) : { upstream: [], downstream: [] });
   if (changed || from === 'host') host.post(SelectJobMessage, { key: next });
   saveState();
@@ -170,6 +187,16 @@ function showPictures(tab: DashboardTab): void {
   timeline.setVisible(tab === 'timeline');
 }
 
+/** The Results tab asks the host for the rows the first time it shows (after `ready`: the host hears nothing before). */
+function showResults(tab: DashboardTab): void {
+  if (tab !== 'results') return;
+  if (!resultsRequested) {
+    resultsRequested = true;
+    host.post(RequestResultsMessage, {});
+  }
+  results.refresh();
+}
+
 function changeQuery(next: RunTableQuery): void {
   query = next;
   table.setQuery(query);
@@ -180,7 +207,7 @@ function changeQuery(next: RunTableQuery): void {
 }
 
 function saveState(): void {
-  const state: DashboardViewState = { batchId, sort: query.sort, statuses: [...query.statuses], search: query.search, selected, tab: tabs.selected };
+  const state: DashboardViewState = { batchId, sort: query.sort, statuses: [...query.statuses], search: query.search, selected, tab: tabs.selected, results: results.table.query };
   host.saveState(state);
   host.post(ViewStateMessage, { state });
 }

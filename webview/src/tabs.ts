@@ -1,4 +1,4 @@
-// The dashboard's tab strip (Jobs, Graph, Timeline, History) on vscode-elements' tabs, which bring VS Code's look and
+// The dashboard's tab strip (Jobs, Results, Graph, Timeline, History) on vscode-elements' tabs, which bring VS Code's look and
 // arrow-key navigation between headers. Each header carries `data-tab` so tests and the page can name a tab.
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
@@ -7,7 +7,7 @@ import { DASHBOARD_TABS } from '../../core/dashboard/protocol.js';
 import type { DashboardTab } from '../../core/dashboard/protocol.js';
 import { el } from './dom.js';
 
-const TAB_LABELS: Record<DashboardTab, string> = { jobs: 'Jobs', graph: 'Graph', timeline: 'Timeline', history: 'History' };
+const TAB_LABELS: Record<DashboardTab, string> = { jobs: 'Jobs', results: 'Results', graph: 'Graph', timeline: 'Timeline', history: 'History' };
 
 export class DashboardTabs {
   readonly element: HTMLElement;

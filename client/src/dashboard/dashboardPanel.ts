@@ -2,12 +2,15 @@
 // webview panel, hands the page's messages and the panel's visibility to the session, and carries out what the
 // session asks: post to the webview, read the batch from the tree and the disk, run a job's command, open a file.
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DashboardBatchFile, DashboardJobAction } from '../../../core/dashboard/protocol.js';
 import type { BatchView } from '../../../core/view/batchTree.js';
 import { readLinksOf, readRecordsOf } from '../../../core/dashboard/batchSources.js';
 import { dashboardHtml, makeNonce } from '../../../core/dashboard/html.js';
 import { readJobDetail } from '../../../core/dashboard/jobDetail.js';
+import { readViewResults } from '../../../core/dashboard/resultsRows.js';
 import { DashboardSession, dashboardTitle } from '../../../core/dashboard/session.js';
 import type { Batches } from '../batches.js';
 import { VIEWS } from '../commands.js';
@@ -62,6 +65,8 @@ export class DashboardPanel implements vscode.Disposable {
         openBatchFile: (view, which) => this.openBatchFile(view, which),
         warn: (text, error) => (error === undefined ? log.warn(text) : log.warn(text, error)),
         error: (text, error) => log.error(text, error),
+        readResults: (view) => readViewResults(view),
+        saveResultsCsv: (view, csv) => this.saveResultsCsv(view, csv),
       },
     });
     const view = deps.batches.tree.batch(batchId);
@@ -114,6 +119,19 @@ export class DashboardPanel implements vscode.Disposable {
 
   private async runJobAction(jobKey: string, action: DashboardJobAction): Promise<void> {
     await vscode.commands.executeCommand(JOB_ACTION_COMMANDS[action], { batchId: this.batchId, jobKey });
+  }
+
+  /** A save dialog at the batch folder's results.csv; the text is what `batchman results --csv` prints. */
+  private async saveResultsCsv(view: BatchView, csv: string): Promise<void> {
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(join(dirname(view.batchfilePath), 'results.csv')),
+      filters: { CSV: ['csv'] },
+      saveLabel: 'Export Results',
+      title: `Export the results of ${view.label}`,
+    });
+    if (!target) return;
+    await writeFile(target.fsPath, csv, 'utf8');
+    void showInfo(`Batchman: the results of ${view.label} were written to ${target.fsPath}.`);
   }
 
   private async openBatchFile(view: BatchView, which: DashboardBatchFile): Promise<void> {
