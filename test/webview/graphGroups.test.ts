@@ -1,7 +1,7 @@
 // The Graph tab's groups in Chromium, through the built bundle and the stub host: 300 jobs without pipes in 30 molecule
 // folders show as 30 boxes that fit a 1400 × 760 view at a readable zoom (no wall of 300 boxes); a box opens onto its
 // jobs (keyboard too), a job in it posts selectJob, counts follow jobsChanged, a job chosen elsewhere opens its box,
-// and a hostile folder name is text. Screenshot: test-results/dashboard-graph-groups.png.
+// and a hostile folder name is text; molecule pipelines keep their pipes inside their box; one folder groups by status. Screenshot: test-results/dashboard-graph-groups.png.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -197,6 +197,45 @@ describe('dashboard graph groups in Chromium', { skip }, () => {
     await page().locator('[data-tab="graph"]').click();
     await page().locator('.graph-node.selected[data-key="mol20/step7"]').waitFor({ timeout: 10_000 });
     assert.equal((await groupInfo('folder:mol20'))!.expanded, 'true');
+    assert.deepEqual(dashboard!.problems, []);
+  });
+
+  it('draws a molecule\'s pipes inside its opened box (opt → freq, opt → sp per molecule folder)', { timeout: 30_000 }, async () => {
+    const steps = ['opt', 'freq', 'sp'];
+    const base = Date.now() - 400 * 60_000;
+    const molecules: DashboardJob[] = Array.from({ length: 150 }, (_, i) => {
+      const folder = `mol${Math.floor(i / 3)}`;
+      const step = steps[i % 3]!;
+      return { ...pictureJob(step, 'xtb', STATUSES[i % PER_FOLDER]!, base, i), directory: `/scratch/calcs/${folder}/${step}`, key: `${folder}/${step}`, label: `${step} · ${folder}/${step}` };
+    });
+    const links = Array.from({ length: 50 }, (_, m) => [
+      { from: `mol${m}/opt`, to: `mol${m}/freq`, kind: 'coords' as const },
+      { from: `mol${m}/opt`, to: `mol${m}/sp`, kind: 'coords' as const },
+    ]).flat();
+    await post(message(SnapshotMessage, { batch: scratchBatch(), jobs: molecules, links, history: [], at: new Date().toISOString() }));
+    await page().waitForFunction(() => (globalThis as unknown as PageGlobal).document.querySelectorAll('.graph-group').length === 50, undefined, { timeout: 15_000 });
+    assert.equal(await count('.graph-node'), 0);
+    assert.equal(await count('path.graph-edge'), 0, 'no pipe runs between molecules');
+    await head('folder:mol7').click();
+    await page().waitForFunction(() => (globalThis as unknown as PageGlobal).document.querySelectorAll('.graph-node').length === 3, undefined, { timeout: 10_000 });
+    const edges = await page().evaluate(() => Array.from((globalThis as unknown as PageGlobal).document.querySelectorAll('path.graph-edge')).map((edge) => `${edge.getAttribute('data-from')}>${edge.getAttribute('data-to')}`));
+    assert.deepEqual(edges.sort(), ['mol7/opt>mol7/freq', 'mol7/opt>mol7/sp']);
+  });
+
+  it('groups unpiped jobs of one folder by status, and moves a job whose status changed', { timeout: 30_000 }, async () => {
+    const base = Date.now() - 400 * 60_000;
+    const flat: DashboardJob[] = Array.from({ length: 300 }, (_, i) => pictureJob(`job${i}`, 'xtb', STATUSES[i % PER_FOLDER]!, base, i));
+    await post(message(SnapshotMessage, { batch: scratchBatch(), jobs: flat, links: [], history: [], at: new Date().toISOString() }));
+    await page().waitForFunction(() => (globalThis as unknown as PageGlobal).document.querySelectorAll('.graph-group[data-group="status:running"]').length === 1, undefined, { timeout: 15_000 });
+    const ids = () => page().evaluate(() => Array.from((globalThis as unknown as PageGlobal).document.querySelectorAll('.graph-group')).map((group) => group.getAttribute('data-group')));
+    assert.deepEqual(await ids(), ['status:not_started', 'status:pending', 'status:running', 'status:succeeded', 'status:cancelled']);
+    assert.equal((await groupInfo('status:running'))!.title, 'running: 60 jobs');
+    const at = new Date().toISOString();
+    await post(message(JobsChangedMessage, { jobs: flat.filter((job) => job.status === 'running').slice(0, 5).map((job) => ({ ...job, status: 'failed' as const, endedAt: at })), at }));
+    await page().waitForFunction(() => (globalThis as unknown as PageGlobal).document.querySelectorAll('.graph-group[data-group="status:failed"]').length === 1, undefined, { timeout: 10_000 });
+    assert.equal((await groupInfo('status:failed'))!.title, 'failed: 5 jobs');
+    assert.equal((await groupInfo('status:running'))!.title, 'running: 55 jobs');
+    assert.match((await page().locator('.graph-info').textContent()) ?? '', /unpiped jobs grouped by status/);
     assert.deepEqual(dashboard!.problems, []);
   });
 });

@@ -553,10 +553,11 @@ export class GraphView {
     const jobsText = `${total} ${total === 1 ? 'job' : 'jobs'}`;
     const describe = (list: readonly (readonly [JobStatus, number])[]): string =>
       list.length > 1 ? `${jobsText} · ${list.map(([status, n]) => `${n} ${statusLabel(status)}`).join(' · ')}` : list.length === 1 ? `${jobsText} · ${statusLabel(list[0]![0])}` : jobsText;
-    const summary = describe(present);
+    // a status group's name already says its status: its counts line does not say it again
+    const summary = box.id.startsWith('status:') ? jobsText : describe(present);
     // the box's own line says what needs attention first (failures, then what is under way); it is cut to the box
     const urgent = [...present].sort(([a], [b]) => ATTENTION.indexOf(a) - ATTENTION.indexOf(b));
-    drawn.counts.textContent = cut(describe(urgent), Math.floor((box.width - 20) / COUNTS_CHAR_WIDTH));
+    drawn.counts.textContent = cut(box.id.startsWith('status:') ? jobsText : describe(urgent), Math.floor((box.width - 20) / COUNTS_CHAR_WIDTH));
     drawn.title.textContent = `${box.name}: ${summary}`;
     drawn.head.setAttribute('aria-label', `group ${box.name}, ${summary}, ${box.expanded ? 'open' : 'closed'}`);
     const barWidth = Math.min(box.width, 208) - 20;
