@@ -1,11 +1,15 @@
 // The Batches TreeDataProvider: adapts core/view's BatchTree (elements are node ids, stable across updates) and
 // refreshes only the nodes a diff names, coalesced per animation-ish frame so a burst of updates is one refresh.
 import * as vscode from 'vscode';
+import { ResultsCache } from '../../core/results/resultsCache.js';
 import type { BatchTree, TreeDiff, TreeNode } from '../../core/view/batchTree.js';
+import { endedResultsJob } from '../../core/view/resultsTooltip.js';
 import { COMMANDS } from './commands.js';
 
 /** Refreshes closer together than this are merged (VS Code re-asks every refreshed node over IPC). */
 const COALESCE_MS = 100;
+/** How long a tooltip waits for a job's results before it shows without them (the read goes on for the next hover). */
+const RESULTS_BUDGET_MS = 300;
 
 export class BatchesTreeProvider implements vscode.TreeDataProvider<string>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<string | string[] | undefined>();
@@ -16,7 +20,11 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<string>, vsc
   private pending: { all: boolean; ids: Set<string> } = { all: false, ids: new Set() };
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly tree: BatchTree) {}
+  constructor(
+    private readonly tree: BatchTree,
+    /** Ended jobs' results for their tooltips, read in the background and kept (bounded), never on a refresh. */
+    private readonly results: ResultsCache = new ResultsCache(),
+  ) {}
 
   /** Queues the refresh a diff asks for. */
   apply(diff: TreeDiff): void {
@@ -60,9 +68,12 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<string>, vsc
     return this.tree.parent(id) ?? undefined;
   }
 
-  /** Tooltips are built on hover only: 10,000 Markdown strings up front would be wasted. */
-  resolveTreeItem(item: vscode.TreeItem, id: string): vscode.TreeItem {
-    const markdown = new vscode.MarkdownString(this.tree.tooltip(id));
+  /** Tooltips are built on hover only: 10,000 Markdown strings up front would be wasted; an ended job's results with them. */
+  async resolveTreeItem(item: vscode.TreeItem, id: string): Promise<vscode.TreeItem> {
+    const job = this.tree.node(id)?.job;
+    const ended = job ? endedResultsJob(job) : undefined;
+    const results = ended ? await this.results.get(ended, RESULTS_BUDGET_MS) : undefined;
+    const markdown = new vscode.MarkdownString(this.tree.tooltip(id, results));
     markdown.isTrusted = false;
     markdown.supportHtml = false;
     item.tooltip = markdown;

@@ -14,6 +14,8 @@ import { schedulerStateLabel } from './executorWords.js';
 import { jobLabels } from './jobLabel.js';
 import { jobWhy } from './jobWhy.js';
 import { formatTime } from './timeFormat.js';
+import { resultsLines } from './resultsTooltip.js';
+import type { JobResults } from '../results/types.js';
 
 /** Kept here for the tree's callers; the one escaping lives in core/markdown.ts. */
 export { escapeMarkdown } from '../markdown.js';
@@ -291,12 +293,15 @@ export class BatchTree {
     return this.grouped ? groupNodeId(entry.batchId, state.view.jobs[entry.index!]!.status) : batchNodeId(entry.batchId);
   }
 
-  /** The node's tooltip as Markdown (job names are escaped: they are the user's text). */
-  tooltip(id: string): string {
+  /**
+   * The node's tooltip as Markdown (job names are escaped: they are the user's text). A job's tooltip ends with what it
+   * computed when `results` are given (the caller reads them through a ResultsCache: the tree itself never reads files).
+   */
+  tooltip(id: string, results?: JobResults | null): string {
     const node = this.node(id);
     if (!node) return '';
     const state = this.batchStates.get(node.batchId)!;
-    if (node.kind === 'job') return jobTooltip(node.job!, node.label, state.view);
+    if (node.kind === 'job') return jobTooltip(node.job!, node.label, state.view, results ?? null);
     if (node.kind === 'group') return `**${state.summary[node.status!]}** ${statusText(node.status!)} job(s) of ${escapeMarkdown(state.view.label)}`;
     return batchTooltip(state.view, state.summary);
   }
@@ -499,7 +504,7 @@ function code(text: string): string {
   return text === '' ? '' : markdownCode(text);
 }
 
-function jobTooltip(job: JobView, label: string, batch: BatchView): string {
+function jobTooltip(job: JobView, label: string, batch: BatchView, results: JobResults | null): string {
   const lines = [`**${escapeMarkdown(label)}** · ${escapeMarkdown(job.program)}`, ''];
   const row = (name: string, value: string | number | null): void => {
     if (value !== null && value !== '') lines.push(`${name}: ${value}  `);
@@ -518,6 +523,8 @@ function jobTooltip(job: JobView, label: string, batch: BatchView): string {
   row('Ended', formatTime(job.endedAt));
   row('Restarts', job.restarts > 0 ? job.restarts : null);
   row('Folder', code(job.directory));
+  const computed = results ? resultsLines(results) : [];
+  if (computed.length > 0) lines.push('', ...computed);
   return lines.join('\n');
 }
 

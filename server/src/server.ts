@@ -14,8 +14,10 @@ import {
   documentSymbols,
   formatDocument,
   hover,
+  hoveredRowJob,
   references,
 } from '../../core/batchfile/index.js';
+import { ResultsCache, recordedOnly } from '../../core/results/resultsCache.js';
 import { AnalysisCache, filePathOf } from './analysis.js';
 import { diskChangesOf } from './fileEvents.js';
 import { createGuard } from './guard.js';
@@ -38,8 +40,13 @@ export function nodeRuntime(): ServerRuntime {
   };
 }
 
+/** How long a row's hover waits for the job's results before it answers without them (the read goes on for the next). */
+const HOVER_RESULTS_BUDGET_MS = 200;
+
 export function startServer(connection: Connection, runtime: ServerRuntime): void {
   const guard = createGuard(connection.console);
+  // Only what a job's {basename}.json says: the file written when the job ended, small whatever the output's size.
+  const jobResults = new ResultsCache({ load: recordedOnly, freshMs: 2_000 });
   const documents = new TextDocuments(TextDocument);
   const cache = new AnalysisCache();
   const settingsByUri = new Map<string, Promise<ServerSettings>>();
@@ -187,9 +194,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   );
 
   connection.onHover(
-    guard.request('textDocument/hover', { neutral: null }, ({ textDocument, position }) =>
-      withDocument(textDocument.uri, null, (document) => hover(cache.model(document).model, position) ?? null),
-    ),
+    guard.request('textDocument/hover', { neutral: null }, async ({ textDocument, position }) => {
+      const document = documents.get(textDocument.uri);
+      if (!document) return null;
+      const model = cache.model(document).model;
+      const job = hoveredRowJob(model, position);
+      // The row's results from its {basename}.json, read in the background: a hover never waits longer than the budget.
+      const results = job ? await jobResults.get({ directory: job.path, basename: job.basename, program: job.programName }, HOVER_RESULTS_BUDGET_MS) : undefined;
+      return hover(model, position, { results: () => results }) ?? null;
+    }),
   );
 
   connection.onDefinition(

@@ -8,6 +8,7 @@ import { buildBatchModel, hover, parseBatchfile } from '../../core/batchfile/ind
 import type { Position } from '../../core/batchfile/index.js';
 import { jobKey } from '../../core/ledger/jobKey.js';
 import { escapeIcons, escapeMarkdown, markdownCode, md, notificationText } from '../../core/markdown.js';
+import { emptyResults } from '../../core/results/types.js';
 import { summarise } from '../../core/truth/summary.js';
 import { BatchTree, batchNodeId, groupNodeId, jobNodeId } from '../../core/view/batchTree.js';
 import type { BatchView } from '../../core/view/batchTree.js';
@@ -108,6 +109,19 @@ describe('every Markdown producer keeps a hostile name verbatim', () => {
     assertVerbatim(tree.tooltip(groupNodeId(id, 'failed')), `${FOLDER}/batchfile.csv`);
     tree.setBatch({ ...view, error: HOSTILE });
     assertVerbatim(tree.tooltip(batchNodeId(id)), HOSTILE);
+  });
+
+  test("an ended job's results (tree tooltip and row hover): problems read from an output stay text", () => {
+    const results = { ...emptyResults(), finalEnergy: -1.5, problems: [HOSTILE, `${HOSTILE}\n# heading`] };
+    const id = `/calcs/${FOLDER}/batchfile.csv`;
+    const job = { ...notStartedJob({ basename: HOSTILE, directory: `/calcs/${FOLDER}`, program: 'xtb' }), status: 'failed' as const, jobId: '7' };
+    const tree = new BatchTree();
+    tree.setBatch({ id, label: 'b', batchfilePath: id, rootPath: `/calcs/${FOLDER}`, ledgerPath: null, record: null, live: 'idle', stale: null, error: null, jobs: [job] });
+    const tooltip = tree.tooltip(jobNodeId(id, jobKey(`/calcs/${FOLDER}`, HOSTILE)), results);
+    assertVerbatim(tooltip, HOSTILE, `${HOSTILE} # heading`, '-1.500000 Eh');
+    const row = hover(model, { line: 2, character: 2 }, { results: () => results });
+    assert.ok(row);
+    assertVerbatim(row.contents.value, HOSTILE, `${HOSTILE} # heading`, '-1.500000 Eh');
   });
 
   test('notifications and the status bar', () => {

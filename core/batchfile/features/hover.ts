@@ -2,6 +2,8 @@
 // Every user value (names, folders, files) goes through core/markdown.ts: hovers are Markdown.
 import { escapeMarkdown, markdownCode } from '../../markdown.js';
 import { PROGRAMS } from '../../programs/catalog.js';
+import type { JobResults } from '../../results/types.js';
+import { resultsLines } from '../../view/resultsTooltip.js';
 import { leftBehindBy } from '../../programs/leftBehind.js';
 import { COLUMN_DESCRIPTIONS, isKnownColumn } from '../columns.js';
 import type { BatchModel, ResolvedJob } from '../model.js';
@@ -10,7 +12,18 @@ import { jobLabel, sharesBasename } from './jobLabel.js';
 import { locate } from './locate.js';
 import type { Hover } from './lspTypes.js';
 
-export function hover(model: BatchModel, position: Position): Hover | undefined {
+export interface HoverOptions {
+  /** What the job of the hovered row computed, when known (the server reads it through a ResultsCache). */
+  readonly results?: (job: ResolvedJob) => JobResults | null | undefined;
+}
+
+/** The job whose row summary a hover at this position shows (its basename cell), whose results are worth reading. */
+export function hoveredRowJob(model: BatchModel, position: Position): ResolvedJob | undefined {
+  const location = locate(model, position);
+  return location.kind === 'cell' && location.column === 'job_basename' && location.job.basename !== '' ? location.job : undefined;
+}
+
+export function hover(model: BatchModel, position: Position, options: HoverOptions = {}): Hover | undefined {
   const location = locate(model, position);
   switch (location.kind) {
     case 'root': {
@@ -27,7 +40,7 @@ export function hover(model: BatchModel, position: Position): Hover | undefined 
     case 'cell': {
       const { job, cell, column } = location;
       if (column === 'program' && job.program) return markdown(`**${job.program.displayName}**: ${PROGRAMS[job.program.id].description}`, cell.value.range);
-      if (column === 'job_basename' && job.basename !== '') return markdown(jobSummary(model, job), cell.value.range);
+      if (column === 'job_basename' && job.basename !== '') return markdown(jobSummary(model, job, options.results?.(job) ?? null), cell.value.range);
       if (column === 'job_directory') return markdown(`Job folder ${markdownCode(job.path)}`, cell.value.range);
       return undefined;
     }
@@ -72,7 +85,7 @@ function fileLeftBehind(upstream: ResolvedJob, pipe: 'coords' | 'orbitals', file
   return [`${program} leaves ${left.map((file) => `${markdownCode(file.name)}: ${file.what}`).join('; ')}.`];
 }
 
-function jobSummary(model: BatchModel, job: ResolvedJob): string {
+function jobSummary(model: BatchModel, job: ResolvedJob, results: JobResults | null): string {
   const upstream = job.pipes.flatMap((pipe) => (pipe.upstream === undefined ? [] : [`${escapeMarkdown(jobLabel(model, model.jobs[pipe.upstream]!))} (${pipe.kind})`]));
   const downstream = model.downstream[job.index]!.map((index) => escapeMarkdown(jobLabel(model, model.jobs[index]!)));
   return [
@@ -80,6 +93,8 @@ function jobSummary(model: BatchModel, job: ResolvedJob): string {
     `Folder: ${markdownCode(job.path)}`,
     `Takes from: ${upstream.length > 0 ? upstream.join(', ') : 'nothing'}`,
     `Feeds: ${downstream.length > 0 ? downstream.join(', ') : 'nothing'}`,
+    // what the job's last run computed ({basename}.json), one paragraph of Markdown line breaks
+    ...(results && resultsLines(results).length > 0 ? [resultsLines(results).join('\n')] : []),
   ].join('\n\n');
 }
 
