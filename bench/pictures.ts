@@ -1,10 +1,12 @@
 // The dashboard's pictures on a chain-heavy synthetic batch (molecules × opt → freq / sp, orbitals, conformer fan-outs,
 // lone jobs): the dependency graph's layout at 300, 2,000 and 10,000 jobs (median of a few runs), what one dagre run
-// over the whole graph would cost instead, one big connected component, and the timeline's rows.
+// over the whole graph would cost instead, one big connected component, the grouped graph of unpiped jobs, and the
+// timeline's rows.
 import { performance } from 'node:perf_hooks';
 import dagre from '@dagrejs/dagre';
 import type { DashboardLink } from '../core/dashboard/protocol.js';
 import { clearLayoutCache, estimateNodeWidth, layoutDependencyGraph } from '../core/dashboard/page/graph.js';
+import { groupJobs, layoutGroupedGraph } from '../core/dashboard/page/graphGroups.js';
 import { TimelineRows, timelineBars } from '../core/dashboard/page/timeline.js';
 import { pipelineBatch } from '../test/unit/pictureFixtures.js';
 
@@ -66,6 +68,8 @@ export async function benchPictures(): Promise<void> {
   });
   console.log(`one connected component of 2,001 jobs (crest → 1,000 × opt → sp; crossing minimisation skipped above 500): ${big.toFixed(1)} ms cold (median of 3)`);
 
+  benchGroups();
+
   console.log('timeline rows (median of 5):');
   for (const size of SIZES) {
     const batch = pipelineBatch(size);
@@ -83,5 +87,25 @@ export async function benchPictures(): Promise<void> {
     });
     if (drawn === 0 && rows.length > 0) throw new Error('no bars');
     console.log(`  ${String(size).padStart(6)} jobs: set ${setMs.toFixed(1)} ms, 100 status changes ${changeMs.toFixed(2)} ms, every row's bars ${barsMs.toFixed(2)} ms`);
+  }
+}
+
+/** The grouped graph (unpiped jobs, 10 to a molecule folder, or all in one folder): grouping, and laying the boxes out. */
+function benchGroups(): void {
+  console.log('grouped graph, unpiped jobs (median of 5; goals: grouping by status ≤ 16 ms, a frame, since a status change regroups it; boxes laid out ≤ 100 ms):');
+  for (const size of SIZES) {
+    const { jobs } = pipelineBatch(size);
+    const foldered = jobs.map((job, i) => ({ ...job, directory: `/scratch/calcs/mol${Math.floor(i / 10)}/step${i % 10}` }));
+    for (const [shape, batch] of [['10 to a folder', foldered], ['one folder', jobs]] as const) {
+      const groupMs = time(5, () => groupJobs(batch, []));
+      const grouping = groupJobs(batch, []);
+      const first = grouping.groups[0]?.id;
+      const layoutMs = time(5, () => {
+        clearLayoutCache();
+        layoutGroupedGraph(batch, [], grouping, new Set());
+      });
+      const openMs = time(5, () => layoutGroupedGraph(batch, [], grouping, new Set(first ? [first] : [])));
+      console.log(`  ${String(size).padStart(6)} jobs, ${shape.padEnd(14)} ${String(grouping.groups.length).padStart(5)} ${grouping.by} groups: grouping ${groupMs.toFixed(1).padStart(5)} ms, boxes ${layoutMs.toFixed(1).padStart(6)} ms, one opened ${openMs.toFixed(1).padStart(6)} ms`);
+    }
   }
 }
