@@ -132,7 +132,7 @@ export function groupCounts(keys: readonly string[], statusOf: (key: string) => 
 // ------------------------------------------------------------------ layout
 
 /** A closed box: its name, its counts and a status bar; an opened box is as wide as its jobs' layout. */
-export const GROUP_WIDTH = 208;
+export const GROUP_WIDTH = 224;
 export const GROUP_HEADER_HEIGHT = 56;
 /** Around an opened box's jobs (left, right and below; the header is above). */
 export const GROUP_PADDING = 10;
