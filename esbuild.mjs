@@ -38,6 +38,18 @@ if (existsSync('webview/src/main.ts')) {
     entryPoints: ['webview/src/main.ts'],
     outfile: 'dist/webview.js',
   });
+  // The 3D molecule library on its own: the page imports it only when a job with a geometry is shown.
+  entries.push({
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    sourcemap: false,
+    minify: production,
+    logLevel: 'error',
+    entryPoints: ['webview/src/molecule3dLib.ts'],
+    outfile: 'dist/webview-3d.js',
+  });
 }
 
 await mkdir('dist', { recursive: true });

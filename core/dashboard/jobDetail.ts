@@ -1,11 +1,16 @@
 // The dashboard's job detail, read from the job's folder when a job is chosen: every attempt's status history
-// (earlier attempts from `<dir>_history_N`), run_info.json as it is on disk, and the tail of the program's output.
+// (earlier attempts from `<dir>_history_N`), run_info.json as it is on disk, the tail of the program's output, and
+// what the job computed (energies, optimisation, frequencies, geometry and trajectory) read from that output.
 import { open, readFile, stat } from 'node:fs/promises';
-import { basename as pathBasename } from 'node:path';
+import { basename as pathBasename, join } from 'node:path';
+import type { DashboardJobResults } from './jobResultsMessage.js';
 import type { DashboardJobDetail, DashboardStatusEvent } from './protocol.js';
 import { isErrno } from '../fsAtomic.js';
 import { keyOf } from '../ledger/jobKey.js';
 import { parseRunInfo, runInfoPath } from '../ledger/runInfo.js';
+import { programById } from '../programs/catalog.js';
+import { readTrajectory } from '../programs/results/trajectory.js';
+import { readJobResults } from '../results/jobResults.js';
 import type { RunInfo } from '../ledger/runInfo.js';
 import { historyDirectory, listHistory } from '../runner/restart.js';
 import type { JobStatus } from '../status.js';
@@ -25,11 +30,12 @@ export interface JobDetailOptions {
 }
 
 export async function readJobDetail(job: JobView, options: JobDetailOptions = {}): Promise<DashboardJobDetail> {
-  const [history, runInfo, outputTail, folder] = await Promise.all([
+  const [history, runInfo, outputTail, folder, results] = await Promise.all([
     statusHistory(job),
     readRunInfoText(job.directory),
     readOutputTail(job),
     isDirectory(job.directory),
+    readDetailResults(job),
   ]);
   return {
     key: keyOf(job),
@@ -38,7 +44,37 @@ export async function readJobDetail(job: JobView, options: JobDetailOptions = {}
     runInfoError: runInfo.error,
     outputTail,
     files: { output: jobOutputFile(job).exists, input: jobInputFile(job).exists, folder },
+    results,
     at: options.now?.() ?? new Date().toISOString(),
+  };
+}
+
+/**
+ * What the job computed, null when its program has no results parser or its folder no output. Read, never written: a
+ * view does not write `{basename}.json` (the runner does when the job ends); a current one is used as is.
+ */
+export async function readDetailResults(job: Pick<JobView, 'basename' | 'directory' | 'program'>): Promise<DashboardJobResults | null> {
+  const program = programById(job.program);
+  if (!program?.results) return null;
+  const read = await readJobResults({ directory: job.directory, basename: job.basename, program: job.program }, { writeFile: false });
+  const results = read.results;
+  if (!results) return null;
+  const trajectory = await readTrajectory(program.id, job.directory, job.basename, join(job.directory, `${job.basename}${program.outputExtension}`));
+  return {
+    normalTermination: results.normalTermination,
+    scfEnergy: results.scfEnergy,
+    finalEnergy: results.finalEnergy,
+    zpe: results.zpe,
+    enthalpy: results.enthalpy,
+    gibbs: results.gibbs,
+    temperature: results.temperature,
+    frequencies: results.frequencies ? [...results.frequencies] : null,
+    imaginaryFrequencies: results.imaginaryFrequencies,
+    optimization: results.optimization,
+    geometry: results.geometry ? [...results.geometry] : null,
+    problems: [...results.problems],
+    // One geometry is no trajectory: the final geometry shows it.
+    trajectory: trajectory && trajectory.frames.length > 1 ? { elements: [...trajectory.elements], frames: trajectory.frames.map((frame) => ({ ...frame, coords: [...frame.coords] })), total: trajectory.total, source: trajectory.source } : null,
   };
 }
 

@@ -4,6 +4,7 @@ import type { JobStatus } from '../status.js';
 import { sameJob } from '../truth/job.js';
 import type { JobTruth, JobView } from '../truth/job.js';
 import type { StatusSummary } from '../truth/summary.js';
+import type { DashboardJobResults } from './jobResultsMessage.js';
 
 /** Bumped when a message changes shape, so a page restored from an older build asks for a reload. */
 export const DASHBOARD_PROTOCOL_VERSION = 4;
@@ -100,6 +101,8 @@ export interface DashboardJobDetail {
   outputTail: { fileName: string; text: string; truncated: boolean } | null;
   /** Whether the buttons have something to open. */
   files: { output: boolean; input: boolean; folder: boolean };
+  /** What the job computed, read from its output (absent from older hosts; null when there is nothing to read). */
+  results?: DashboardJobResults | null;
   /** ISO 8601: when the host read the folder. */
   at: string;
 }

@@ -202,6 +202,9 @@ describe('the batch dashboard in VS Code (local executor)', { skip: workbenchSki
     });
     await step('5-batchfile-link', async (wb) => {
       const dash = dashboardFrame(wb);
+      // the batch's files are among the run details, folded away on a short window
+      const toggle = dash.locator('[data-testid="header-toggle"][aria-expanded="false"]');
+      if ((await toggle.count()) > 0) await toggle.click();
       await dash.locator('.batch-header button.link', { hasText: world!.batchfile }).first().click();
       await wb.page.locator('.tabs-container .tab[data-resource-name="batchfile.csv"]').first().waitFor({ timeout: 30_000 });
       await wb.waitForEditorLine('job_basename|job_directory|program|pipe');

@@ -17,6 +17,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
 const BUNDLE = join(REPO_ROOT, 'dist', 'webview.js');
 const STYLES = join(REPO_ROOT, 'dist', 'webview.css');
+const BUNDLE_3D = join(REPO_ROOT, 'dist', 'webview-3d.js');
 
 /** False when the suite can run; else why it is skipped. With CI=true it always runs (.ci/run installs Chromium). */
 export function webviewSkip(): false | string {
@@ -165,6 +166,8 @@ export async function openDashboard(): Promise<DashboardPage> {
     mkdirSync(profileDir, { recursive: true });
     copyFileSync(BUNDLE, join(siteDir, 'webview.js'));
     copyFileSync(STYLES, join(siteDir, 'webview.css'));
+    // The 3D library the page imports when a job with a geometry is shown.
+    if (existsSync(BUNDLE_3D)) copyFileSync(BUNDLE_3D, join(siteDir, 'webview-3d.js'));
     const started = await serve(siteDir);
     server = started.server;
     const origin = started.origin;

@@ -1,11 +1,12 @@
 // The job detail pane: the chosen job's facts from its row at once, then what the host read from its folder (status
-// history, run_info.json, the output's tail); its upstream and downstream jobs as links; buttons to open its files,
-// cancel or restart it. Every value is inserted as text.
+// history, run_info.json, the output's tail, what it computed); its upstream and downstream jobs as links; buttons to
+// open its files, cancel or restart it. Every value is inserted as text.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { DashboardJob, DashboardJobAction, DashboardJobDetail, DashboardLink } from '../../core/dashboard/protocol.js';
 import { formatTime } from '../../core/dashboard/page/table.js';
 import { schedulerStateLabel } from '../../core/view/executorWords.js';
 import { el, replaceChildren, setText } from './dom.js';
+import { JobResultsSection } from './jobResultsSection.js';
 
 export interface DetailCallbacks {
   /** An upstream or downstream job was chosen (by key). */
@@ -44,6 +45,7 @@ export class JobDetailPane {
   private readonly output = el('pre', { className: 'detail-pre detail-output', attrs: { 'data-testid': 'output-tail', tabindex: '0' } });
   private readonly loading = el('p', { className: 'detail-loading', text: 'Reading the job folder…' });
   private readonly buttons = new Map<DashboardJobAction, ButtonElement>();
+  private readonly results = new JobResultsSection();
   private job: DashboardJob | null = null;
   private detail: DashboardJobDetail | null = null;
   /** The launch's executor: a local job's state is the local executor's, not SLURM's. */
@@ -71,6 +73,7 @@ export class JobDetailPane {
       actions,
       this.facts,
       this.relations,
+      this.results.element,
       el('h3', { text: 'Status history' }),
       this.history,
       this.loading,
@@ -105,6 +108,7 @@ export class JobDetailPane {
       setText(this.runInfo, '');
       setText(this.output, '');
       setText(this.outputName, '');
+      this.results.show(null);
     }
     this.renderRow(job);
     this.renderRelations(relations);
@@ -134,6 +138,7 @@ export class JobDetailPane {
     setText(this.outputName, detail.outputTail ? `(${detail.outputTail.fileName}${detail.outputTail.truncated ? ', last lines' : ''})` : '');
     setText(this.output, detail.outputTail ? detail.outputTail.text : 'No output yet.');
     this.output.scrollTop = this.output.scrollHeight;
+    this.results.show(detail.results);
     this.renderButtons();
   }
 

@@ -2,7 +2,7 @@
 // intent kept with getState/setState, and the host's messages.
 import { DASHBOARD_TABS, isHostToPageMessage, message } from '../../core/dashboard/protocol.js';
 import { resultsQueryOf } from '../../core/dashboard/page/results.js';
-import type { DashboardResultsViewState, DashboardTab, DashboardViewState, HostToPageMessage, MessageType } from '../../core/dashboard/protocol.js';
+import type { DashboardLayout, DashboardResultsViewState, DashboardTab, DashboardViewState, HostToPageMessage, MessageType } from '../../core/dashboard/protocol.js';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -33,6 +33,7 @@ export class Host {
       search: candidate.search,
       selected: candidate.selected ?? null,
       tab,
+      ...layoutOf(candidate.layout),
       ...resultsOf(candidate.results),
     };
   }
@@ -47,6 +48,18 @@ export class Host {
       if (isHostToPageMessage(event.data)) handler(event.data);
     });
   }
+}
+
+/** The saved layout, each field checked (state from an older build or hand-edited keeps the defaults). */
+function layoutOf(value: unknown): { layout?: DashboardLayout } {
+  if (typeof value !== 'object' || value === null) return {};
+  const { headerCollapsed, detailShare } = value as Partial<DashboardLayout>;
+  return {
+    layout: {
+      headerCollapsed: typeof headerCollapsed === 'boolean' ? headerCollapsed : null,
+      detailShare: typeof detailShare === 'number' && Number.isFinite(detailShare) ? detailShare : null,
+    },
+  };
 }
 
 /** The Results tab's saved sort, filter and unit, checked. */

@@ -3,7 +3,7 @@
 // answers with the job's detail. VS Code's theme variables and vscode-elements; the host side lives in client/.
 import './styles.css';
 import { DASHBOARD_PROTOCOL_VERSION, ExportResultsCsvMessage, JobActionMessage, ReadyMessage, RequestResultsMessage, SelectJobMessage, ViewStateMessage } from '../../core/dashboard/protocol.js';
-import type { DashboardColumn, DashboardJob, DashboardLink, DashboardTab, DashboardViewState, HostToPageMessage } from '../../core/dashboard/protocol.js';
+import type { DashboardColumn, DashboardJob, DashboardLayout, DashboardLink, DashboardTab, DashboardViewState, HostToPageMessage } from '../../core/dashboard/protocol.js';
 import { RunTable } from '../../core/dashboard/page/table.js';
 import { DEFAULT_RESULTS_QUERY } from '../../core/dashboard/page/results.js';
 import type { RunTableQuery } from '../../core/dashboard/page/table.js';
@@ -14,6 +14,7 @@ import { GraphView } from './graph.js';
 import { BatchHeader } from './header.js';
 import { HistoryList } from './history.js';
 import { Host } from './host.js';
+import { Splitter } from './splitter.js';
 import { ResultsView } from './results.js';
 import { VirtualTable } from './table.js';
 import { DashboardTabs } from './tabs.js';
@@ -32,7 +33,16 @@ let links: readonly DashboardLink[] = [];
 /** Built from the links when a job's detail first needs its neighbours (not on every snapshot). */
 let relations: Map<string, { upstream: DashboardLink[]; downstream: DashboardLink[] }> | null = null;
 
-const header = new BatchHeader(host);
+/** The layout the reader chose (header folded, detail pane's share), kept in the webview's state. */
+const layout: DashboardLayout = { headerCollapsed: saved?.layout?.headerCollapsed ?? null, detailShare: saved?.layout?.detailShare ?? null };
+const header = new BatchHeader(host, {
+  // folded by default on a short window (a laptop with VS Code's panel open), so the jobs and their detail get the room
+  collapsed: layout.headerCollapsed ?? window.innerHeight < 900,
+  onToggle: (collapsed) => {
+    layout.headerCollapsed = collapsed;
+    saveState();
+  },
+});
 const history = new HistoryList(host);
 const toolbar = new Toolbar({
   onSearch: (search) => changeQuery({ ...query, search }),
@@ -75,12 +85,20 @@ const tabs = new DashboardTabs(
     saveState();
   },
 );
-document.body.appendChild(el('main', { className: 'dashboard' }, header.element, el('div', { className: 'dashboard-body' }, tabs.element, detail.element)));
+// The header takes what it needs; below it the tabs and the job detail share the height, split by a splitter.
+const body = el('div', { className: 'dashboard-body' });
+const splitter = new Splitter({
+  container: body,
+  pane: detail.element,
+  share: layout.detailShare,
+  onChange: (share) => {
+    layout.detailShare = share;
+    saveState();
+  },
+});
+body.append(tabs.element, splitter.element, detail.element);
+document.body.appendChild(el('main', { className: 'dashboard' }, header.element, body));
 showPictures(tabs.selected);
-// The tab panels take the window's height below the header (the virtual table needs a height to scroll in).
-new ResizeObserver(() => {
-  document.body.style.setProperty('--header-height', `${Math.ceil(header.element.getBoundingClientRect().bottom) + 64}px`);
-}).observe(header.element);
 
 host.onMessage((message) => apply(message));
 host.post(ReadyMessage, { protocolVersion: DASHBOARD_PROTOCOL_VERSION });
@@ -96,6 +114,7 @@ function apply(message: HostToPageMessage): void {
       batchId = batch.id;
       shownRecord = batch.record?.id ?? null;
       header.setBatch(batch);
+      grid.setRoot(batch.rootPath);
       detail.setExecutor(batch.record?.executor ?? null);
       table.setJobs(jobs);
       grid.refresh();
@@ -121,6 +140,7 @@ function apply(message: HostToPageMessage): void {
     case 'batchman/dashboard/batchChanged':
       shownRecord = message.params.batch.record?.id ?? null;
       header.setBatch(message.params.batch);
+      grid.setRoot(message.params.batch.rootPath);
       detail.setExecutor(message.params.batch.record?.executor ?? null);
       break;
     case 'batchman/dashboard/historyChanged':
@@ -208,6 +228,7 @@ function changeQuery(next: RunTableQuery): void {
 
 function saveState(): void {
   const state: DashboardViewState = { batchId, sort: query.sort, statuses: [...query.statuses], search: query.search, selected, tab: tabs.selected, results: results.table.query };
+  state.layout = { ...layout };
   host.saveState(state);
   host.post(ViewStateMessage, { state });
 }

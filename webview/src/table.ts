@@ -37,6 +37,8 @@ export class VirtualTable {
   private readonly pool: RowElement[] = [];
   private selected: string | null = null;
   private nextRowId = 0;
+  /** The batch's root directory: folders are shown relative to it. */
+  private root: string | null = null;
 
   constructor(
     private readonly table: RunTable,
@@ -81,6 +83,14 @@ export class VirtualTable {
       cell.setAttribute('aria-sort', direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none');
       setText(arrow, direction === 'asc' ? ' ▲' : direction === 'desc' ? ' ▼' : '');
     }
+  }
+
+  /** The batch's root directory (folders show relative to it); every row is refilled when it changes. */
+  setRoot(root: string | null): void {
+    if (root === this.root) return;
+    this.root = root;
+    for (const row of this.pool) row.job = undefined;
+    this.render();
   }
 
   get selection(): string | null {
@@ -138,15 +148,16 @@ export class VirtualTable {
     if (row.job !== job && job !== undefined) {
       row.job = job;
       DASHBOARD_COLUMNS.forEach((column, i) => {
-        const text = cellText(job, column);
+        const text = cellText(job, column, this.root);
         if (column === 'status') {
           setText(row.badge, text);
           row.badge.className = `badge status-${job.status}`;
+          row.cells[i]!.title = text;
         } else {
           setText(row.cells[i]!, text);
         }
       });
-      // full names and paths on hover, since cells cut them off
+      // full names and paths on hover, since cells cut them off (the folder cell shows its path from the root)
       row.cells[0]!.title = job.basename;
       row.cells[1]!.title = job.directory;
       row.cells[DASHBOARD_COLUMNS.indexOf('cause')]!.title = job.cause ?? '';

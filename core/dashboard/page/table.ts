@@ -10,6 +10,7 @@ import { summarise } from '../../truth/summary.js';
 import type { StatusSummary } from '../../truth/summary.js';
 import { formatTime } from '../../view/timeFormat.js';
 import { jobWhy } from '../../view/jobWhy.js';
+import { relativeFolder } from './folder.js';
 
 export interface RunTableQuery {
   sort: { column: DashboardColumn; direction: SortDirection } | null;
@@ -80,13 +81,13 @@ export function sortKey(job: DashboardJob, column: DashboardColumn): SortKey {
   }
 }
 
-/** The text a cell shows. */
-export function cellText(job: DashboardJob, column: DashboardColumn): string {
+/** The text a cell shows; the folder relative to the batch's `root` when given (the absolute path is the cell's tooltip). */
+export function cellText(job: DashboardJob, column: DashboardColumn, root: string | null = null): string {
   switch (column) {
     case 'job':
       return job.basename;
     case 'folder':
-      return job.directory;
+      return relativeFolder(job.directory, root);
     case 'program':
       return job.program;
     case 'status':

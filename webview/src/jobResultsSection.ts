@@ -1,0 +1,41 @@
+// The job detail's results: the energies the output gives, what went wrong, the convergence plot, the frequencies and
+// the geometry in 3D. Every value is inserted as text.
+import './jobResults.css';
+import { energyFacts, viewerFrames } from '../../core/dashboard/page/jobResults.js';
+import type { DashboardJobResults } from '../../core/dashboard/jobResultsMessage.js';
+import { ConvergencePlot } from './convergencePlot.js';
+import { el, replaceChildren } from './dom.js';
+import { FrequencyList } from './frequencies.js';
+import { MoleculeView } from './molecule.js';
+
+export class JobResultsSection {
+  readonly element: HTMLElement;
+  private readonly facts = el('dl', { className: 'facts results-facts', attrs: { 'data-testid': 'result-facts' } });
+  private readonly problems = el('ul', { className: 'results-problems', attrs: { 'data-testid': 'result-problems' } });
+  private readonly plot = new ConvergencePlot();
+  private readonly frequencies = new FrequencyList();
+  private readonly molecule = new MoleculeView();
+
+  constructor() {
+    this.element = el(
+      'section',
+      { className: 'job-results', attrs: { 'data-testid': 'job-results', 'aria-label': 'Results', hidden: '' } },
+      el('h3', { text: 'Results' }),
+      this.facts,
+      this.problems,
+      this.molecule.element,
+      this.plot.element,
+      this.frequencies.element,
+    );
+  }
+
+  /** Null or undefined (nothing read yet, or nothing to read) hides the section. */
+  show(results: DashboardJobResults | null | undefined): void {
+    this.element.hidden = !results;
+    replaceChildren(this.facts, ...(results ? energyFacts(results).flatMap(([name, value]) => [el('dt', { text: name }), el('dd', { text: value })]) : []));
+    replaceChildren(this.problems, ...(results?.problems ?? []).map((problem) => el('li', { text: problem })));
+    this.plot.show(results?.optimization ?? null);
+    this.frequencies.show(results?.frequencies ?? null);
+    this.molecule.show(viewerFrames(results));
+  }
+}

@@ -1,0 +1,102 @@
+// The job detail's 3D geometry: atoms and bonds drawn by 3Dmol.js on a WebGL canvas (rotate by dragging, zoom by
+// scrolling), with a slider through the optimisation's frames. The library (dist/webview-3d.js) is imported on first use.
+import type { GLViewer } from '3dmol';
+import { clampIndex, frameLabel, frameXyz } from '../../core/dashboard/page/jobResults.js';
+import type { ViewerFrames } from '../../core/dashboard/page/jobResults.js';
+import { el, setText } from './dom.js';
+import type * as MoleculeLibraryModule from './molecule3dLib.js';
+
+type MoleculeLibrary = typeof MoleculeLibraryModule;
+let library: Promise<MoleculeLibrary> | undefined;
+
+/** The 3D library, beside this bundle; a failed load is tried again next time. */
+function loadLibrary(): Promise<MoleculeLibrary> {
+  library ??= (import(new URL('./webview-3d.js', import.meta.url).href) as Promise<MoleculeLibrary>).catch((error: unknown) => {
+    library = undefined;
+    throw error;
+  });
+  return library;
+}
+
+/** The editor's background, so the molecule sits on the theme's colour (3Dmol colours atoms by element, Jmol's scheme). */
+function themeBackground(): string {
+  return getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim() || 'white';
+}
+
+export class MoleculeView {
+  readonly element: HTMLElement;
+  private readonly canvasHost = el('div', { className: 'molecule-3d', attrs: { 'data-testid': 'molecule-3d', role: 'img' } });
+  private readonly slider = el('input', { className: 'molecule-slider', attrs: { type: 'range', min: '0', max: '0', step: '1', value: '0', 'aria-label': 'Frame' } });
+  private readonly frameText = el('span', { className: 'molecule-frame', attrs: { 'data-testid': 'molecule-frame', 'aria-live': 'polite' } });
+  private readonly sliderRow = el('div', { className: 'molecule-frames' }, this.slider, this.frameText);
+  private readonly status = el('p', { className: 'results-caption' });
+  private viewer: GLViewer | null = null;
+  private frames: ViewerFrames | null = null;
+  /** The camera was fitted to this job's molecule: a new answer for the same job (it is still running) keeps the reader's view. */
+  private fitted = false;
+  /** Which show() is current: an answer of the library for an earlier job is dropped. */
+  private generation = 0;
+  private readonly resize = new ResizeObserver(() => this.viewer?.resize());
+
+  constructor() {
+    this.element = el('section', { className: 'results-block', attrs: { hidden: '' } }, el('h3', { text: 'Geometry' }), this.status, this.canvasHost, this.sliderRow);
+    this.slider.addEventListener('input', () => this.renderFrame(Number(this.slider.value), false));
+    this.resize.observe(this.canvasHost);
+  }
+
+  /** Shows the frames (the last one first: the final geometry); null hides the view. */
+  show(frames: ViewerFrames | null): void {
+    const generation = ++this.generation;
+    this.frames = frames;
+    if (!frames) this.fitted = false;
+    this.element.hidden = frames === null;
+    this.canvasHost.removeAttribute('data-atom-count');
+    this.viewer?.removeAllModels();
+    this.viewer?.render();
+    if (!frames) return;
+    const last = frames.frames.length - 1;
+    this.slider.max = String(last);
+    this.slider.value = String(last);
+    this.sliderRow.hidden = frames.frames.length < 2;
+    setText(this.status, `${frames.elements.length} atoms${frames.source ? ` · ${frames.total} geometries in ${frames.source}${frames.total > frames.frames.length ? ` (${frames.frames.length} shown)` : ''}` : ''}`);
+    this.canvasHost.setAttribute('aria-label', `3D view of ${frames.elements.length} atoms; drag to rotate, scroll to zoom`);
+    loadLibrary().then(
+      (lib) => {
+        if (generation !== this.generation) return;
+        if (!this.viewer) {
+          this.viewer = lib.createViewer(this.canvasHost, { backgroundColor: themeBackground(), antialias: true });
+          // What draws the picture (3Dmol renders with WebGL off screen and shows the result on this canvas).
+          const gl: unknown = this.viewer.getRenderer()?.getContext?.();
+          this.canvasHost.setAttribute('data-webgl', typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext ? 'webgl2' : gl instanceof WebGLRenderingContext ? 'webgl' : 'none');
+        }
+        this.renderFrame(last, !this.fitted);
+        this.fitted = true;
+      },
+      (error: unknown) => {
+        if (generation === this.generation) setText(this.status, `The 3D view could not load: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  }
+
+  private renderFrame(index: number, fit: boolean): void {
+    const viewer = this.viewer;
+    const frames = this.frames;
+    if (!viewer || !frames) return;
+    const at = clampIndex(index, frames.frames.length);
+    // One model at a time: a frame costs one small XYZ parse, and the camera stays where the reader turned it.
+    viewer.removeAllModels();
+    const model = viewer.addModel(frameXyz(frames.elements, frames.frames[at]!), 'xyz');
+    viewer.setStyle({}, { stick: { radius: 0.14, colorscheme: 'Jmol' }, sphere: { scale: 0.25, colorscheme: 'Jmol' } });
+    if (fit) {
+      // The pane may have changed size while the library loaded; fit the molecule to the canvas as it is, with a margin.
+      viewer.resize();
+      viewer.zoomTo();
+      viewer.zoom(0.85);
+    }
+    viewer.render();
+    setText(this.frameText, frameLabel(frames, at));
+    // The viewer's own model says how many atoms it holds.
+    this.canvasHost.setAttribute('data-atom-count', String(model.selectedAtoms({}).length));
+    this.canvasHost.setAttribute('data-frame', String(at));
+  }
+}
