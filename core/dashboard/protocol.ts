@@ -144,6 +144,8 @@ export interface DashboardViewState {
   tab: DashboardTab;
   /** The Results tab's sort, text filter and energy unit (absent: batchfile order, no filter, Hartree). */
   results?: DashboardResultsViewState;
+  /** How the page is laid out (the header folded, the detail pane's share); absent in state saved by older builds. */
+  layout?: DashboardLayout;
 }
 
 /** The Results tab's columns, by the key the page sorts on. */
@@ -185,6 +187,14 @@ export interface DashboardResultRow {
   optimization: { steps: number; converged: boolean } | null;
   wallSeconds: number | null;
   problems: string[];
+}
+
+/** The page's layout choices, kept across reloads in the webview's state (DashboardViewState.layout). */
+export interface DashboardLayout {
+  /** The header's run details folded away; null: by the window's height. */
+  headerCollapsed: boolean | null;
+  /** The job detail pane's share of the height below the header (0…1); null: the default. */
+  detailShare: number | null;
 }
 
 /** Job buttons of the detail view; the host maps each to its command. */
