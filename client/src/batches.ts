@@ -184,9 +184,20 @@ export class Batches implements vscode.Disposable {
     this.statusItem.show();
   }
 
-  /** Shows the Batches view with the focused (or given) batch selected. */
-  async reveal(batchId = this.focused, jobKey?: string): Promise<void> {
+  /**
+   * Shows the Batches view with the focused (or given) batch selected. `keepFocus` (a launch): the view is shown and
+   * scrolled to the node without taking the keyboard from the editor.
+   */
+  async reveal(batchId = this.focused, jobKey?: string, options: { keepFocus?: boolean } = {}): Promise<void> {
     const wasVisible = this.view.visible;
+    if (options.keepFocus && wasVisible && batchId !== undefined && this.tree.node(batchNodeId(batchId))) {
+      try {
+        await this.view.reveal(jobKey !== undefined && this.tree.node(jobNodeId(batchId, jobKey)) ? jobNodeId(batchId, jobKey) : batchNodeId(batchId), { select: true, focus: false, expand: true });
+      } catch (error) {
+        this.log.warn('could not reveal the batch in the Batches view', error);
+      }
+      return;
+    }
     await vscode.commands.executeCommand(`${VIEWS.batches}.focus`);
     if (batchId === undefined || !this.tree.batch(batchId)) return;
     // A view that was just opened loads its roots first; revealing before that fails.

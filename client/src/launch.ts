@@ -137,6 +137,8 @@ export async function startRunner(deps: LaunchDeps, batchfile: string, options: 
     await batches.monitor.add(batchfile);
     batches.monitor.nudge(batchfile);
     batches.focus(batchfile);
+    // The launched batch may lie below a big expanded one: scroll to it and select it, the editor keeps the keyboard.
+    void batches.reveal(batchfile, undefined, { keepFocus: true });
     const seen = await waitForLaunch(batches, batchfile, startedAt);
     const record = batches.tree.batch(batchfile)?.record;
     if (seen && record) void showInfo(`Batchman: ${name} launched as ${record.name} (run ${record.runNumber}).`);
