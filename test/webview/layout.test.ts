@@ -168,8 +168,9 @@ describe('dashboard layout at 1400×760 in Chromium', { skip }, () => {
   const load = async (saved?: DashboardViewState) => {
     // what VS Code's getState() answers after a reload: put in place by SAVED_STATE before the bundle runs
     await page().evaluate((s) => {
-      if (s === null) sessionStorage.removeItem('layout-test-state');
-      else sessionStorage.setItem('layout-test-state', JSON.stringify(s));
+      const storage = (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void; removeItem(k: string): void } }).sessionStorage;
+      if (s === null) storage.removeItem('layout-test-state');
+      else storage.setItem('layout-test-state', JSON.stringify(s));
     }, saved ?? null);
     await page().reload();
     await page().waitForFunction(() => (globalThis as unknown as { __test: { posted: unknown[] } }).__test.posted.length > 0, undefined, { timeout: 20_000 });
