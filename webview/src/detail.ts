@@ -195,7 +195,8 @@ export class JobDetailPane {
       openInput: files?.input ?? false,
       openFolder: files?.folder ?? false,
       cancel: job.jobId !== null && (job.status === 'pending' || job.status === 'running'),
-      restart: job.status === 'failed' || job.status === 'cancelled',
+      // a succeeded job too: the host asks to rerun it and what depends on it
+      restart: job.status === 'failed' || job.status === 'cancelled' || job.status === 'succeeded',
     };
     for (const [action, button] of this.buttons) button.disabled = !enabled[action];
   }
