@@ -27,15 +27,22 @@ export const RULES: readonly Rule[] = [
   diskRule,
 ];
 
+const RULES_BUT_FOLDERS: readonly Rule[] = RULES.filter((rule) => rule !== diskRule);
+
 export interface ValidateOptions {
   /** The batchfile's absolute path: relative roots resolve against its folder. */
   readonly batchfilePath?: string;
   /** Omit to skip every check that needs the disk. */
   readonly disk?: DiskView;
+  /**
+   * False skips the look for job folders and inputs (warnings only, one stat per folder and input): a command that
+   * only reports, like `status`, does not need them. The pipe rules still ask the disk.
+   */
+  readonly folderChecks?: boolean;
 }
 
-export function validateModel(model: BatchModel, disk?: DiskView): Diagnostic[] {
-  const diagnostics = collect(RULES, { model, ...(disk ? { disk } : {}) });
+export function validateModel(model: BatchModel, disk?: DiskView, rules: readonly Rule[] = RULES): Diagnostic[] {
+  const diagnostics = collect(rules, { model, ...(disk ? { disk } : {}) });
   return diagnostics.sort(
     (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
   );
@@ -48,5 +55,5 @@ export interface ValidationResult {
 
 export function validateBatchfile(text: string, options: ValidateOptions = {}): ValidationResult {
   const model = buildBatchModel(parseBatchfile(text), options.batchfilePath);
-  return { model, diagnostics: validateModel(model, options.disk) };
+  return { model, diagnostics: validateModel(model, options.disk, options.folderChecks === false ? RULES_BUT_FOLDERS : RULES) };
 }

@@ -17,6 +17,8 @@ export interface LoadedBatchfile {
 export interface LoadOptions {
   /** False skips every rule that needs the disk (`validate --no-disk`): the file alone is checked. */
   readonly disk?: boolean;
+  /** False skips only the look for job folders and inputs (warnings): commands that report need not stat them all. */
+  readonly folderChecks?: boolean;
 }
 
 export async function loadBatchfile(file: string, options: LoadOptions = {}): Promise<LoadedBatchfile> {
@@ -29,7 +31,7 @@ export async function loadBatchfile(file: string, options: LoadOptions = {}): Pr
     throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   const disk = options.disk === false ? {} : { disk: createNodeDiskView() };
-  const { model, diagnostics } = validateBatchfile(text, { batchfilePath: path, ...disk });
+  const { model, diagnostics } = validateBatchfile(text, { batchfilePath: path, ...disk, ...(options.folderChecks === false ? { folderChecks: false } : {}) });
   return { file, path, model, diagnostics };
 }
 

@@ -101,5 +101,19 @@ function namesOf(listing: string[] | { error: unknown }): ReadonlySet<string> | 
 /** The path of a job's output, as its program names it; undefined for an unknown program. */
 export function outputPathOf(job: EvidenceJob): string | undefined {
   const program = programById(job.program);
-  return program ? join(job.directory, jobFiles(program.id, job.basename).output) : undefined;
+  return program ? pathInFolder(job.directory, jobFiles(program.id, job.basename).output) : undefined;
+}
+
+/** A folder and a name the folder's own (no `/`, not `.` or `..`) may simply be joined by `/`. */
+const PLAIN_NAME = /^(?!\.\.?$)[^/]+$/;
+/** `//`, `/./`, `/../` or a trailing `/`, `/.`, `/..`: what path.join would rewrite. */
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|\/$/;
+
+/**
+ * `join(folder, name)`, by concatenation when join would change nothing (an absolute, normal folder and a plain
+ * name), as a job's resolved folder and its file names are: on a 10,000-job batch join's normalising was a tenth of
+ * `status`.
+ */
+export function pathInFolder(folder: string, name: string): string {
+  return folder.startsWith('/') && folder.length > 1 && !NOT_NORMAL.test(folder) && PLAIN_NAME.test(name) ? `${folder}/${name}` : join(folder, name);
 }

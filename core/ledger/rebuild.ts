@@ -10,13 +10,13 @@ import type { JobStatus } from '../status.js';
 import { LedgerCorruptError } from './errors.js';
 import { listFolders, sameStamp, stampFiles } from './fileStamps.js';
 import type { FileStamp } from './fileStamps.js';
-import { outputPathOf, readFolderEvidence, verdictOf } from './folderEvidence.js';
+import { outputPathOf, pathInFolder, readFolderEvidence, verdictOf } from './folderEvidence.js';
 import type { FolderEvidence, VerdictQuery } from './folderEvidence.js';
 import { keyOf } from './jobKey.js';
 import { NO_JOB_ID, parseLedger, rowsByKeyOnDisk, salvageLedger, writeLedger } from './ledger.js';
 import type { Ledger, LedgerRow } from './ledger.js';
 import { statusOfVerdict } from './outcomeStatus.js';
-import { runInfoPath } from './runInfo.js';
+import { RUN_INFO_NAME } from './runInfo.js';
 import type { RunInfo } from './runInfo.js';
 import type { SettledEntry, SettledEvidence } from './settledEvidence.js';
 
@@ -158,7 +158,7 @@ async function stampSettledCandidates(jobs: readonly RebuildJob[], oldRows: Read
     const output = outputPathOf(job);
     if (row && isFinal(row.status) && output !== undefined) candidates.push({ job, output });
   }
-  const stamps = await stampFiles(candidates.flatMap(({ job, output }) => [runInfoPath(job.directory), output]));
+  const stamps = await stampFiles(candidates.flatMap(({ job, output }) => [pathInFolder(job.directory, RUN_INFO_NAME), output]));
   return new Map(candidates.map(({ job }, i) => [job, { runInfo: stamps[2 * i]!, output: stamps[2 * i + 1]! }]));
 }
 

@@ -48,6 +48,14 @@ export interface SubmissionsOptions {
   readonly knownIds?: Iterable<number>;
 }
 
+/** A ready job made ready to submit: its pipes and script, and its intent written unless it failed. */
+interface Staged {
+  readonly job: ResolvedJob;
+  readonly key: string;
+  readonly row: LedgerRow;
+  readonly prepared: PreparedSubmission | { readonly failedCause: string };
+}
+
 interface InDoubt {
   /** Clock time the answer in doubt came back. */
   readonly since: number;
@@ -160,57 +168,95 @@ export class Submissions {
     return adopted;
   }
 
-  /** Submits ready jobs within the throttle and the back-off; returns the new job ids. */
+  /**
+   * Submits ready jobs within the throttle and the back-off; returns the new job ids. Each job keeps the crash-safe
+   * order (its intent durable, then sbatch, then run_info.json), but the next job's script and intent are written
+   * while this job's sbatch runs, and this job's run_info.json while the next one's does: the runner's own files cost
+   * no time beside the controller's answer. Every write has ended when this returns (the ledger is written after).
+   */
   async submitReady(jobs: readonly ResolvedJob[], at: string): Promise<string[]> {
     const ids: string[] = [];
     if (!this.backoff.mayTry(this.options.clock.now())) return ids;
     let slots = this.freeSlots();
     if (slots > 0) await this.askFloorOnce(jobs);
-    for (const job of this.ready(jobs)) {
-      if (slots <= 0) break;
-      const key = keyOfModelJob(job);
-      const row = this.options.rows.get(key)!;
-      const prepared = await this.options.prepare(job, row);
-      if ('failedCause' in prepared) {
-        recordTransition(row, { status: 'failed', cause: prepared.failedCause }, undefined, at);
-        await this.options.afterFailure(job, row);
-        continue;
-      }
-      await writeSubmitIntent(job.path, job.basename, job.programName, at);
-      const afterId = this.highestKnownId;
-      let jobId: string;
-      try {
-        ({ jobId } = await this.options.scheduler.submit(prepared.scriptPath, { cwd: job.path, jobName: job.basename, extraArgs: prepared.extraArgs }));
-      } catch (error) {
-        const refusal = refusalOf(error);
-        if (refusal === undefined) {
-          // sbatch did not even run: nothing was submitted, and this is the runner's trouble, not the job's
-          await clearSubmitIntent(job.path);
-          throw error;
-        }
-        if (refusal.kind === 'for-good') {
-          await clearSubmitIntent(job.path);
-          recordTransition(row, { status: 'failed', cause: `submission refused: ${refusal.message}` }, undefined, at);
+    const ready = slots > 0 ? this.ready(jobs) : [];
+    let nextIndex = 0;
+    const records: Promise<void>[] = [];
+    let staged: Promise<Staged> | undefined;
+    let recordFailure: PromiseRejectedResult | undefined;
+    const stageNext = (): Promise<Staged> | undefined => {
+      if (nextIndex >= ready.length) return undefined;
+      const staging = this.stage(ready[nextIndex++]!, at);
+      // Awaited below on every path; this only keeps a failure from counting as unhandled meanwhile.
+      staging.catch(() => undefined);
+      return staging;
+    };
+    try {
+      staged = slots > 0 ? stageNext() : undefined;
+      while (staged) {
+        const current = await staged;
+        staged = undefined;
+        const { job, key, row } = current;
+        if (!('scriptPath' in current.prepared)) {
+          recordTransition(row, { status: 'failed', cause: current.prepared.failedCause }, undefined, at);
           await this.options.afterFailure(job, row);
+          staged = stageNext();
           continue;
         }
-        if (refusal.kind === 'for-now') {
-          await clearSubmitIntent(job.path);
-          await this.refusedForNow(refusal, at);
+        // The next job is made ready while this one's sbatch runs, when a slot is left for it.
+        if (slots > 1) staged = stageNext();
+        const afterId = this.highestKnownId;
+        let jobId: string;
+        try {
+          ({ jobId } = await this.options.scheduler.submit(current.prepared.scriptPath, { cwd: job.path, jobName: job.basename, extraArgs: current.prepared.extraArgs }));
+        } catch (error) {
+          const refusal = refusalOf(error);
+          if (refusal === undefined) {
+            // sbatch did not even run: nothing was submitted, and this is the runner's trouble, not the job's
+            await clearSubmitIntent(job.path);
+            throw error;
+          }
+          if (refusal.kind === 'for-good') {
+            await clearSubmitIntent(job.path);
+            recordTransition(row, { status: 'failed', cause: `submission refused: ${refusal.message}` }, undefined, at);
+            await this.options.afterFailure(job, row);
+            staged ??= stageNext();
+            continue;
+          }
+          if (refusal.kind === 'for-now') {
+            await clearSubmitIntent(job.path);
+            await this.refusedForNow(refusal, at);
+            break;
+          }
+          // In doubt: the intent stays (a runner killed now finds the job the same way); it holds its slot meanwhile.
+          this.inDoubt.set(key, { since: this.options.clock.now(), afterId, at });
+          this.backoff.refused(this.options.clock.now());
+          this.log(`${job.basename}: sbatch's answer was lost (${refusal.message}); the job may exist: the queue decides in ${Math.round(this.graceMs / 1000)} s`);
           break;
         }
-        // In doubt: the intent stays (a runner killed now finds the job the same way); it holds its slot meanwhile.
-        this.inDoubt.set(key, { since: this.options.clock.now(), afterId, at });
-        this.backoff.refused(this.options.clock.now());
-        this.log(`${job.basename}: sbatch's answer was lost (${refusal.message}); the job may exist: the queue decides in ${Math.round(this.graceMs / 1000)} s`);
-        break;
+        await this.accepted(job, row, Number(jobId), at, records);
+        ids.push(jobId);
+        slots--;
       }
-      await this.accepted(job, row, Number(jobId), at);
-      ids.push(jobId);
-      slots--;
+    } finally {
+      // A job made ready but not submitted (the pass stopped at a refusal) keeps no intent: nobody looks for it.
+      const unsent = staged ? await staged.catch(() => undefined) : undefined;
+      if (unsent && 'scriptPath' in unsent.prepared) await clearSubmitIntent(unsent.job.path);
+      // Every run_info.json write ends before the pass does; a failed one is thrown below, unless the pass threw first.
+      recordFailure = (await Promise.allSettled(records)).find((result) => result.status === 'rejected');
     }
+    if (recordFailure) throw recordFailure.reason;
     await this.afterPass(jobs);
     return ids;
+  }
+
+  /** A ready job's pipes and script, then its intent (durable before its sbatch). */
+  private async stage(job: ResolvedJob, at: string): Promise<Staged> {
+    const key = keyOfModelJob(job);
+    const row = this.options.rows.get(key)!;
+    const prepared = await this.options.prepare(job, row);
+    if ('scriptPath' in prepared) await writeSubmitIntent(job.path, job.basename, job.programName, at);
+    return { job, key, row, prepared };
   }
 
   /**
@@ -225,14 +271,21 @@ export class Submissions {
     for (const entry of snapshot?.entries ?? []) this.noteId(Number.parseInt(entry.id, 10));
   }
 
-  private async accepted(job: ResolvedJob, row: LedgerRow, id: number, at: string): Promise<void> {
+  /** The job is the scheduler's now; its run_info.json is written, or with `records` left writing there. */
+  private async accepted(job: ResolvedJob, row: LedgerRow, id: number, at: string, records?: Promise<void>[]): Promise<void> {
     this.backoff.accepted();
     this.noteId(id);
     row.jobId = id;
     row.submittedAt = at;
     for (const key of ['startedAt', 'endedAt', 'exitCode', 'cause', 'slurmState'] as const) delete row[key];
     row.status = 'pending';
-    await recordSubmission(job.path, job.basename, job.programName, id, at, row.restarts ?? 0);
+    const record = recordSubmission(job.path, job.basename, job.programName, id, at, row.restarts ?? 0);
+    if (records) {
+      record.catch(() => undefined);
+      records.push(record);
+    } else {
+      await record;
+    }
     // The cluster takes jobs again; a submit limit keeps showing while it holds jobs back (afterPass).
     if (this.waitingNow && this.waitingNow.reason !== 'submit limit') await this.setWaiting(undefined, 'the cluster takes jobs again');
   }

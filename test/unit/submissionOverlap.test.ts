@@ -1,0 +1,129 @@
+// A pass of submissions writes the next job's script and intent while this job's sbatch runs, and keeps each job's
+// crash-safe order: its intent durable before its sbatch, its run_info.json after; a pass that stops at a refusal
+// leaves no intent on the job it had made ready beside it.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { buildBatchModel, parseBatchfile } from '../../core/batchfile/index.js';
+import type { BatchModel } from '../../core/batchfile/index.js';
+import { LocalScheduler } from '../../core/executors/localScheduler.js';
+import { keyOfModelJob } from '../../core/ledger/jobKey.js';
+import { newLedgerRow } from '../../core/ledger/ledger.js';
+import type { LedgerRow } from '../../core/ledger/ledger.js';
+import { Submissions } from '../../core/runner/submission.js';
+import { systemClock } from '../../core/slurm/clock.js';
+import { SchedulerError } from '../../core/slurm/scheduler.js';
+import type { Scheduler } from '../../core/slurm/scheduler.js';
+
+const dirs: string[] = [];
+after(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+interface Batch {
+  root: string;
+  model: BatchModel;
+  rows: Map<string, LedgerRow>;
+  local: LocalScheduler;
+}
+
+async function batch(names: readonly string[]): Promise<Batch> {
+  const root = await mkdtemp(join(tmpdir(), 'batchman-overlap-'));
+  dirs.push(root);
+  for (const name of names) {
+    await mkdir(join(root, name));
+    await writeFile(join(root, name, `${name}.sh`), '#!/bin/bash\ntrue\n', { mode: 0o755 });
+  }
+  const text = ['root_directory=.', 'job_basename|job_directory|program|pipe', ...names.map((name) => `${name}|${name}|shell|`), ''].join('\n');
+  const model = buildBatchModel(parseBatchfile(text), join(root, 'batchfile.csv'));
+  const rows = new Map(model.jobs.map((job) => [keyOfModelJob(job), newLedgerRow({ basename: job.basename, directory: job.path, program: job.programName })]));
+  return { root, model, rows, local: new LocalScheduler({ stateDir: join(root, '.state'), killGraceMs: 1_000 }) };
+}
+
+/** The folder's run_info.json as a plain object; undefined when there is none. */
+async function runInfo(folder: string): Promise<Record<string, unknown> | undefined> {
+  const text = await readFile(join(folder, 'run_info.json'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+}
+
+function submissions(b: Batch, scheduler: Scheduler, maxActive: number): Submissions {
+  return new Submissions({
+    model: b.model,
+    rows: b.rows,
+    scheduler,
+    clock: systemClock,
+    maxActive,
+    prepare: async (job) => ({ scriptPath: join(job.path, `${job.basename}.sh`), extraArgs: [] }),
+    afterFailure: async () => undefined,
+    knownIds: [0],
+  });
+}
+
+/** The embedded executor with a submit in front of it. */
+function withSubmit(local: LocalScheduler, submit: Scheduler['submit']): Scheduler {
+  return Object.assign(Object.create(local) as Scheduler, { submit });
+}
+
+describe('submissions overlapped with sbatch', () => {
+  test("each job's intent is on disk before its sbatch; the next job's intent is written while this sbatch runs", async () => {
+    const names = ['a', 'b', 'c', 'd'];
+    const b = await batch(names);
+    const seenAtSubmit: { name: string; ownIntent: boolean; nextIntent: boolean }[] = [];
+    const scheduler = withSubmit(b.local, async (script, options) => {
+      const name = options.jobName!;
+      const own = await runInfo(join(b.root, name));
+      // sbatch takes tens of milliseconds: time for the runner to make the next job ready meanwhile
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const next = names[names.indexOf(name) + 1];
+      const nextInfo = next === undefined ? undefined : await runInfo(join(b.root, next));
+      seenAtSubmit.push({ name, ownIntent: typeof own?.['submitting_since'] === 'string', nextIntent: typeof nextInfo?.['submitting_since'] === 'string' });
+      return b.local.submit(script, options);
+    });
+    const ids = await submissions(b, scheduler, 10).submitReady(b.model.jobs, new Date().toISOString());
+    assert.equal(ids.length, 4);
+    assert.deepEqual(seenAtSubmit.map((seen) => seen.name), names, 'submitted in order, one at a time');
+    assert.ok(seenAtSubmit.every((seen) => seen.ownIntent), `every intent durable before its sbatch: ${JSON.stringify(seenAtSubmit)}`);
+    assert.deepEqual(seenAtSubmit.slice(0, 3).map((seen) => seen.nextIntent), [true, true, true], 'the next job was made ready during the sbatch');
+    for (const [i, name] of names.entries()) {
+      const info = await runInfo(join(b.root, name));
+      assert.equal(info?.['job_id'], Number(ids[i]), `${name}: run_info.json names its job once the pass returns`);
+      assert.equal(info?.['submitting_since'], undefined, `${name}: its intent cleared`);
+      assert.equal(b.rows.get(keyOfModelJob(b.model.jobs[i]!))?.status, 'pending');
+    }
+  });
+
+  test('the throttle is kept: with one slot left, no second job is made ready', async () => {
+    const b = await batch(['a', 'b', 'c']);
+    const scheduler = withSubmit(b.local, async (script, options) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return b.local.submit(script, options);
+    });
+    const ids = await submissions(b, scheduler, 1).submitReady(b.model.jobs, new Date().toISOString());
+    assert.equal(ids.length, 1);
+    assert.equal(await runInfo(join(b.root, 'b')), undefined, 'b was not touched');
+  });
+
+  for (const refusal of ['for-now', 'in-doubt'] as const) {
+    test(`a pass stopped by an answer ${refusal}: the job made ready beside it keeps no intent`, async () => {
+      const b = await batch(['a', 'b', 'c']);
+      let calls = 0;
+      const scheduler = withSubmit(b.local, async (script, options) => {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (calls === 2) {
+          const message = refusal === 'for-now' ? 'Socket timed out on send/recv operation' : 'sbatch timed out after 30000 ms';
+          throw new SchedulerError('failed', 'sbatch', message, refusal === 'for-now' ? { kind: 'for-now', reason: 'controller busy', message } : { kind: 'in-doubt', message });
+        }
+        return b.local.submit(script, options);
+      });
+      const ids = await submissions(b, scheduler, 10).submitReady(b.model.jobs, new Date().toISOString());
+      assert.equal(ids.length, 1, 'a was submitted');
+      assert.equal(calls, 2, 'c was never given to sbatch');
+      const c = await runInfo(join(b.root, 'c'));
+      assert.equal(c?.['submitting_since'], undefined, `c keeps no intent: ${JSON.stringify(c)}`);
+      const bInfo = await runInfo(join(b.root, 'b'));
+      if (refusal === 'in-doubt') assert.equal(typeof bInfo?.['submitting_since'], 'string', 'b in doubt keeps its intent: the queue decides');
+      else assert.equal(bInfo?.['submitting_since'], undefined, 'b refused for now: no intent');
+    });
+  }
+});
