@@ -26,7 +26,7 @@ type TestGlobal = { __test: PageTest };
 interface PageCanvas { width: number; height: number; getContext(kind: '2d'): { drawImage(image: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
 interface PageSlider { value: string; max: string; dispatchEvent(event: unknown): boolean }
 interface PageDocument {
-  querySelector(selector: string): (PageSlider & PageCanvas & { closest(selector: string): { scrollIntoView(options: unknown): void } | null }) | null;
+  querySelector(selector: string): (PageSlider & PageCanvas & { scrollIntoView(options: unknown): void }) | null;
   createElement(tag: 'canvas'): PageCanvas;
 }
 
@@ -138,7 +138,7 @@ describe('job detail results in Chromium', { skip }, () => {
       const slider = doc.querySelector('.molecule-slider')!;
       slider.value = slider.max;
       slider.dispatchEvent(new Event('input'));
-      doc.querySelector('[data-testid="molecule-3d"]')?.closest('section')?.scrollIntoView({ block: 'start' });
+      doc.querySelector('[data-testid="job-results"]')?.scrollIntoView({ block: 'start' });
     });
     await page().waitForTimeout(300);
     mkdirSync(RESULTS_DIR, { recursive: true });

@@ -6,17 +6,17 @@ import { convergenceSeries } from '../../core/dashboard/page/jobResults.js';
 import type { OptimizationResult } from '../../core/results/types.js';
 import { el, setText } from './dom.js';
 
-const HEIGHT = 200;
+const HEIGHT = 180;
 
 export class ConvergencePlot {
   readonly element: HTMLElement;
-  private readonly caption = el('p', { className: 'results-caption' });
+  private readonly caption = el('p', { className: 'detail-results-caption' });
   private readonly host = el('div', { className: 'convergence-plot', attrs: { 'data-testid': 'convergence-plot', role: 'img' } });
   private plot: uPlot | null = null;
   private readonly resize = new ResizeObserver(() => this.fit());
 
   constructor() {
-    this.element = el('section', { className: 'results-block', attrs: { hidden: '' } }, el('h3', { text: 'Optimisation' }), this.caption, this.host);
+    this.element = el('section', { className: 'detail-results-block', attrs: { hidden: '' } }, el('h3', { text: 'Optimisation' }), this.caption, this.host);
     this.resize.observe(this.host);
   }
 

@@ -4,11 +4,11 @@ import { el, replaceChildren, setText } from './dom.js';
 
 export class FrequencyList {
   readonly element: HTMLElement;
-  private readonly summary = el('p', { className: 'results-caption', attrs: { 'data-testid': 'frequency-summary' } });
+  private readonly summary = el('p', { className: 'detail-results-caption', attrs: { 'data-testid': 'frequency-summary' } });
   private readonly list = el('ol', { className: 'frequency-list', attrs: { 'data-testid': 'frequencies', 'aria-label': 'Vibrational frequencies, cm⁻¹' } });
 
   constructor() {
-    this.element = el('section', { className: 'results-block', attrs: { hidden: '' } }, el('h3', { text: 'Frequencies (cm⁻¹)' }), this.summary, this.list);
+    this.element = el('section', { className: 'detail-results-block', attrs: { hidden: '' } }, el('h3', { text: 'Frequencies (cm⁻¹)' }), this.summary, this.list);
   }
 
   show(frequencies: readonly number[] | null): void {
@@ -24,7 +24,7 @@ export class FrequencyList {
     replaceChildren(
       this.list,
       ...rows.map((row) =>
-        el('li', { className: row.imaginary ? 'imaginary' : '', attrs: { value: String(row.mode), ...(row.imaginary ? { title: 'Imaginary mode' } : {}) }, text: formatFrequency(row) }),
+        el('li', { className: row.imaginary ? 'imaginary' : '', attrs: { 'data-mode': String(row.mode), ...(row.imaginary ? { title: 'Imaginary mode' } : {}) }, text: formatFrequency(row) }),
       ),
     );
   }

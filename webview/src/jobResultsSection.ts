@@ -10,8 +10,8 @@ import { MoleculeView } from './molecule.js';
 
 export class JobResultsSection {
   readonly element: HTMLElement;
-  private readonly facts = el('dl', { className: 'facts results-facts', attrs: { 'data-testid': 'result-facts' } });
-  private readonly problems = el('ul', { className: 'results-problems', attrs: { 'data-testid': 'result-problems' } });
+  private readonly facts = el('dl', { className: 'facts detail-results-facts', attrs: { 'data-testid': 'result-facts' } });
+  private readonly problems = el('ul', { className: 'detail-results-problems', attrs: { 'data-testid': 'result-problems' } });
   private readonly plot = new ConvergencePlot();
   private readonly frequencies = new FrequencyList();
   private readonly molecule = new MoleculeView();
@@ -21,11 +21,8 @@ export class JobResultsSection {
       'section',
       { className: 'job-results', attrs: { 'data-testid': 'job-results', 'aria-label': 'Results', hidden: '' } },
       el('h3', { text: 'Results' }),
-      this.facts,
-      this.problems,
-      this.molecule.element,
-      this.plot.element,
-      this.frequencies.element,
+      // Side by side when the pane is wide (the detail below the table), one under another when narrow.
+      el('div', { className: 'detail-results-grid' }, el('section', { className: 'detail-results-block' }, this.facts, this.problems), this.molecule.element, this.plot.element, this.frequencies.element),
     );
   }
 

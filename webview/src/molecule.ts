@@ -29,7 +29,7 @@ export class MoleculeView {
   private readonly slider = el('input', { className: 'molecule-slider', attrs: { type: 'range', min: '0', max: '0', step: '1', value: '0', 'aria-label': 'Frame' } });
   private readonly frameText = el('span', { className: 'molecule-frame', attrs: { 'data-testid': 'molecule-frame', 'aria-live': 'polite' } });
   private readonly sliderRow = el('div', { className: 'molecule-frames' }, this.slider, this.frameText);
-  private readonly status = el('p', { className: 'results-caption' });
+  private readonly status = el('p', { className: 'detail-results-caption' });
   private viewer: GLViewer | null = null;
   private frames: ViewerFrames | null = null;
   /** The camera was fitted to this job's molecule: a new answer for the same job (it is still running) keeps the reader's view. */
@@ -39,7 +39,7 @@ export class MoleculeView {
   private readonly resize = new ResizeObserver(() => this.viewer?.resize());
 
   constructor() {
-    this.element = el('section', { className: 'results-block', attrs: { hidden: '' } }, el('h3', { text: 'Geometry' }), this.status, this.canvasHost, this.sliderRow);
+    this.element = el('section', { className: 'detail-results-block', attrs: { hidden: '' } }, el('h3', { text: 'Geometry' }), this.status, this.canvasHost, this.sliderRow);
     this.slider.addEventListener('input', () => this.renderFrame(Number(this.slider.value), false));
     this.resize.observe(this.canvasHost);
   }
