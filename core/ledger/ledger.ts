@@ -221,21 +221,31 @@ export function salvageLedger(text: string): Ledger {
 
 /** The ledger as text: CCBatchMan's columns, Batchman's, then the unknown ones; `\n` line ends. */
 export function serializeLedger(ledger: Ledger): string {
-  const extraColumns = ledger.extraColumns.filter(
-    (name) => !(CCBATCHMAN_COLUMNS as readonly string[]).includes(name) && !(BATCHMAN_COLUMNS as readonly string[]).includes(name),
-  );
-  const header = [...CCBATCHMAN_COLUMNS, ...BATCHMAN_COLUMNS, ...extraColumns];
+  const extraColumns = writtenExtraColumns(ledger);
+  let text = ledgerHeaderLine(extraColumns);
+  for (const row of ledger.rows) text += ledgerRowLine(row, extraColumns);
+  return text;
+}
+
+/** The unknown columns a ledger is written with (a name that is one of the known columns is not written twice). */
+export function writtenExtraColumns(ledger: Ledger): string[] {
+  return ledger.extraColumns.filter((name) => !(CCBATCHMAN_COLUMNS as readonly string[]).includes(name) && !(BATCHMAN_COLUMNS as readonly string[]).includes(name));
+}
+
+/** The header line, `\n` included; `extraColumns` from `writtenExtraColumns`. */
+export function ledgerHeaderLine(extraColumns: readonly string[]): string {
+  return `${[...CCBATCHMAN_COLUMNS, ...BATCHMAN_COLUMNS, ...extraColumns].map(csvCell).join('|')}\n`;
+}
+
+/** One row's line, `\n` included, as serializeLedger writes it (the runner keeps these and renders only changed rows). */
+export function ledgerRowLine(row: LedgerRow, extraColumns: readonly string[]): string {
   // The runner writes the ledger every pass: a plain join is several times faster than csv-stringify
   // on 10,000 rows, and writes exactly what csv-stringify wrote with these options.
-  let text = `${header.map(csvCell).join('|')}\n`;
-  for (const row of ledger.rows) {
-    const cells = cellsOf(row);
-    for (const name of extraColumns) cells.push(row.extra?.[name] ?? '');
-    const plain = cells.join('|');
-    // Almost every row needs no quoting: one scan of the joined line instead of one per cell.
-    text += `${needsQuoting(plain, cells.length) ? cells.map(csvCell).join('|') : plain}\n`;
-  }
-  return text;
+  const cells = cellsOf(row);
+  for (const name of extraColumns) cells.push(row.extra?.[name] ?? '');
+  const plain = cells.join('|');
+  // Almost every row needs no quoting: one scan of the joined line instead of one per cell.
+  return `${needsQuoting(plain, cells.length) ? cells.map(csvCell).join('|') : plain}\n`;
 }
 
 function needsQuoting(line: string, cellCount: number): boolean {

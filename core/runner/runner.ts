@@ -3,7 +3,8 @@
 import { realpathSync } from 'node:fs';
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
 import { keyOf, keyOfModelJob } from '../ledger/jobKey.js';
-import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
+import { NO_JOB_ID } from '../ledger/ledger.js';
+import { LedgerWriter } from '../ledger/ledgerWriter.js';
 import { readRunInfo } from '../ledger/runInfo.js';
 import type { RunInfo } from '../ledger/runInfo.js';
 import type { Ledger, LedgerRow } from '../ledger/ledger.js';
@@ -13,7 +14,6 @@ import { Poller } from '../slurm/poller.js';
 import type { JobChange } from '../slurm/poller.js';
 import type { Scheduler } from '../slurm/scheduler.js';
 import type { QueueEntry } from '../slurm/squeue.js';
-import { isFinal } from '../status.js';
 import { runnableJobs } from '../truth/batchJobs.js';
 import { propagateBrokenDependencies } from '../truth/dependencies.js';
 import { applyObservations } from '../truth/observations.js';
@@ -25,7 +25,7 @@ import { readBatchTruth } from '../truth/truth.js';
 import { VANISHED_AFTER_MS, VANISHED_CAUSE } from '../truth/vanished.js';
 import type { CancelRequest } from './cancelRequest.js';
 import { LockLostError } from './lock.js';
-import { activeCount } from './readiness.js';
+import { BatchRows, isActiveRow } from './readiness.js';
 import { Submissions, noteQueuedIds } from './submission.js';
 import type { PreparedSubmission } from './submission.js';
 import { SubmitBackoff } from './submitBackoff.js';
@@ -122,7 +122,11 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
   // The truth first: ledger checked against every job folder, plus one poll.
   const truth = await readBatchTruth({ model, ledgerPath: options.ledgerPath, scheduler, now: () => new Date(clock.now()), vanishedAfterMs: lostAfterMs });
   const ledger: Ledger = truth.ledger;
-  const rows = new Map(ledger.rows.filter((row) => jobByKey.has(keyOf(row))).map((row) => [keyOf(row), row]));
+  // Rows note which were handed out, so each pass looks again only at those (and the jobs right downstream of them).
+  const rows = new BatchRows(
+    model,
+    ledger.rows.filter((row) => jobByKey.has(keyOf(row))).map((row) => [keyOf(row), row] as const),
+  );
   const log = (line: string) => options.onLog?.(line);
   submissions = new Submissions({
     model,
@@ -143,6 +147,14 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
   await restartEarlierFailures(model, jobs, rows, hooks, now());
   // A rerun job whose own upstream is broken is blocked again at once.
   if (hooks.rerun && (await hooks.rerun(rows))) propagateBrokenDependencies(model, rows, now());
+  // From here on every pass is in proportion to what changed: each of these readers takes the rows handed out since it
+  // last looked (the start changed rows freely and walked the whole batch; the watch list starts from every row).
+  const unwalked = rows.changes();
+  const unwritten = rows.changes();
+  const unwatched = rows.changes();
+  rows.startTracking();
+  const ledgerWriter = new LedgerWriter(options.ledgerPath, ledger);
+  const rowList = [...rows.values()];
   const jobsToSubmit = options.onlyJobs ? jobs.filter((job) => options.onlyJobs!.has(keyOfModelJob(job))) : jobs;
 
   const poller = new Poller({ scheduler, clock, ...(options.pollFloorMs !== undefined ? { floorMs: options.pollFloorMs } : {}) });
@@ -157,15 +169,51 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
     wake?.();
     wake = undefined;
   };
+  /** The job id watched for each key: a job's news is followed while it is submitted and not ended. */
+  const watchedId = new Map<string, string>();
   const watchActive = () => {
     const ids: string[] = [];
-    for (const row of rows.values()) {
-      if (row.status !== 'pending' && row.status !== 'running') continue;
+    for (const [key, row] of rows) {
+      if (!isActiveRow(row)) continue;
       const id = String(row.jobId);
       ids.push(id);
-      jobById.set(id, jobByKey.get(keyOf(row))!);
+      jobById.set(id, jobByKey.get(key)!);
+      watchedId.set(key, id);
     }
+    unwatched.clear();
     if (ids.length > 0) poller.watch(options.batchId, ids);
+  };
+  /** The watch list follows the rows handed out since it last looked: new submissions watched, ended jobs dropped. */
+  const syncWatch = () => {
+    const added: string[] = [];
+    const dropped: string[] = [];
+    for (const key of unwatched) {
+      const row = rows.peek(key);
+      const id = row && isActiveRow(row) ? String(row.jobId) : undefined;
+      const before = watchedId.get(key);
+      if (id === before) continue;
+      if (before !== undefined) {
+        dropped.push(before);
+        jobById.delete(before);
+        unknownSince.delete(before);
+        watchedId.delete(key);
+      }
+      if (id !== undefined) {
+        added.push(id);
+        jobById.set(id, jobByKey.get(key)!);
+        watchedId.set(key, id);
+      }
+    }
+    unwatched.clear();
+    if (dropped.length > 0) poller.unwatch(options.batchId, dropped);
+    if (added.length > 0) poller.watch(options.batchId, added);
+    return added.length > 0;
+  };
+  const rowsOf = function* (keys: Iterable<string>): Iterable<LedgerRow> {
+    for (const key of keys) {
+      const row = rows.peek(key);
+      if (row) yield row;
+    }
   };
   const subscriptions = [
     poller.onDidChangeJobs((event) => {
@@ -208,37 +256,41 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
     // fails on the way applies it again.
     const changes = pending.slice();
     const observations = observationsOf(changes, { jobById, unknownSince, clock, lostAfterMs });
-    const activeBefore = activeCount(rows.values());
+    const activeBefore = rows.active;
+    // The walk for broken dependencies starts from what changed since the last one (a refused submission, a cancel);
+    // what it hands out itself (the jobs observed, those it walks past) it has walked from.
+    const changed = [...unwalked];
     await applyObservations({
       model,
       rows,
       observations,
       at,
+      changed,
       onEnded: async (job, row, decision) => {
         await hooks.onJobEnded?.(job, row);
         if (decision.status === 'failed') await afterFailure(job, row, hooks);
       },
     });
+    unwalked.clear();
     pending.splice(0, changes.length);
-    if (activeCount(rows.values()) < activeBefore) submissions.slotFreed();
+    if (rows.active < activeBefore) submissions.slotFreed();
     const adopted = await submissions.settleInDoubt();
     if (!cancelled && carriedCancel?.all !== true) {
       const ids = await submissions.submitReady(jobsToSubmit, at);
       submitted += ids.length;
       adopted.push(...ids);
     }
-    if (adopted.length > 0) {
-      watchActive();
-      poller.nudge();
-    }
+    if (syncWatch() || adopted.length > 0) poller.nudge();
 
-    await writeLedger(options.ledgerPath, ledger);
-    const summary = summarise([...rows.values()].map((row) => row.status));
+    ledgerWriter.update(rowsOf(unwritten));
+    unwritten.clear();
+    await ledgerWriter.write();
+    const summary = rows.summary();
     await hooks.heartbeat?.(summary);
     const waiting = submissions.waiting;
-    options.onUpdate?.({ rows: [...rows.values()], summary, ...(stale ? { stale } : {}), ...(waiting ? { waiting } : {}) });
+    options.onUpdate?.({ rows: rowList, summary, ...(stale ? { stale } : {}), ...(waiting ? { waiting } : {}) });
     // a submission in doubt is settled before the runner ends, even for a job cancelled meanwhile
-    const done = [...rows.values()].every((row) => isFinal(row.status)) && submissions.inDoubtJobs.size === 0;
+    const done = rows.allFinal && submissions.inDoubtJobs.size === 0;
     if (!done && !options.signal?.aborted) return undefined;
     if (waiting) await hooks.onWaiting?.(null);
     return { summary, cancelled, submitted, stopped: !done };
@@ -443,7 +495,8 @@ async function adoptInterruptedSubmissions(
 
 /** Cancels the jobs of these keys (all when `only` is absent) in ONE scheduler call; unsubmitted ones just become cancelled. */
 export async function cancelJobs(rows: ReadonlyMap<string, LedgerRow>, scheduler: Pick<Scheduler, 'cancel'>, at: string, only?: ReadonlySet<string>): Promise<void> {
-  const chosen = [...rows].filter(([key]) => only === undefined || only.has(key)).map(([, row]) => row);
+  // Each chosen row is taken with `get`: the runner's rows then know which ones a cancel may change.
+  const chosen = [...rows.keys()].filter((key) => only === undefined || only.has(key)).map((key) => rows.get(key)!);
   const active = chosen.filter((row) => row.status === 'pending' || row.status === 'running');
   if (active.length > 0) await scheduler.cancel(active.map((row) => String(row.jobId)));
   for (const row of chosen) {

@@ -53,6 +53,13 @@ export interface ObservationsInput {
    * at once.
    */
   onEnded?: (job: ResolvedJob, row: LedgerRow, decision: Decision) => Promise<void>;
+  /**
+   * Keys of the rows that changed since the last time these rows were applied to, besides these observations (a
+   * submission refused, a cancel, a restart). With it, broken dependencies are walked from those and the observed jobs
+   * only — the rest of the batch was walked before — which marks the same jobs as a walk over the whole batch (the
+   * runner's pass, proportional to what changed). Without it, every job is walked.
+   */
+  changed?: Iterable<string>;
 }
 
 export interface ObservationsResult {
@@ -62,21 +69,26 @@ export interface ObservationsResult {
   broken: string[];
 }
 
-/** Applies the observations to the rows, then propagates broken dependencies over the whole batch. */
+/** Applies the observations to the rows, then propagates broken dependencies (over the whole batch unless `changed` says where). */
 export async function applyObservations(input: ObservationsInput): Promise<ObservationsResult> {
   const decided = new Map<string, Decision>();
+  const observed = new Set<string>(input.changed);
   const apply = (observation: Observation) => applyOne(input, observation, decided);
   if (input.onEnded) {
-    for (const observation of input.observations) await apply(observation);
+    for (const observation of input.observations) {
+      observed.add(observation.key);
+      await apply(observation);
+    }
   } else {
     // Jobs are independent; several observations of one job are still taken in order.
     const byJob = new Map<string, Promise<void>>();
     for (const observation of input.observations) {
+      observed.add(observation.key);
       byJob.set(observation.key, (byJob.get(observation.key) ?? Promise.resolve()).then(() => apply(observation)));
     }
     await Promise.all(byJob.values());
   }
-  const broken = propagateBrokenDependencies(input.model, input.rows, input.at);
+  const broken = propagateBrokenDependencies(input.model, input.rows, input.at, input.changed === undefined ? undefined : observed);
   return { decided, broken };
 }
 
@@ -108,3 +120,4 @@ async function applyOne(input: ObservationsInput, observation: Observation, deci
   if (!lost) backfillStart(row, observation.elapsedSeconds);
   await input.onEnded?.(job, row, next);
 }
+
