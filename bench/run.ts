@@ -9,6 +9,7 @@ import { runTreeBench } from './tree.js';
 import { runActivationBench } from './activation.js';
 import { runRunnerBench } from './runnerSlurm.js';
 import { runDashboardBench } from './dashboard.js';
+import { runResultsTabBench } from './resultsTab.js';
 import { benchPictures } from './pictures.js';
 import { runRunProgressBench } from './runProgress.js';
 import { runResultsBench } from './results.js';
@@ -26,6 +27,7 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchman run output, 10,000 jobs', async () => void (await runRunProgressBench())],
   ['dashboard webview, 10,000 jobs', () => runDashboardBench()],
   ['dashboard pictures: graph layout and timeline', () => benchPictures()],
+  ['dashboard Results tab, 10,000 jobs', () => runResultsTabBench()],
   ['results: a 200 MB Gaussian log, batchman results over 1,000 jobs', () => runResultsBench()],
   ['finished 10,000-job batch: batchman status and run', () => runFinishedBatchBench()],
   // The ledger bench is a script: importing it runs it.

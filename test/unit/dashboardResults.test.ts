@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DashboardResultColumn, DashboardResultRow } from '../../core/dashboard/protocol.js';
-import { ResultsTable, UNKNOWN, convertEnergy, formatEnergy, formatWall, nextResultsSort, resultCellText, resultColumnLabel } from '../../core/dashboard/page/results.js';
+import { ResultsTable, UNKNOWN, convertEnergy, formatEnergy, formatWall, nextResultsSort, resultCellText, resultColumnLabel, resultsQueryOf } from '../../core/dashboard/page/results.js';
 import { HARTREE_TO_EV, HARTREE_TO_KCAL, HARTREE_TO_KJ } from '../../core/results/types.js';
 
 function row(basename: string, patch: Partial<DashboardResultRow> = {}): DashboardResultRow {
@@ -161,5 +161,21 @@ describe('results tab: units and cells', () => {
     for (const column of ['energy', 'relative', 'gibbs', 'imaginary', 'steps', 'wall'] as const) assert.equal(resultCellText(job3, column, 'kcal'), UNKNOWN, column);
     assert.equal(resultCellText(job2, 'imaginary', 'hartree'), '1');
     assert.equal(resultCellText(job10, 'relative', 'kcal'), (0.001 * HARTREE_TO_KCAL).toFixed(2));
+  });
+});
+
+describe('results tab: folders and saved state', () => {
+  it('shows a folder as the batchfile writes it, relative to the root', () => {
+    const table = new ResultsTable();
+    table.setRows(ROWS);
+    assert.equal(table.cell(ROWS[0]!, 'folder'), '/calcs/job10');
+    table.setRoot('/calcs');
+    assert.equal(table.cell(ROWS[0]!, 'folder'), 'job10');
+  });
+
+  it('restores a saved query field by field, defaults for what does not fit', () => {
+    assert.deepEqual(resultsQueryOf({ sort: { column: 'gibbs', direction: 'desc' }, search: 'opt', unit: 'kj' }), { sort: { column: 'gibbs', direction: 'desc' }, search: 'opt', unit: 'kj' });
+    assert.deepEqual(resultsQueryOf({ sort: { column: 'nope', direction: 'asc' }, search: 3, unit: 'toString' }), { sort: null, search: '', unit: 'hartree' });
+    assert.equal(resultsQueryOf(null), undefined);
   });
 });

@@ -114,6 +114,7 @@ function apply(message: HostToPageMessage): void {
       batchId = batch.id;
       shownRecord = batch.record?.id ?? null;
       header.setBatch(batch);
+      results.setRoot(batch.rootPath);
       grid.setRoot(batch.rootPath);
       detail.setExecutor(batch.record?.executor ?? null);
       table.setJobs(jobs);

@@ -112,6 +112,13 @@ export class ResultsView {
     this.refresh();
   }
 
+  /** The batch's root folder (folders show relative to it); repaints the rows when it changed. */
+  setRoot(root: string | null): void {
+    this.table.setRoot(root);
+    for (const row of this.pool) row.row = undefined;
+    this.render();
+  }
+
   /** The job chosen elsewhere (the run table, the graph…), shown selected and scrolled into view. */
   select(key: string | null): void {
     this.selected = key;

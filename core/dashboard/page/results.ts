@@ -1,11 +1,12 @@
 // The dashboard's Results tab as data: the rows on show (text filter, sort by any column, nulls last), energies
 // converted from Hartree into the chosen unit, and every cell's text ("—" where the output does not say). Pure and
 // DOM-free, so the page and the unit tests run the same code; 10,000 rows must stay cheap (search texts are cached).
-import { DASHBOARD_RESULT_COLUMNS } from '../protocol.js';
+import { DASHBOARD_ENERGY_UNITS, DASHBOARD_RESULT_COLUMNS } from '../protocol.js';
 import type { DashboardEnergyUnit, DashboardResultColumn, DashboardResultRow, DashboardResultsViewState } from '../protocol.js';
 import { HARTREE_TO_EV, HARTREE_TO_KCAL, HARTREE_TO_KJ } from '../../results/types.js';
 import { JOB_STATUSES } from '../../status.js';
 import type { JobStatus } from '../../status.js';
+import { folderUnderRoot } from '../../view/jobLabel.js';
 
 /** What a cell shows for a value the output does not hold. */
 export const UNKNOWN = '—';
@@ -93,13 +94,13 @@ function statusText(status: JobStatus): string {
   return status.replace('_', ' ');
 }
 
-/** The text a cell shows. */
-export function resultCellText(row: DashboardResultRow, column: DashboardResultColumn, unit: DashboardEnergyUnit): string {
+/** The text a cell shows; the folder as the batchfile writes it (relative to the batch's `root` when given). */
+export function resultCellText(row: DashboardResultRow, column: DashboardResultColumn, unit: DashboardEnergyUnit, root: string | null = null): string {
   switch (column) {
     case 'job':
       return row.label;
     case 'folder':
-      return row.directory;
+      return folderUnderRoot(row.directory, root);
     case 'program':
       return row.program;
     case 'status':
@@ -182,17 +183,24 @@ export function nextResultsSort(
 export class ResultsTable {
   private rowList: DashboardResultRow[] = [];
   private readonly index = new Map<string, number>();
-  private haystacks: string[] = [];
+  /** Search texts, built on the first search (a first render with no filter needs none). */
+  private haystacks: string[] | null = null;
   /** Row indices on show, in display order. */
   private order: number[] = [];
   private currentQuery: DashboardResultsViewState = DEFAULT_RESULTS_QUERY;
+  private root: string | null = null;
+
+  /** The batch's root folder: folders are shown relative to it. */
+  setRoot(root: string | null): void {
+    this.root = root;
+  }
 
   /** Replaces every row (each results message carries them all, in batchfile order). */
   setRows(rows: readonly DashboardResultRow[]): void {
     this.rowList = [...rows];
     this.index.clear();
     this.rowList.forEach((row, i) => this.index.set(row.key, i));
-    this.haystacks = this.rowList.map(searchText);
+    this.haystacks = null;
     this.recompute();
   }
 
@@ -239,13 +247,19 @@ export class ResultsTable {
 
   /** The cell's text in the current unit. */
   cell(row: DashboardResultRow, column: DashboardResultColumn): string {
-    return resultCellText(row, column, this.currentQuery.unit);
+    return resultCellText(row, column, this.currentQuery.unit, this.root);
   }
 
   private recompute(): void {
     const needle = this.currentQuery.search.trim().toLowerCase();
-    const order: number[] = [];
-    for (let i = 0; i < this.rowList.length; i++) if (needle === '' || this.haystacks[i]!.includes(needle)) order.push(i);
+    let order: number[];
+    if (needle === '') {
+      order = Array.from({ length: this.rowList.length }, (_, i) => i);
+    } else {
+      const haystacks = (this.haystacks ??= this.rowList.map(searchText));
+      order = [];
+      for (let i = 0; i < haystacks.length; i++) if (haystacks[i]!.includes(needle)) order.push(i);
+    }
     const sort = this.currentQuery.sort;
     if (sort !== null) {
       const keys: SortKey[] = new Array<SortKey>(this.rowList.length);
@@ -275,6 +289,6 @@ export function resultsQueryOf(value: unknown): DashboardResultsViewState | unde
   return {
     sort: column !== undefined && DASHBOARD_RESULT_COLUMNS.includes(column) && (direction === 'asc' || direction === 'desc') ? { column, direction } : null,
     search: typeof search === 'string' ? search : '',
-    unit: unit !== undefined && unit in ENERGY_UNITS ? unit : 'hartree',
+    unit: unit !== undefined && DASHBOARD_ENERGY_UNITS.includes(unit) ? unit : 'hartree',
   };
 }
