@@ -42,6 +42,11 @@ export interface RebuildOptions {
   /** False while a live runner owns the ledger: read and report, write nothing. */
   write?: boolean;
   /**
+   * False leaves writing the rebuilt ledger to the caller, who has more to add first (the truth: the scheduler's
+   * news), so the ledger is written once; a corrupt one is still kept aside and the settled evidence saved.
+   */
+  writeLedger?: boolean;
+  /**
    * What a relative `job_directory` of the old ledger is relative to: CCBatchMan writes `root/dir` with the root as
    * the batchfile has it, relative to the batchfile's folder (default: the ledger's folder, where the batchfile is).
    */
@@ -138,7 +143,7 @@ export async function rebuildLedger(options: RebuildOptions): Promise<RebuildRes
   const orphans = old.kept.filter((row) => !matched.has(row));
   const extraColumns = previous?.extraColumns ?? [];
   const ledger: Ledger = { rows: [...recovered.map((entry) => entry.row), ...orphans], extraColumns };
-  const written = options.write === false ? false : await writeLedger(ledgerPath, ledger);
+  const written = options.write === false || options.writeLedger === false ? false : await writeLedger(ledgerPath, ledger);
   return {
     ledger,
     ...(keptAsidePath === undefined ? {} : { keptAsidePath }),

@@ -61,7 +61,8 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
   // Settled jobs' evidence is kept beside the batch's other state, by whoever may write (not beside a live runner).
   const { rootPath } = options.model;
   const settled = options.write !== false && rootPath !== undefined ? await SettledEvidence.load(rootPath, options.ledgerPath) : undefined;
-  const rebuilt = await rebuildLedger({ ledgerPath: options.ledgerPath, jobs, now, ...(options.write === false ? { write: false } : {}), ...(settled ? { settled } : {}) });
+  // The ledger is written once, at the end, with what the folders and the scheduler said.
+  const rebuilt = await rebuildLedger({ ledgerPath: options.ledgerPath, jobs, now, writeLedger: false, ...(options.write === false ? { write: false } : {}), ...(settled ? { settled } : {}) });
   const ledger = rebuilt.ledger;
   // The rebuilt ledger holds the batch's jobs first, in order, then rows of jobs no longer in the batch.
   const rows = new Map(jobs.map((job, index) => [keyOf(job), ledger.rows[index]!]));
@@ -104,9 +105,9 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
     }),
   );
   const seen = observations.filter((observation) => observation !== undefined);
-  const applied = await applyObservations({ model: options.model, rows, observations: seen, at: now().toISOString() });
-  // The rebuild wrote the ledger as the folders left it; only what was seen since changes it again.
-  if (options.write !== false && (seen.length > 0 || applied.broken.length > 0)) await writeLedger(options.ledgerPath, ledger);
+  await applyObservations({ model: options.model, rows, observations: seen, at: now().toISOString() });
+  // One write (none when the file already says this): the folders' truth with the scheduler's news applied.
+  if (options.write !== false) await writeLedger(options.ledgerPath, ledger);
 
   const truths = [...rows].map(([key, row]) => toTruth(row, live.get(String(row.jobId)), recovered.get(key)));
   return {
