@@ -3,7 +3,7 @@
 import { realpathSync } from 'node:fs';
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
 import { keyOf, keyOfModelJob } from '../ledger/jobKey.js';
-import { NO_JOB_ID } from '../ledger/ledger.js';
+import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
 import { LedgerWriter } from '../ledger/ledgerWriter.js';
 import { readRunInfo } from '../ledger/runInfo.js';
 import type { RunInfo } from '../ledger/runInfo.js';
@@ -145,8 +145,12 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
   // A dead runner's submission the queue could not settle now stays in doubt: never submitted again unseen.
   for (const unsettled of await adoptInterruptedSubmissions(jobs, rows, truth.runInfos, scheduler, now())) submissions.markInDoubt(unsettled.key, unsettled.afterId, now());
   await restartEarlierFailures(model, jobs, rows, hooks, now());
-  // A rerun job whose own upstream is broken is blocked again at once.
-  if (hooks.rerun && (await hooks.rerun(rows))) propagateBrokenDependencies(model, rows, now());
+  // A rerun job whose own upstream is broken is blocked again at once. The reset is written before anything is
+  // submitted, so a runner killed after that resumes the rerun as it resumes any launch.
+  if (hooks.rerun && (await hooks.rerun(rows))) {
+    propagateBrokenDependencies(model, rows, now());
+    await writeLedger(options.ledgerPath, ledger);
+  }
   // From here on every pass is in proportion to what changed: each of these readers takes the rows handed out since it
   // last looked (the start changed rows freely and walked the whole batch; the watch list starts from every row).
   const unwalked = rows.changes();

@@ -1,13 +1,15 @@
 // `run --rerun NAME` with real processes on the local executor: a succeeded job and the job piped from it run again
 // after the user fixed the first one's input, the second reads the first one's new output, both old folders are
-// kept as history, and the ledger still has one row per job.
+// kept as history, and the ledger still has one row per job; a runner killed in the middle of a rerun is resumed by a
+// plain run.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { readLedgerIfExists } from '../../core/ledger/ledger.js';
-import { batchman, cleanupSandboxes, ledgerRows, runBatchman, sandbox, writeShellBatch } from '../support/runner.js';
+import { CRASH_AFTER_SUBMIT_ENV } from '../../core/runner/crashHook.js';
+import { batchman, cleanupSandboxes, ledgerRows, runBatchman, sandbox, slurmOutputIds, writeShellBatch } from '../support/runner.js';
 
 after(cleanupSandboxes);
 
@@ -64,4 +66,32 @@ test('run --rerun without a job name is a usage error', async () => {
   await writeShellBatch(box, [{ basename: 'step', directory: 'step', script: script('first') }]);
   const usage = await batchman(box, ['run', box.batchfile, '--executor', 'local', '--rerun']);
   assert.equal(usage.exitCode, 2, usage.stderr);
+});
+
+test('a runner killed right after a rerun submitted its first job: the next plain run resumes the rerun, nothing runs twice', async () => {
+  const box = await sandbox();
+  await writeShellBatch(box, [
+    { basename: 'step', directory: 'step', script: script('first') },
+    { basename: 'after', directory: 'after', pipe: 'coords{../step,step.xyz}', script: '#!/usr/bin/env bash\ncat step.xyz\n' },
+  ]);
+  assert.equal((await runBatchman(box, [], { timeoutMs: 60_000 })).exitCode, 0);
+  const firstIds = Object.fromEntries([...(await ledgerRows(box))].map(([name, row]) => [name, row.jobId]));
+  // still running when the next runner starts, so that runner finds it in the queue by its folder
+  await writeFile(join(box.dir, 'step', 'step.sh'), `#!/usr/bin/env bash\nsleep 4\n${script('second').split('\n').slice(1).join('\n')}`);
+
+  // killed like kill -9 after sbatch answered for `step`, before anything recorded its id
+  const killed = await runBatchman(box, ['--rerun', 'step'], { timeoutMs: 60_000, env: { [CRASH_AFTER_SUBMIT_ENV]: '1' } });
+  assert.equal(killed.signal, 'SIGKILL', `the runner died as asked (exit ${killed.exitCode}, ${killed.stderr})`);
+  const reset = await ledgerRows(box);
+  assert.deepEqual([reset.get('step')?.status, reset.get('after')?.status], ['not_started', 'not_started'], 'the reset was written before the submission');
+
+  const resumed = await runBatchman(box, [], { timeoutMs: 60_000 });
+  assert.equal(resumed.exitCode, 0, resumed.stderr);
+  const rows = await ledgerRows(box);
+  assert.equal(rows.get('step')?.status, 'succeeded');
+  assert.equal(rows.get('after')?.status, 'succeeded');
+  assert.notEqual(rows.get('after')?.jobId, firstIds['after'], 'after ran again');
+  assert.match(await readFile(join(box.dir, 'after', `slurm-${rows.get('after')!.jobId}.out`), 'utf8'), /^second$/m);
+  assert.deepEqual(await slurmOutputIds(join(box.dir, 'step')), [rows.get('step')!.jobId], 'step ran once since the rerun: the submission the kill interrupted was adopted');
+  assert.equal(existsSync(join(box.dir, 'step_history_2')), false, 'the resume did not archive again');
 });
