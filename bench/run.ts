@@ -9,6 +9,7 @@ import { runTreeBench } from './tree.js';
 import { runActivationBench } from './activation.js';
 import { runRunnerBench } from './runnerSlurm.js';
 import { runDashboardBench } from './dashboard.js';
+import { runMolecule3dBench } from './molecule3d.js';
 import { runResultsTabBench } from './resultsTab.js';
 import { benchPictures } from './pictures.js';
 import { runRunProgressBench } from './runProgress.js';
@@ -27,6 +28,7 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchman run output, 10,000 jobs', async () => void (await runRunProgressBench())],
   ['dashboard webview, 10,000 jobs', () => runDashboardBench()],
   ['dashboard pictures: graph layout and timeline', () => benchPictures()],
+  ['dashboard job detail: the 3D view of a 200-atom molecule', () => runMolecule3dBench()],
   ['dashboard Results tab, 10,000 jobs', () => runResultsTabBench()],
   ['results: a 200 MB Gaussian log, batchman results over 1,000 jobs', () => runResultsBench()],
   ['finished 10,000-job batch: batchman status and run', () => runFinishedBatchBench()],

@@ -51,8 +51,8 @@ export class MoleculeView {
     if (!frames) this.fitted = false;
     this.element.hidden = frames === null;
     this.canvasHost.removeAttribute('data-atom-count');
+    // Nothing is drawn while hidden: a canvas of no size has nothing to draw into.
     this.viewer?.removeAllModels();
-    this.viewer?.render();
     if (!frames) return;
     const last = frames.frames.length - 1;
     this.slider.max = String(last);
@@ -64,7 +64,9 @@ export class MoleculeView {
       (lib) => {
         if (generation !== this.generation) return;
         if (!this.viewer) {
-          this.viewer = lib.createViewer(this.canvasHost, { backgroundColor: themeBackground(), antialias: true });
+          // No antialiasing: where VS Code has no GPU (remote desktops, VMs) WebGL is drawn in software, and
+          // multisampling made each frame 5–7 times slower there (bench/molecule3d.ts).
+          this.viewer = lib.createViewer(this.canvasHost, { backgroundColor: themeBackground(), antialias: false });
           // What draws the picture (3Dmol renders with WebGL off screen and shows the result on this canvas).
           const gl: unknown = this.viewer.getRenderer()?.getContext?.();
           this.canvasHost.setAttribute('data-webgl', typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext ? 'webgl2' : gl instanceof WebGLRenderingContext ? 'webgl' : 'none');
@@ -88,10 +90,11 @@ export class MoleculeView {
     const model = viewer.addModel(frameXyz(frames.elements, frames.frames[at]!), 'xyz');
     viewer.setStyle({}, { stick: { radius: 0.14, colorscheme: 'Jmol' }, sphere: { scale: 0.25, colorscheme: 'Jmol' } });
     if (fit) {
-      // The pane may have changed size while the library loaded; fit the molecule to the canvas as it is, with a margin.
+      // The pane may have changed size while the library loaded: fit the molecule to the canvas as it is now, with a
+      // margin (zoomTo fits atom centres; the spheres and the perspective need more room).
       viewer.resize();
       viewer.zoomTo();
-      viewer.zoom(0.85);
+      viewer.zoom(0.8);
     }
     viewer.render();
     setText(this.frameText, frameLabel(frames, at));
