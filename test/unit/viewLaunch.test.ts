@@ -17,14 +17,17 @@ describe('launch options', () => {
     const options = parseRunOptions(args.slice(1));
     assert.deepEqual(
       { ...options },
-      { file: '/w/batchfile.csv', jobs: 4, restartFailed: true, restartJobs: [], executor: 'local', name: 'water', message: '-x first try', tags: ['opt', '-xtb'], detach: true, ledger: 'my.csv' },
+      { file: '/w/batchfile.csv', jobs: 4, restartFailed: true, restartJobs: [], rerunJobs: [], executor: 'local', name: 'water', message: '-x first try', tags: ['opt', '-xtb'], detach: true, ledger: 'my.csv' },
     );
     // "Restart Job": only the named job, whatever its name looks like
     const one = parseRunOptions(runArgs('/w/b.csv', { executor: 'local', jobs: 'auto', restartFailed: true, restartJobs: ['--odd name'], tags: [] }).slice(1));
     assert.deepEqual(one.restartJobs, ['--odd name']);
     assert.equal(one.restartFailed, true);
+    // "Restart Job" on a succeeded job: a rerun of it, no restart by cause
+    const rerun = parseRunOptions(runArgs('/w/b.csv', { executor: 'local', jobs: 'auto', restartFailed: false, rerunJobs: ['--odd name'], tags: [] }).slice(1));
+    assert.deepEqual([rerun.rerunJobs, rerun.restartFailed], [['--odd name'], false]);
     const defaults = parseRunOptions(runArgs('/w/b.csv', { executor: 'auto', jobs: 'auto', restartFailed: false, name: '', message: '', tags: [], ledgerName: '__ledger__.csv' }).slice(1));
-    assert.deepEqual({ ...defaults }, { file: '/w/b.csv', jobs: 'auto', restartFailed: false, restartJobs: [], executor: 'auto', tags: [], detach: true });
+    assert.deepEqual({ ...defaults }, { file: '/w/b.csv', jobs: 'auto', restartFailed: false, restartJobs: [], rerunJobs: [], executor: 'auto', tags: [], detach: true });
   });
 
   test('cancel arguments: every job or the named ones', () => {
