@@ -1,12 +1,17 @@
 // Writes how an attempt ended into its run_info.json, so the folder tells its own story after the ledger moves on
 // (a restart archives the folder with it as `<dir>_history_N`, and the dashboard reads every attempt's history).
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../fsAtomic.js';
 import type { LedgerRow } from '../ledger/ledger.js';
-import { newRunInfo, readRunInfo, writeRunInfo } from '../ledger/runInfo.js';
+import { newRunInfo, parseRunInfo, runInfoPath, serializeRunInfo } from '../ledger/runInfo.js';
 import type { RunInfo } from '../ledger/runInfo.js';
 
 export async function recordAttemptEnd(directory: string, basename: string, program: string, row: LedgerRow): Promise<void> {
-  const info: RunInfo = (await readRunInfo(directory).catch(() => undefined)) ?? newRunInfo(directory, basename, program);
-  await writeRunInfo(directory, {
+  // Read once: the text just read says whether anything changed (every ended job passes here, 100 a tick in a big batch).
+  const path = runInfoPath(directory);
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  const info: RunInfo = (text !== undefined ? parsedOrUndefined(text, path) : undefined) ?? newRunInfo(directory, basename, program);
+  const next = serializeRunInfo({
     ...info,
     status: row.status,
     ...(row.jobId >= 0 ? { jobId: row.jobId } : {}),
@@ -17,4 +22,14 @@ export async function recordAttemptEnd(directory: string, basename: string, prog
     ...(row.cause !== undefined ? { cause: row.cause } : {}),
     ...(row.slurmState !== undefined ? { slurmState: row.slurmState } : {}),
   });
+  if (next !== text) await writeFileAtomic(path, next);
+}
+
+/** A damaged run_info.json is written afresh rather than failing the job's end. */
+function parsedOrUndefined(text: string, path: string): RunInfo | undefined {
+  try {
+    return parseRunInfo(text, path);
+  } catch {
+    return undefined;
+  }
 }
