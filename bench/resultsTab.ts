@@ -66,7 +66,7 @@ export async function runResultsTabBench(): Promise<void> {
         const doc = (globalThis as unknown as { document: { querySelector(s: string): { click(): void; value: string; dispatchEvent(e: unknown): void } } }).document;
         const test = (globalThis as unknown as { __test: PageTest }).__test;
         const started = performance.now();
-        if (what === 'sort') doc.querySelector('.results-header-row [data-column="energy"]').click();
+        if (what === 'sort') doc.querySelector('.results-header-row [data-result-column="energy"]').click();
         else {
           const select = doc.querySelector('select.results-unit');
           select.value = select.value === 'kcal' ? 'hartree' : 'kcal';

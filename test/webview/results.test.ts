@@ -136,13 +136,13 @@ describe('dashboard Results tab in Chromium, over real outputs', { skip }, () =>
   it('sorts by energy when its header is clicked, lowest first, unknown last', async () => {
     const before = (await shown([])).map(([job]) => job);
     assert.deepEqual(before, JOBS.map((job) => job.name));
-    await page().locator('.results-header-row [data-column="energy"]').click();
+    await page().locator('.results-header-row [data-result-column="energy"]').click();
     const after = await shown(['energy']);
     const values = after.filter(([, energy]) => energy !== '—').map(([, energy]) => Number(energy));
     assert.deepEqual(values, [...values].sort((a, b) => a - b));
     assert.notDeepEqual(after.map(([job]) => job), before);
     assert.equal(after.at(-1)![0], 'never');
-    assert.equal(await page().locator('.results-header-row [data-column="energy"]').locator('..').getAttribute('aria-sort'), 'ascending');
+    assert.equal(await page().locator('.results-header-row [data-result-column="energy"]').locator('..').getAttribute('aria-sort'), 'ascending');
     // the picture README shows: sorted by energy, in Hartree
     mkdirSync(RESULTS_DIR, { recursive: true });
     await page().screenshot({ path: join(RESULTS_DIR, 'results-tab.png') });
@@ -156,7 +156,7 @@ describe('dashboard Results tab in Chromium, over real outputs', { skip }, () =>
     assert.ok(Math.abs(Number(await cell('freq', 'energy')) / hartree - HARTREE_TO_KCAL) < 1e-3);
     assert.equal(await cell('conf2', 'relative'), (rows.find((row) => row.basename === 'conf2')!.relativeEnergy! * HARTREE_TO_KCAL).toFixed(2));
     assert.ok(Math.abs(Number(await cell('conf2', 'relative')) - relative * HARTREE_TO_KCAL) < 0.01);
-    assert.equal(await page().locator('.results-header-row [data-column="energy"]').textContent(), 'E (kcal/mol) ▲');
+    assert.equal(await page().locator('.results-header-row [data-result-column="energy"]').textContent(), 'E (kcal/mol) ▲');
   });
 
   it('shows a hostile job name as text', async () => {

@@ -78,7 +78,7 @@ export class ResultsView {
     for (const column of DASHBOARD_RESULT_COLUMNS) {
       const label = el('span');
       const arrow = el('span', { className: 'sort-arrow', attrs: { 'aria-hidden': 'true' } });
-      const button = el('button', { className: 'sort-button', attrs: { type: 'button', 'data-column': column } }, label, arrow);
+      const button = el('button', { className: 'sort-button', attrs: { type: 'button', 'data-result-column': column } }, label, arrow);
       button.addEventListener('click', () => this.changeQuery({ ...this.table.query, sort: nextResultsSort(this.table.query.sort, column) }));
       const cell = el('div', { className: `cell rcol-${column}${isNumericColumn(column) ? ' numeric' : ''}`, attrs: { role: 'columnheader', 'aria-sort': 'none' } }, button);
       this.headers.set(column, { cell, label, arrow });
