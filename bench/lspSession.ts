@@ -11,6 +11,7 @@ import {
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
+  HoverRequest,
   InitializeRequest,
   InitializedNotification,
   PublishDiagnosticsNotification,
@@ -144,6 +145,15 @@ export class BenchSession {
     const result: CompletionItem[] | CompletionList | null = await withTimeout(this.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }), 'completion');
     const ms = performance.now() - started;
     return { ms, items: result === null ? [] : Array.isArray(result) ? result : result.items };
+  }
+
+  /** A hover's answer and how long it took (its Markdown, or '' when there is none). */
+  async timeHover(uri: string, position: Position): Promise<{ ms: number; markdown: string }> {
+    const started = performance.now();
+    const result = await withTimeout(this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }), 'hover');
+    const ms = performance.now() - started;
+    const contents = result?.contents;
+    return { ms, markdown: contents && typeof contents === 'object' && 'value' in contents ? contents.value : '' };
   }
 
   /**

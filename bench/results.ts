@@ -12,7 +12,7 @@ const LOG_BYTES = 200 * 2 ** 20;
 const JOBS = 1_000;
 
 /** g16-dvb_gopt.log with its second optimisation step repeated until the file is 200 MB, its end kept. */
-async function writeLargeLog(path: string): Promise<number> {
+export async function writeLargeLog(path: string): Promise<number> {
   const lines = (await readFile(join(CCLIB, 'gaussian/g16-dvb_gopt.log'), 'latin1')).split('\n');
   const starts = lines.flatMap((line, index) => (line.includes('Input orientation:') ? [index] : []));
   const head = lines.slice(0, starts[1]).join('\n');

@@ -15,6 +15,7 @@ import { benchPictures } from './pictures.js';
 import { runRunProgressBench } from './runProgress.js';
 import { runResultsBench } from './results.js';
 import { runFinishedBatchBench } from './finishedBatch.js';
+import { runHoverResultsBench } from './hoverResults.js';
 
 const BENCHES: readonly [string, () => Promise<void>][] = [
   ['batchfile parse + validate', () => runParseBench()],
@@ -31,6 +32,7 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
   ['dashboard job detail: the 3D view of a 200-atom molecule', () => runMolecule3dBench()],
   ['dashboard Results tab, 10,000 jobs', () => runResultsTabBench()],
   ['results: a 200 MB Gaussian log, batchman results over 1,000 jobs', () => runResultsBench()],
+  ['results in the row hover and tree tooltips beside a 200 MB log', () => runHoverResultsBench()],
   ['finished 10,000-job batch: batchman status and run', () => runFinishedBatchBench()],
   // The ledger bench is a script: importing it runs it.
   ['ledger', async () => void (await import('./ledgerBench.js'))],
