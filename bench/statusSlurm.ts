@@ -1,7 +1,8 @@
 // `batchman status` on a 1,000-job batch against the real cluster, beside the per-job way
 // (one `squeue --job ID` per job, what CCBatchMan does), measured in the same run.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseBatchfile, buildBatchModel } from '../core/batchfile/index.js';
@@ -10,6 +11,9 @@ import type { CommandRunner } from '../core/slurm/commandRunner.js';
 import { execaRunner } from '../core/slurm/commandRunner.js';
 import { slurmAvailable } from '../core/slurm/detect.js';
 import { readBatchTruth } from '../core/truth/truth.js';
+
+const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function runStatusSlurmBench(jobs = 1000): Promise<void> {
   if (!slurmAvailable()) {
@@ -54,11 +58,26 @@ export async function runStatusSlurmBench(jobs = 1000): Promise<void> {
     for (const id of ids) await execa('squeue', ['-h', '--job', id, '-o', '%i|%T']);
     const perJobMs = performance.now() - perJob;
 
+    // As a user waits for it: the built CLI, node's start included (median of three).
+    const cliMs = existsSync(cli) ? await timeCli(['status', batchfile, '--json']) : undefined;
+
     console.log(`status, ${jobs} jobs (${truth.summary.pending} pending): ${batchedMs.toFixed(0)} ms with ${calls.squeue} squeue + ${calls.sacct} sacct call(s)`);
     console.log(`per-job way, ${jobs} × squeue --job ID: ${perJobMs.toFixed(0)} ms with ${jobs} squeue calls`);
-    console.log(`ratio: the per-job way takes ${(perJobMs / batchedMs).toFixed(1)}× as long and makes ${jobs / Math.max(1, calls.squeue)}× as many squeue calls`);
+    console.log(`ratio: the per-job way takes ${(perJobMs / batchedMs).toFixed(1)}× as long (goal ≥ 50×) and makes ${jobs / Math.max(1, calls.squeue)}× as many squeue calls — load average ${loadavg()[0]!.toFixed(2)}`);
+    if (cliMs !== undefined) console.log(`batchman status through the built CLI (node's start included): median ${cliMs.toFixed(0)} ms of 3, ${(perJobMs / cliMs).toFixed(1)}× faster than the per-job way`);
   } finally {
     if (ids.length > 0) await execa('scancel', ids, { reject: false });
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The median wall time of three runs of the built CLI, in ms. */
+async function timeCli(args: readonly string[]): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    await execa(process.execPath, [cli, ...args], { reject: false });
+    times.push(performance.now() - started);
+  }
+  return median(times);
 }
