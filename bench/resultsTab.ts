@@ -4,6 +4,7 @@
 import { execa } from 'execa';
 import { ResultsMessage, message } from '../core/dashboard/protocol.js';
 import type { DashboardResultRow } from '../core/dashboard/protocol.js';
+import { resultColumnsOf } from '../core/dashboard/resultColumns.js';
 import type { JobStatus } from '../core/status.js';
 import { REPO_ROOT, openDashboard, webviewSkip } from '../test/webview/harness.js';
 
@@ -52,7 +53,7 @@ export async function runResultsTabBench(): Promise<void> {
     console.log(`skipped the Chromium figures: ${skip}`);
     return;
   }
-  const results = message(ResultsMessage, { rows: Array.from({ length: JOBS }, (_, i) => row(i)), at: new Date().toISOString() });
+  const results = message(ResultsMessage, { columns: resultColumnsOf(Array.from({ length: JOBS }, (_, i) => row(i))), at: new Date().toISOString() });
   console.log(`results message: ${(JSON.stringify(results).length / 1024 / 1024).toFixed(1)} MB of JSON for ${JOBS} jobs`);
   const dashboard = await openDashboard();
   try {

@@ -4,6 +4,7 @@ import type { JobStatus } from '../status.js';
 import { sameJob } from '../truth/job.js';
 import type { JobTruth, JobView } from '../truth/job.js';
 import type { StatusSummary } from '../truth/summary.js';
+import type { DashboardResultColumns } from './resultColumns.js';
 import type { DashboardJobResults } from './jobResultsMessage.js';
 
 /** Bumped when a message changes shape, so a page restored from an older build asks for a reload. */
@@ -269,8 +270,8 @@ export const RevealJobMessage = messageType<{ key: string }>()('batchman/dashboa
 export const RequestResultsMessage = messageType<Record<string, never>>()('batchman/dashboard/requestResults');
 /** page → host: save the results as CSV (the host asks where, and writes what `batchman results --csv` prints). */
 export const ExportResultsCsvMessage = messageType<Record<string, never>>()('batchman/dashboard/exportResultsCsv');
-/** host → page: every job's results, in batchfile order (answers requestResults; sent again when jobs end and the rows changed). */
-export const ResultsMessage = messageType<{ rows: DashboardResultRow[]; at: string }>()('batchman/dashboard/results');
+/** host → page: every job's results, in batchfile order, column by column (resultColumns.ts) (answers requestResults; sent again when jobs end and the rows changed). */
+export const ResultsMessage = messageType<{ columns: DashboardResultColumns; at: string }>()('batchman/dashboard/results');
 
 /** The message a type describes, as it goes over postMessage. */
 export type MessageOf<T> = T extends MessageType<infer M, infer P> ? { method: M; params: P } : never;

@@ -14,6 +14,7 @@ import type { ResultsRow } from '../results/batchResults.js';
 import { resultsCsv } from '../results/resultsCsv.js';
 import { isFinal } from '../status.js';
 import { dashboardResultRows } from './resultsRows.js';
+import { resultColumnsOf } from './resultColumns.js';
 
 /** What the session may do outside itself; the panel implements these over VS Code, the tests over a fake page. */
 export interface DashboardSessionPorts {
@@ -403,8 +404,8 @@ export class DashboardSession {
     const work = read(view)
       .then((rows) => {
         if (!this.ready || !this.resultsWanted || this.disposed) return;
-        const m = message(ResultsMessage, { rows: dashboardResultRows(rows, view.rootPath), at: new Date().toISOString() });
-        const text = JSON.stringify(m.params.rows);
+        const m = message(ResultsMessage, { columns: resultColumnsOf(dashboardResultRows(rows, view.rootPath)), at: new Date().toISOString() });
+        const text = JSON.stringify(m.params.columns);
         if (text === this.lastResults) return;
         this.lastResults = text;
         if (this.snapshotOwed) this.pendingResults = m;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DashboardResultColumn, DashboardResultRow } from '../../core/dashboard/protocol.js';
 import { ResultsTable, UNKNOWN, convertEnergy, formatEnergy, formatWall, nextResultsSort, resultCellText, resultColumnLabel, resultsQueryOf } from '../../core/dashboard/page/results.js';
+import { resultColumnsOf, resultRowsOf } from '../../core/dashboard/resultColumns.js';
 import { HARTREE_TO_EV, HARTREE_TO_KCAL, HARTREE_TO_KJ } from '../../core/results/types.js';
 
 function row(basename: string, patch: Partial<DashboardResultRow> = {}): DashboardResultRow {
@@ -177,5 +178,14 @@ describe('results tab: folders and saved state', () => {
     assert.deepEqual(resultsQueryOf({ sort: { column: 'gibbs', direction: 'desc' }, search: 'opt', unit: 'kj' }), { sort: { column: 'gibbs', direction: 'desc' }, search: 'opt', unit: 'kj' });
     assert.deepEqual(resultsQueryOf({ sort: { column: 'nope', direction: 'asc' }, search: 3, unit: 'toString' }), { sort: null, search: '', unit: 'hartree' });
     assert.equal(resultsQueryOf(null), undefined);
+  });
+});
+
+describe('results tab: rows travel column by column', () => {
+  it('gives back the same rows, in order', () => {
+    const columns = resultColumnsOf(ROWS);
+    assert.deepEqual(columns.finalEnergy, [-382.3, -40.5, null, -1000.25]);
+    assert.deepEqual(resultRowsOf(columns), ROWS);
+    assert.deepEqual(resultRowsOf(resultColumnsOf([])), []);
   });
 });

@@ -11,6 +11,7 @@ import { resultsCommand } from '../../core/cli/results.js';
 import { DASHBOARD_PROTOCOL_VERSION, ExportResultsCsvMessage, ReadyMessage, RequestResultsMessage, message } from '../../core/dashboard/protocol.js';
 import type { DashboardResultRow, HostToPageMessage } from '../../core/dashboard/protocol.js';
 import { readViewResults } from '../../core/dashboard/resultsRows.js';
+import { resultRowsOf } from '../../core/dashboard/resultColumns.js';
 import { DashboardSession } from '../../core/dashboard/session.js';
 import { keyOf } from '../../core/ledger/jobKey.js';
 import type { ResultsRow } from '../../core/results/batchResults.js';
@@ -40,7 +41,7 @@ function setJob(basename: string, patch: Partial<JobView>): void {
 }
 
 function resultsMessages(): DashboardResultRow[][] {
-  return posted.flatMap((m) => (m.method === 'batchman/dashboard/results' ? [m.params.rows] : []));
+  return posted.flatMap((m) => (m.method === 'batchman/dashboard/results' ? [resultRowsOf(m.params.columns)] : []));
 }
 
 function methods(): string[] {

@@ -12,6 +12,7 @@ import { dashboardJob } from '../../core/dashboard/data.js';
 import { ExportResultsCsvMessage, RequestResultsMessage, ResultsMessage, SelectJobMessage, SnapshotMessage, message } from '../../core/dashboard/protocol.js';
 import type { DashboardResultRow, PageToHostMessage } from '../../core/dashboard/protocol.js';
 import { dashboardResultRows, readViewResults } from '../../core/dashboard/resultsRows.js';
+import { resultColumnsOf } from '../../core/dashboard/resultColumns.js';
 import { keyOf } from '../../core/ledger/jobKey.js';
 import { HARTREE_TO_KCAL } from '../../core/results/types.js';
 import type { JobStatus } from '../../core/status.js';
@@ -112,7 +113,7 @@ describe('dashboard Results tab in Chromium, over real outputs', { skip }, () =>
     await page().locator('vscode-tab-header[data-tab="results"]').click();
     await page().waitForFunction((method) => (globalThis as unknown as PageGlobal).__test.posted.some((m) => m.method === method), RequestResultsMessage.method);
     assert.equal(await page().locator('[data-testid="results-count"]').textContent(), 'reading the outputs…');
-    await post(message(ResultsMessage, { rows, at: new Date().toISOString() }));
+    await post(message(ResultsMessage, { columns: resultColumnsOf(rows), at: new Date().toISOString() }));
     await page().locator('[data-testid="results-count"]', { hasText: `${JOBS.length} jobs` }).waitFor();
     await page().locator('vscode-tab-header[data-tab="jobs"]').click();
     await page().locator('vscode-tab-header[data-tab="results"]').click();

@@ -6,6 +6,7 @@ import { DASHBOARD_PROTOCOL_VERSION, ExportResultsCsvMessage, JobActionMessage, 
 import type { DashboardColumn, DashboardJob, DashboardLayout, DashboardLink, DashboardTab, DashboardViewState, HostToPageMessage } from '../../core/dashboard/protocol.js';
 import { RunTable } from '../../core/dashboard/page/table.js';
 import { DEFAULT_RESULTS_QUERY } from '../../core/dashboard/page/results.js';
+import { resultRowsOf } from '../../core/dashboard/resultColumns.js';
 import type { RunTableQuery } from '../../core/dashboard/page/table.js';
 import { JobDetailPane } from './detail.js';
 import type { JobRelations } from './detail.js';
@@ -152,7 +153,7 @@ function apply(message: HostToPageMessage): void {
       detail.setDetail(message.params.detail);
       break;
     case 'batchman/dashboard/results':
-      results.setRows(message.params.rows);
+      results.setRows(resultRowsOf(message.params.columns));
       results.select(selected);
       break;
     case 'batchman/dashboard/revealJob':
