@@ -189,3 +189,16 @@ describe('results tab: rows travel column by column', () => {
     assert.deepEqual(resultRowsOf(resultColumnsOf([])), []);
   });
 });
+
+describe('results tab: statuses from the run table', () => {
+  it('takes a newer status between reads, re-sorting and re-filtering by it', () => {
+    const table = new ResultsTable();
+    table.setRows(ROWS);
+    table.setQuery({ sort: { column: 'status', direction: 'asc' }, search: 'running', unit: 'hartree' });
+    assert.deepEqual(order(table), []);
+    assert.equal(table.updateStatuses([{ key: ROWS[2]!.key, status: 'running' }, { key: 'unknown', status: 'failed' }]), true);
+    assert.deepEqual(order(table), ['job3']);
+    assert.equal(table.row(ROWS[2]!.key)?.status, 'running');
+    assert.equal(table.updateStatuses([{ key: ROWS[2]!.key, status: 'running' }]), false);
+  });
+});

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dashboardJob } from '../../core/dashboard/data.js';
-import { ExportResultsCsvMessage, RequestResultsMessage, ResultsMessage, SelectJobMessage, SnapshotMessage, message } from '../../core/dashboard/protocol.js';
+import { ExportResultsCsvMessage, JobsChangedMessage, RequestResultsMessage, ResultsMessage, SelectJobMessage, SnapshotMessage, message } from '../../core/dashboard/protocol.js';
 import type { DashboardResultRow, PageToHostMessage } from '../../core/dashboard/protocol.js';
 import { dashboardResultRows, readViewResults } from '../../core/dashboard/resultsRows.js';
 import { resultColumnsOf } from '../../core/dashboard/resultColumns.js';
@@ -180,6 +180,12 @@ describe('dashboard Results tab in Chromium, over real outputs', { skip }, () =>
       [SelectJobMessage.method, keyOfName('freq')] as const,
     );
     assert.equal(await page().locator('.result-row[data-job="freq"]').getAttribute('aria-selected'), 'true');
+  });
+
+  it('takes a job’s newer status from the run table between two reads of the results', async () => {
+    const never = view.jobs.find((job) => job.basename === 'never')!;
+    await post(message(JobsChangedMessage, { jobs: [dashboardJob({ ...never, status: 'pending', jobId: '77' })], at: new Date().toISOString() }));
+    await page().locator('.result-row[data-job="never"] .badge', { hasText: 'pending' }).waitFor();
   });
 
   it('posts exportResultsCsv when Export is pressed', async () => {

@@ -134,6 +134,7 @@ function apply(message: HostToPageMessage): void {
       if (change.reordered) grid.refresh();
       else if (change.changed.length > 0) grid.render();
       graph.updateJobs(message.params.jobs);
+      results.updateStatuses(message.params.jobs);
       timeline.updateJobs(message.params.jobs);
       const chosen = selected !== null ? message.params.jobs.find((job) => job.key === selected) : undefined;
       if (chosen) detail.show(chosen, relationsFor(chosen.key));
@@ -154,7 +155,8 @@ function apply(message: HostToPageMessage): void {
       break;
     case 'batchman/dashboard/results':
       results.setRows(resultRowsOf(message.params.columns));
-      results.select(selected);
+      // a refresh keeps the reader's scroll position
+      results.select(selected, false);
       break;
     case 'batchman/dashboard/revealJob':
       if (table.job(message.params.key)) {

@@ -119,10 +119,15 @@ export class ResultsView {
     this.render();
   }
 
-  /** The job chosen elsewhere (the run table, the graph…), shown selected and scrolled into view. */
-  select(key: string | null): void {
+  /** Statuses the run table heard of since the last results (see ResultsTable.updateStatuses). */
+  updateStatuses(jobs: Iterable<{ readonly key: string; readonly status: DashboardResultRow['status'] }>): void {
+    if (this.table.updateStatuses(jobs)) this.refresh();
+  }
+
+  /** The job chosen elsewhere (the run table, the graph…), shown selected and, when `reveal`, scrolled into view. */
+  select(key: string | null, reveal = true): void {
     this.selected = key;
-    if (key !== null) {
+    if (key !== null && reveal) {
       const position = this.table.positionOf(key);
       if (position >= 0) this.reveal(position);
     }

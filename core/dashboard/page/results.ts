@@ -204,6 +204,26 @@ export class ResultsTable {
     this.recompute();
   }
 
+  /**
+   * The run table's newer statuses (a job started or was queued again between two reads of the results, which
+   * follow only ends); true when a row changed.
+   */
+  updateStatuses(jobs: Iterable<{ readonly key: string; readonly status: JobStatus }>): boolean {
+    let changed = false;
+    for (const job of jobs) {
+      const i = this.index.get(job.key);
+      const row = i === undefined ? undefined : this.rowList[i];
+      if (i === undefined || row === undefined || row.status === job.status) continue;
+      this.rowList[i] = { ...row, status: job.status };
+      changed = true;
+    }
+    if (changed) {
+      this.haystacks = null;
+      if (this.currentQuery.search.trim() !== '' || this.currentQuery.sort?.column === 'status') this.recompute();
+    }
+    return changed;
+  }
+
   setQuery(query: DashboardResultsViewState): void {
     const resort = query.search !== this.currentQuery.search || query.sort?.column !== this.currentQuery.sort?.column || query.sort?.direction !== this.currentQuery.sort?.direction;
     this.currentQuery = { sort: query.sort, search: query.search, unit: query.unit };
