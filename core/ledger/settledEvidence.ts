@@ -5,13 +5,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../fsAtomic.js';
 import type { Outcome } from '../programs/outcome.js';
-import { JOB_STATUSES, isFinal } from '../status.js';
+import { isFinal } from '../status.js';
 import type { JobStatus } from '../status.js';
 import type { FileStamp } from './fileStamps.js';
 import type { VerdictQuery } from './folderEvidence.js';
 import type { RunInfo } from './runInfo.js';
 
-const VERSION = 2;
+const VERSION = 3;
 /**
  * A file written this recently may still change without its stamp changing: kernels stamp with a coarse clock
  * (milliseconds apart), FAT keeps 2 s, NFS servers keep their own clock. Such evidence is read again next time, as
@@ -34,42 +34,48 @@ export interface SettledEntry {
 }
 
 /**
- * On disk each entry is an array (program, job id, status, the two stamps as [size, mtime], run_info.json, the newest
- * slurm id, the query and the outcome): half the size of named fields, and a 10,000-job batch's file is read on
- * every `status`.
+ * On disk the store is one array of flat arrays, one per job: key, program, job id, status, run_info.json's size and
+ * mtime, the output's size and mtime (null for a missing file), run_info.json, the newest slurm id, the query (job
+ * id, exit code, SLURM end state) and the outcome (status, cause, evidence). Version 2 kept an object keyed by job
+ * with nested arrays: 10,000 property names and 50,000 small arrays more to parse and decode on every `status`.
  */
 interface SettledFile {
   version: number;
-  jobs: Record<string, unknown[]>;
+  jobs: unknown[][];
+}
+
+/** A kept entry, and whether this read looked it up (entries of jobs no longer asked about go at save). */
+interface Slot {
+  entry: SettledEntry;
+  seen: boolean;
 }
 
 /** The kept evidence of one ledger's jobs, by job key; written back only when it changed. */
 export class SettledEvidence {
   private changed = false;
-  private readonly seen = new Set<string>();
 
   private constructor(
     readonly path: string,
-    private readonly entries: Map<string, SettledEntry>,
+    private readonly slots: Map<string, Slot>,
   ) {}
 
   /** The evidence kept for `ledgerPath` under `rootPath`; empty when there is none or it cannot be read. */
   static async load(rootPath: string, ledgerPath: string): Promise<SettledEvidence> {
     const path = settledEvidencePath(rootPath, ledgerPath);
-    const entries = new Map<string, SettledEntry>();
+    const slots = new Map<string, Slot>();
     try {
       const file = JSON.parse(await readFile(path, 'utf8')) as Partial<SettledFile>;
       // Anything unexpected is a cache lost, never a wrong answer: the folders are read again.
-      if (file.version === VERSION && typeof file.jobs === 'object' && file.jobs !== null) {
-        for (const [key, fields] of Object.entries(file.jobs)) {
-          const entry = decodeEntry(fields);
-          if (entry) entries.set(key, entry);
+      if (file.version === VERSION && Array.isArray(file.jobs)) {
+        for (const fields of file.jobs) {
+          const entry = Array.isArray(fields) ? decodeEntry(fields) : undefined;
+          if (entry) slots.set(fields[0] as string, { entry, seen: false });
         }
       }
     } catch {
       // none yet, or unreadable: start empty
     }
-    return new SettledEvidence(path, entries);
+    return new SettledEvidence(path, slots);
   }
 
   /** An empty store that is never written (tests, and callers that keep nothing). */
@@ -79,42 +85,46 @@ export class SettledEvidence {
 
   /** The entry kept for a job whose ledger row still says what it decided, with the same program. */
   lookup(key: string, row: { readonly jobId: number; readonly status: JobStatus } | undefined, program: string): SettledEntry | undefined {
-    this.seen.add(key);
-    const entry = this.entries.get(key);
-    if (!entry || !row || entry.jobId !== row.jobId || entry.status !== row.status || entry.program !== program) return undefined;
+    const slot = this.slots.get(key);
+    if (!slot) return undefined;
+    slot.seen = true;
+    const { entry } = slot;
+    if (!row || entry.jobId !== row.jobId || entry.status !== row.status || entry.program !== program) return undefined;
     return entry;
   }
 
   /** Keeps a settled job's evidence, unless its files are too fresh to be told apart from a later change. */
   remember(key: string, entry: SettledEntry, now: number = Date.now()): void {
-    this.seen.add(key);
     const fresh = [entry.runInfoStamp, entry.outputStamp].some((stamp) => stamp !== null && !(stamp.mtimeMs < now - FRESH_MS));
     if (!isFinal(entry.status) || fresh) {
       this.forget(key);
       return;
     }
-    const before = this.entries.get(key);
-    if (before && JSON.stringify(encodeEntry(before)) === JSON.stringify(encodeEntry(entry))) return;
-    this.entries.set(key, entry);
+    const before = this.slots.get(key);
+    if (before && JSON.stringify(encodeEntry(key, before.entry)) === JSON.stringify(encodeEntry(key, entry))) {
+      before.seen = true;
+      return;
+    }
+    this.slots.set(key, { entry, seen: true });
     this.changed = true;
   }
 
   forget(key: string): void {
-    if (this.entries.delete(key)) this.changed = true;
+    if (this.slots.delete(key)) this.changed = true;
   }
 
   /** Writes the store when it changed; entries of jobs not looked up since it was loaded go. Never throws. */
   async save(): Promise<void> {
-    for (const key of this.entries.keys()) {
-      if (this.seen.has(key)) continue;
-      this.entries.delete(key);
+    for (const [key, slot] of this.slots) {
+      if (slot.seen) continue;
+      this.slots.delete(key);
       this.changed = true;
     }
     if (!this.changed || this.path === '') return;
     try {
       await mkdir(dirname(this.path), { recursive: true });
-      const jobs: SettledFile['jobs'] = {};
-      for (const [key, entry] of this.entries) jobs[key] = encodeEntry(entry);
+      const jobs: unknown[][] = [];
+      for (const [key, slot] of this.slots) jobs.push(encodeEntry(key, slot.entry));
       const file: SettledFile = { version: VERSION, jobs };
       await writeFileAtomic(this.path, JSON.stringify(file));
       this.changed = false;
@@ -130,56 +140,53 @@ export function settledEvidencePath(rootPath: string, ledgerPath: string): strin
   return join(resolve(rootPath), '.batchman', `settled-${hash}.json`);
 }
 
-function encodeEntry(entry: SettledEntry): unknown[] {
-  const stamp = (value: FileStamp | null) => (value === null ? null : [value.size, value.mtimeMs]);
-  const { query, outcome } = entry;
+function encodeEntry(key: string, entry: SettledEntry): unknown[] {
+  const { query, outcome, runInfoStamp, outputStamp } = entry;
   return [
+    key,
     entry.program,
     entry.jobId,
     entry.status,
-    stamp(entry.runInfoStamp),
-    stamp(entry.outputStamp),
+    runInfoStamp?.size ?? null,
+    runInfoStamp?.mtimeMs ?? null,
+    outputStamp?.size ?? null,
+    outputStamp?.mtimeMs ?? null,
     entry.runInfo,
     entry.newestSlurmId,
-    [query.jobId ?? null, query.exitCode ?? null, query.slurmEndState ?? null],
-    [outcome.status, outcome.cause ?? null, outcome.evidence ?? null],
+    query.jobId ?? null,
+    query.exitCode ?? null,
+    query.slurmEndState ?? null,
+    outcome.status,
+    outcome.cause ?? null,
+    outcome.evidence ?? null,
   ];
 }
 
+const FIELDS = 16;
+
 /** An entry read back; undefined when it is not one this version wrote. */
-function decodeEntry(fields: unknown): SettledEntry | undefined {
-  if (!Array.isArray(fields) || fields.length !== 9) return undefined;
-  const [program, jobId, status, runInfoStamp, outputStamp, runInfo, newestSlurmId, query, outcome] = fields as unknown[];
-  if (typeof program !== 'string' || typeof jobId !== 'number' || !(JOB_STATUSES as readonly unknown[]).includes(status)) return undefined;
-  const stamps = [runInfoStamp, outputStamp].map(decodeStamp);
-  if (stamps.includes(undefined) || !(runInfo === null || (typeof runInfo === 'object' && !Array.isArray(runInfo)))) return undefined;
-  if (!(newestSlurmId === null || typeof newestSlurmId === 'number')) return undefined;
-  if (!Array.isArray(query) || !Array.isArray(outcome) || typeof outcome[0] !== 'string') return undefined;
-  const [queryJobId, exitCode, slurmEndState] = query as unknown[];
-  const [outcomeStatus, cause, evidence] = outcome as unknown[];
-  return {
-    program,
-    jobId,
-    status: status as JobStatus,
-    runInfoStamp: stamps[0]!,
-    outputStamp: stamps[1]!,
-    runInfo: runInfo as RunInfo | null,
-    newestSlurmId,
-    query: {
-      ...(typeof queryJobId === 'number' ? { jobId: queryJobId } : {}),
-      ...(typeof exitCode === 'number' ? { exitCode } : {}),
-      ...(typeof slurmEndState === 'string' ? { slurmEndState } : {}),
-    },
-    outcome: {
-      status: outcomeStatus as Outcome['status'],
-      ...(typeof cause === 'string' ? { cause } : {}),
-      ...(typeof evidence === 'string' ? { evidence } : {}),
-    },
-  };
+function decodeEntry(fields: readonly unknown[]): SettledEntry | undefined {
+  if (fields.length !== FIELDS) return undefined;
+  const [key, program, jobId, status, runInfoSize, runInfoMtime, outputSize, outputMtime, runInfo, newestSlurmId, queryJobId, exitCode, slurmEndState, outcomeStatus, cause, evidence] = fields;
+  if (typeof key !== 'string' || typeof program !== 'string' || typeof jobId !== 'number' || typeof status !== 'string' || !isFinal(status as JobStatus)) return undefined;
+  const runInfoStamp = decodeStamp(runInfoSize, runInfoMtime);
+  const outputStamp = decodeStamp(outputSize, outputMtime);
+  if (runInfoStamp === undefined || outputStamp === undefined) return undefined;
+  if (!(runInfo === null || (typeof runInfo === 'object' && !Array.isArray(runInfo)))) return undefined;
+  if (!(newestSlurmId === null || typeof newestSlurmId === 'number') || typeof outcomeStatus !== 'string') return undefined;
+  const query: { jobId?: number; exitCode?: number; slurmEndState?: string } = {};
+  if (typeof queryJobId === 'number') query.jobId = queryJobId;
+  if (typeof exitCode === 'number') query.exitCode = exitCode;
+  if (typeof slurmEndState === 'string') query.slurmEndState = slurmEndState;
+  const outcome: { status: Outcome['status']; cause?: string; evidence?: string } = { status: outcomeStatus as Outcome['status'] };
+  if (typeof cause === 'string') outcome.cause = cause;
+  if (typeof evidence === 'string') outcome.evidence = evidence;
+  return { program, jobId, status: status as JobStatus, runInfoStamp, outputStamp, runInfo: runInfo as RunInfo | null, newestSlurmId, query, outcome };
 }
 
-function decodeStamp(value: unknown): FileStamp | null | undefined {
-  if (value === null) return null;
-  if (!Array.isArray(value) || typeof value[0] !== 'number' || typeof value[1] !== 'number') return undefined;
-  return { size: value[0], mtimeMs: value[1] };
+/** A stamp from its size and mtime: null for a file that was missing (both null), undefined when malformed. */
+function decodeStamp(size: unknown, mtimeMs: unknown): FileStamp | null | undefined {
+  if (size === null && mtimeMs === null) return null;
+  if (typeof size !== 'number' || typeof mtimeMs !== 'number') return undefined;
+  return { size, mtimeMs };
 }
