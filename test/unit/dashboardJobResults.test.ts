@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readDetailResults, readJobDetail } from '../../core/dashboard/jobDetail.js';
 import type { DashboardJobResults } from '../../core/dashboard/jobResultsMessage.js';
-import { clampIndex, convergenceSeries, energyFacts, formatFrequency, frameLabel, frameXyz, frequencyRows, viewerFrames } from '../../core/dashboard/page/jobResults.js';
+import { clampIndex, convergenceSeries, energyFacts, formatFrequency, frameLabel, frameXyz, frequencyRows, initialFrame, viewerFrames } from '../../core/dashboard/page/jobResults.js';
 import { FrameSampler, TRAJECTORY_MAX_FRAMES } from '../../core/programs/results/trajectory.js';
 import { HARTREE_TO_KCAL } from '../../core/results/types.js';
 import { jobViewFromRow } from '../../core/view/jobView.js';
@@ -55,7 +55,10 @@ describe('page transforms', () => {
     assert.equal(frames?.frames.length, 2, 'the trajectory wins over the final geometry');
     assert.equal(frameLabel(frames!, 0), `step 1 of 40 · ${(-0.001 * HARTREE_TO_KCAL).toFixed(2)} kcal/mol`);
     assert.equal(frameLabel(frames!, 99), 'step 40 of 40 · 0.00 kcal/mol', 'an index past the end shows the last frame');
-    assert.equal(frameLabel({ ...frames!, source: 'crest_conformers.xyz' }, 1), 'conformer 40 of 40 · 0.00 kcal/mol');
+    assert.equal(initialFrame(frames!), 1, 'an optimisation shows its last geometry first');
+    const conformers = { ...frames!, source: 'crest_conformers.xyz' };
+    assert.equal(initialFrame(conformers), 0, 'CREST shows its lowest conformer first');
+    assert.equal(frameLabel(conformers, 1), `conformer 40 of 40 · +${(0.001 * HARTREE_TO_KCAL).toFixed(2)} kcal/mol`, 'relative to the lowest conformer');
     assert.equal(viewerFrames(results()), null);
     assert.equal(viewerFrames(null), null);
     assert.equal(clampIndex(-3, 5), 0);
@@ -170,6 +173,21 @@ describe('the host reads a job\'s results for its detail (real outputs, checked 
     assert.equal(read.trajectory?.elements.length, cclib.atoms);
     assert.equal(read.trajectory?.frames.length, read.optimization?.steps, 'one frame per step xTB printed');
     assert.ok(read.trajectory!.frames.every((frame) => frame.energy !== null));
+  });
+
+  it('CREST: the conformers of crest_conformers.xyz are the frames, each with its energy', async () => {
+    const directory = join(root, 'crest');
+    await mkdir(directory, { recursive: true });
+    await copyFile(new URL('../fixtures/outputs/crest/ok/mol.out', import.meta.url).pathname, join(directory, 'mol.out'));
+    await copyFile(new URL('../fixtures/inputs/xyz/crest-conformers.xyz', import.meta.url).pathname, join(directory, 'crest_conformers.xyz'));
+    const read = (await readDetailResults({ basename: 'mol', directory, program: 'crest' }))!;
+    assert.equal(read.trajectory?.source, 'crest_conformers.xyz');
+    assert.deepEqual(read.trajectory?.elements, ['O', 'H', 'H']);
+    assert.equal(read.trajectory?.frames.length, 2);
+    assert.equal(read.trajectory?.frames[0]!.energy, -5.07054519);
+    assert.equal(frameLabel(viewerFrames(read)!, 0), 'conformer 1 of 2 · 0.00 kcal/mol');
+    assert.equal(read.trajectory?.frames[1]!.energy, -5.070541);
+    assert.equal(frameLabel(viewerFrames(read)!, 1), 'conformer 2 of 2 · 0.00 kcal/mol', '0.003 kcal/mol above the lowest rounds to 0.00');
   });
 
   it('a single point has no trajectory; a program without a parser or a folder without output has no results', async () => {

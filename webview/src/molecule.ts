@@ -1,7 +1,7 @@
 // The job detail's 3D geometry: atoms and bonds drawn by 3Dmol.js on a WebGL canvas (rotate by dragging, zoom by
 // scrolling), with a slider through the optimisation's frames. The library (dist/webview-3d.js) is imported on first use.
 import type { GLViewer } from '3dmol';
-import { clampIndex, frameLabel, frameXyz } from '../../core/dashboard/page/jobResults.js';
+import { clampIndex, frameLabel, frameXyz, initialFrame } from '../../core/dashboard/page/jobResults.js';
 import type { ViewerFrames } from '../../core/dashboard/page/jobResults.js';
 import { el, setText } from './dom.js';
 import type * as MoleculeLibraryModule from './molecule3dLib.js';
@@ -44,7 +44,7 @@ export class MoleculeView {
     this.resize.observe(this.canvasHost);
   }
 
-  /** Shows the frames (the last one first: the final geometry); null hides the view. */
+  /** Shows the frames (the job's result first: the final geometry, CREST's lowest conformer); null hides the view. */
   show(frames: ViewerFrames | null): void {
     const generation = ++this.generation;
     this.frames = frames;
@@ -54,9 +54,9 @@ export class MoleculeView {
     // Nothing is drawn while hidden: a canvas of no size has nothing to draw into.
     this.viewer?.removeAllModels();
     if (!frames) return;
-    const last = frames.frames.length - 1;
-    this.slider.max = String(last);
-    this.slider.value = String(last);
+    const first = initialFrame(frames);
+    this.slider.max = String(frames.frames.length - 1);
+    this.slider.value = String(first);
     this.sliderRow.hidden = frames.frames.length < 2;
     setText(this.status, `${frames.elements.length} atoms${frames.source ? ` · ${frames.total} geometries in ${frames.source}${frames.total > frames.frames.length ? ` (${frames.frames.length} shown)` : ''}` : ''}`);
     this.canvasHost.setAttribute('aria-label', `3D view of ${frames.elements.length} atoms; drag to rotate, scroll to zoom`);
@@ -71,7 +71,7 @@ export class MoleculeView {
           const gl: unknown = this.viewer.getRenderer()?.getContext?.();
           this.canvasHost.setAttribute('data-webgl', typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext ? 'webgl2' : gl instanceof WebGLRenderingContext ? 'webgl' : 'none');
         }
-        this.renderFrame(last, !this.fitted);
+        this.renderFrame(first, !this.fitted);
         this.fitted = true;
       },
       (error: unknown) => {

@@ -82,13 +82,26 @@ export function frameXyz(elements: readonly string[], frame: DashboardFrame): st
   return `${lines.join('\n')}\n`;
 }
 
-/** The slider's words for a frame: its step among all, and its energy relative to the last frame's when both are known. */
+/** CREST's conformers come lowest first; an optimisation's frames end at the result. */
+function isConformers(frames: ViewerFrames): boolean {
+  return frames.source === 'crest_conformers.xyz';
+}
+
+/** The frame shown first: the job's result (an optimisation's last geometry, CREST's lowest conformer). */
+export function initialFrame(frames: ViewerFrames): number {
+  return isConformers(frames) ? 0 : Math.max(0, frames.frames.length - 1);
+}
+
+/**
+ * The slider's words for a frame: its step among all, and its energy relative to the result's (the last step's, or
+ * the lowest conformer's) when both are known.
+ */
 export function frameLabel(frames: ViewerFrames, index: number): string {
   const frame = frames.frames[clampIndex(index, frames.frames.length)];
   if (!frame) return '';
-  const last = frames.frames.at(-1)!.energy;
-  const what = frames.source === 'crest_conformers.xyz' ? 'conformer' : 'step';
-  const relative = frame.energy !== null && last !== null ? ` · ${formatKcal((frame.energy - last) * HARTREE_TO_KCAL)} kcal/mol` : '';
+  const reference = frames.frames[initialFrame(frames)]!.energy;
+  const what = isConformers(frames) ? 'conformer' : 'step';
+  const relative = frame.energy !== null && reference !== null ? ` · ${formatKcal((frame.energy - reference) * HARTREE_TO_KCAL)} kcal/mol` : '';
   return `${what} ${frame.step} of ${frames.total}${relative}`;
 }
 
