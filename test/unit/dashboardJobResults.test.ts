@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { readDetailResults, readJobDetail } from '../../core/dashboard/jobDetail.js';
 import type { DashboardJobResults } from '../../core/dashboard/jobResultsMessage.js';
 import { clampIndex, convergenceSeries, energyFacts, formatFrequency, frameLabel, frameXyz, frequencyRows, initialFrame, viewerFrames } from '../../core/dashboard/page/jobResults.js';
-import { FrameSampler, TRAJECTORY_MAX_FRAMES } from '../../core/programs/results/trajectory.js';
+import { FrameSampler, TRAJECTORY_MAX_FRAMES, readTrajectory } from '../../core/programs/results/trajectory.js';
 import { HARTREE_TO_KCAL } from '../../core/results/types.js';
 import { jobViewFromRow } from '../../core/view/jobView.js';
 import { CCLIB_DIR, FREQ_LOG, OPT_LOG, cclibReading, writeOptFreqJob } from '../support/gaussianOptFreq.js';
@@ -173,6 +173,20 @@ describe('the host reads a job\'s results for its detail (real outputs, checked 
     assert.equal(read.trajectory?.elements.length, cclib.atoms);
     assert.equal(read.trajectory?.frames.length, read.optimization?.steps, 'one frame per step xTB printed');
     assert.ok(read.trajectory!.frames.every((frame) => frame.energy !== null));
+  });
+
+  it('a trajectory read before is kept while its file is unchanged, and read again once it changes', async () => {
+    const directory = join(root, 'cache');
+    await mkdir(directory, { recursive: true });
+    await copyFile(new URL('../fixtures/outputs/crest/ok/mol.out', import.meta.url).pathname, join(directory, 'mol.out'));
+    const frame = (energy: string) => `3\n  ${energy}\nO 0 0 ${-Number(energy) - 5}\nH 0 0.7 -0.5\nH 0 -0.7 -0.5\n`;
+    await writeFile(join(directory, 'crest_conformers.xyz'), frame('-5.1') + frame('-5.0'));
+    const read = () => readTrajectory('crest', directory, 'mol', join(directory, 'mol.out'));
+    const first = await read();
+    assert.equal(first?.frames.length, 2);
+    assert.equal(await read(), first, 'the same object: the file was not read again');
+    await writeFile(join(directory, 'crest_conformers.xyz'), frame('-5.1') + frame('-5.0') + frame('-4.9'));
+    assert.equal((await read())?.frames.length, 3, 'the longer file is read again');
   });
 
   it('CREST: the conformers of crest_conformers.xyz are the frames, each with its energy', async () => {

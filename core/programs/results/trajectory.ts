@@ -88,27 +88,53 @@ function sameElements(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((element, index) => element === b[index]);
 }
 
+/** Where a program's frames are read from, and by which reader; undefined when the folder holds none. */
+async function trajectorySource(program: string, directory: string, basename: string, outputPath: string): Promise<{ path: string; read: (path: string) => Promise<Trajectory | null> } | undefined> {
+  switch (program) {
+    case 'gaussian':
+      return { path: outputPath, read: gaussianTrajectory };
+    case 'orca': {
+      const trj = await freshBeside(directory, `${basename}_trj.xyz`, outputPath);
+      return trj ? { path: trj, read: (path) => xyzTrajectory(path, /\bE\s+(-?\d+\.\d+)/) } : { path: outputPath, read: orcaTrajectory };
+    }
+    case 'xtb': {
+      const log = await freshBeside(directory, 'xtbopt.log', outputPath);
+      return log ? { path: log, read: (path) => xyzTrajectory(path, /energy:\s*(-?\d+\.\d+)/) } : undefined;
+    }
+    case 'crest': {
+      const conformers = await freshBeside(directory, 'crest_conformers.xyz', outputPath);
+      return conformers ? { path: conformers, read: (path) => xyzTrajectory(path, /^\s*(-?\d+\.\d+)\s*$/) } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The last few trajectories read, by file, size and mtime: choosing a finished job again (or the detail read again
+ * while it is chosen) does not scan a 200 MB log again. Few, as each may hold 100,000 atoms.
+ */
+const CACHE_ENTRIES = 4;
+const cache = new Map<string, Trajectory | null>();
+
 /** The trajectory a program's job folder holds, null when it holds none (a single point shows its final geometry alone). */
 export async function readTrajectory(program: string, directory: string, basename: string, outputPath: string): Promise<Trajectory | null> {
   try {
-    switch (program) {
-      case 'gaussian':
-        return await gaussianTrajectory(outputPath);
-      case 'orca': {
-        const trj = await freshBeside(directory, `${basename}_trj.xyz`, outputPath);
-        return trj ? await xyzTrajectory(trj, /\bE\s+(-?\d+\.\d+)/) : await orcaTrajectory(outputPath);
-      }
-      case 'xtb': {
-        const log = await freshBeside(directory, 'xtbopt.log', outputPath);
-        return log ? await xyzTrajectory(log, /energy:\s*(-?\d+\.\d+)/) : null;
-      }
-      case 'crest': {
-        const conformers = await freshBeside(directory, 'crest_conformers.xyz', outputPath);
-        return conformers ? await xyzTrajectory(conformers, /^\s*(-?\d+\.\d+)\s*$/) : null;
-      }
-      default:
-        return null;
+    const source = await trajectorySource(program, directory, basename, outputPath);
+    if (!source) return null;
+    const stamp = await stat(source.path);
+    const key = `${program}\0${source.path}\0${stamp.size}\0${stamp.mtimeMs}`;
+    if (cache.has(key)) {
+      const kept = cache.get(key)!;
+      // Most recently used last.
+      cache.delete(key);
+      cache.set(key, kept);
+      return kept;
     }
+    const trajectory = await source.read(source.path);
+    cache.set(key, trajectory);
+    if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    return trajectory;
   } catch {
     // A file removed or unreadable mid-read: the detail shows the final geometry without frames.
     return null;
