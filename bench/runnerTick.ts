@@ -176,14 +176,21 @@ async function startScenario(jobs: number, options: { piped: boolean; maxActive:
   let passStart: NodeJS.CpuUsage | undefined;
   const hookCpu = { ended: 0, prepare: 0 };
   const hooks = createJobHooks({ model, rootPath: dir, settings: await readBatchSettings(batchfile), restartFailed: false });
-  /** Runs a hook, adding the CPU it used to `hookCpu[part]` (the pass awaits hooks one at a time). */
+  /**
+   * Runs a hook, adding to `hookCpu[part]` the CPU used while any hook of that part runs (the runner may run several
+   * at once; the pass waits for them and does nothing else meanwhile).
+   */
+  const inFlight = { ended: 0, prepare: 0 };
+  const since: Record<keyof typeof hookCpu, NodeJS.CpuUsage | undefined> = { ended: undefined, prepare: undefined };
   const timed = async <T>(part: keyof typeof hookCpu, call: () => Promise<T>): Promise<T> => {
-    const before = process.cpuUsage();
+    if (inFlight[part]++ === 0) since[part] = process.cpuUsage();
     try {
       return await call();
     } finally {
-      const used = process.cpuUsage(before);
-      hookCpu[part] += (used.user + used.system) / 1000;
+      if (--inFlight[part] === 0) {
+        const used = process.cpuUsage(since[part]);
+        hookCpu[part] += (used.user + used.system) / 1000;
+      }
     }
   };
   const run = runBatch({
