@@ -152,11 +152,13 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
     await writeLedger(options.ledgerPath, ledger);
   }
   // From here on every pass is in proportion to what changed: each of these readers takes the rows handed out since it
-  // last looked (the start changed rows freely and walked the whole batch; the watch list starts from every row).
+  // last looked (the start changed rows freely: readiness, the ledger's lines and the watch list start from every row).
   const unwalked = rows.changes();
   const unwritten = rows.changes();
   const unwatched = rows.changes();
   rows.startTracking();
+  // The first pass walks the whole batch, as every pass did: the start may have made a job ready again behind a broken one.
+  for (const key of rows.keys()) unwalked.add(key);
   const ledgerWriter = new LedgerWriter(options.ledgerPath, ledger);
   const rowList = [...rows.values()];
   const jobsToSubmit = options.onlyJobs ? jobs.filter((job) => options.onlyJobs!.has(keyOfModelJob(job))) : jobs;
