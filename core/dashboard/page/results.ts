@@ -4,9 +4,10 @@
 import { DASHBOARD_ENERGY_UNITS, DASHBOARD_RESULT_COLUMNS } from '../protocol.js';
 import type { DashboardEnergyUnit, DashboardResultColumn, DashboardResultRow, DashboardResultsViewState } from '../protocol.js';
 import { HARTREE_TO_EV, HARTREE_TO_KCAL, HARTREE_TO_KJ } from '../../results/types.js';
-import { JOB_STATUSES } from '../../status.js';
 import type { JobStatus } from '../../status.js';
 import { folderUnderRoot } from '../../view/jobLabel.js';
+import { KeyedRows, sortOrder, STATUS_RANK } from './keyedRows.js';
+import type { SortKey } from './keyedRows.js';
 
 /** What a cell shows for a value the output does not hold. */
 export const UNKNOWN = '—';
@@ -122,11 +123,6 @@ export function resultCellText(row: DashboardResultRow, column: DashboardResultC
   }
 }
 
-type SortKey = string | number | null;
-
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-const STATUS_RANK: ReadonlyMap<JobStatus, number> = new Map(JOB_STATUSES.map((status, rank) => [status, rank]));
-
 /** The value a column sorts on: numbers for numeric columns (converted units keep the order), text otherwise; null sorts last. */
 export function resultSortKey(row: DashboardResultRow, column: DashboardResultColumn): SortKey {
   switch (column) {
@@ -159,11 +155,6 @@ function finite(value: number | null): number | null {
   return value !== null && Number.isFinite(value) ? value : null;
 }
 
-function compareKeys(a: string | number, b: string | number): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return collator.compare(String(a), String(b));
-}
-
 function searchText(row: DashboardResultRow): string {
   return [row.label, row.directory, row.program, statusText(row.status), row.method ?? '', ...row.problems, row.hasOutput ? '' : 'no output']
     .filter((part) => part !== '')
@@ -181,12 +172,9 @@ export function nextResultsSort(
 }
 
 export class ResultsTable {
-  private rowList: DashboardResultRow[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly rows = new KeyedRows<DashboardResultRow>();
   /** Search texts, built on the first search (a first render with no filter needs none). */
   private haystacks: string[] | null = null;
-  /** Row indices on show, in display order. */
-  private order: number[] = [];
   private currentQuery: DashboardResultsViewState = DEFAULT_RESULTS_QUERY;
   private root: string | null = null;
 
@@ -197,9 +185,7 @@ export class ResultsTable {
 
   /** Replaces every row (each results message carries them all, in batchfile order). */
   setRows(rows: readonly DashboardResultRow[]): void {
-    this.rowList = [...rows];
-    this.index.clear();
-    this.rowList.forEach((row, i) => this.index.set(row.key, i));
+    this.rows.replace(rows);
     this.haystacks = null;
     this.recompute();
   }
@@ -211,10 +197,10 @@ export class ResultsTable {
   updateStatuses(jobs: Iterable<{ readonly key: string; readonly status: JobStatus }>): boolean {
     let changed = false;
     for (const job of jobs) {
-      const i = this.index.get(job.key);
-      const row = i === undefined ? undefined : this.rowList[i];
+      const i = this.rows.indexOf(job.key);
+      const row = i === undefined ? undefined : this.rows.all()[i];
       if (i === undefined || row === undefined || row.status === job.status) continue;
-      this.rowList[i] = { ...row, status: job.status };
+      this.rows.set(i, { ...row, status: job.status });
       changed = true;
     }
     if (changed) {
@@ -241,28 +227,25 @@ export class ResultsTable {
 
   /** Rows on show. */
   get length(): number {
-    return this.order.length;
+    return this.rows.shown;
   }
 
   /** Every row, whatever is on show. */
   get total(): number {
-    return this.rowList.length;
+    return this.rows.all().length;
   }
 
   rowAt(position: number): DashboardResultRow | undefined {
-    const i = this.order[position];
-    return i === undefined ? undefined : this.rowList[i];
+    return this.rows.rowAt(position);
   }
 
   /** Where a job is among the rows on show; -1 when filtered out or unknown. */
   positionOf(key: string): number {
-    const i = this.index.get(key);
-    return i === undefined ? -1 : this.order.indexOf(i);
+    return this.rows.positionOf(key);
   }
 
   row(key: string): DashboardResultRow | undefined {
-    const i = this.index.get(key);
-    return i === undefined ? undefined : this.rowList[i];
+    return this.rows.byKey(key);
   }
 
   /** The cell's text in the current unit. */
@@ -271,29 +254,19 @@ export class ResultsTable {
   }
 
   private recompute(): void {
+    const all = this.rows.all();
     const needle = this.currentQuery.search.trim().toLowerCase();
     let order: number[];
     if (needle === '') {
-      order = Array.from({ length: this.rowList.length }, (_, i) => i);
+      order = Array.from({ length: all.length }, (_, i) => i);
     } else {
-      const haystacks = (this.haystacks ??= this.rowList.map(searchText));
+      const haystacks = (this.haystacks ??= all.map(searchText));
       order = [];
       for (let i = 0; i < haystacks.length; i++) if (haystacks[i]!.includes(needle)) order.push(i);
     }
     const sort = this.currentQuery.sort;
-    if (sort !== null) {
-      const keys: SortKey[] = new Array<SortKey>(this.rowList.length);
-      for (const i of order) keys[i] = resultSortKey(this.rowList[i]!, sort.column);
-      const sign = sort.direction === 'asc' ? 1 : -1;
-      order.sort((a, b) => {
-        const ka = keys[a] as SortKey;
-        const kb = keys[b] as SortKey;
-        // unknown values last in both directions; ties in batchfile order
-        if (ka === null || kb === null) return ka === kb ? a - b : ka === null ? 1 : -1;
-        return sign * compareKeys(ka, kb) || a - b;
-      });
-    }
-    this.order = order;
+    if (sort !== null) sortOrder(order, all, (row) => resultSortKey(row, sort.column), sort.direction);
+    this.rows.show(order);
   }
 }
 

@@ -4,13 +4,15 @@
 import { sameDashboardJob } from '../protocol.js';
 import type { DashboardColumn, DashboardJob, SortDirection } from '../protocol.js';
 import { parseSlurmDuration } from '../../slurm/states.js';
-import { JOB_STATUSES, isFinal } from '../../status.js';
+import { isFinal } from '../../status.js';
 import type { JobStatus } from '../../status.js';
 import { summarise } from '../../truth/summary.js';
 import type { StatusSummary } from '../../truth/summary.js';
 import { formatTime } from '../../view/timeFormat.js';
 import { jobWhy } from '../../view/jobWhy.js';
 import { relativeFolder } from './folder.js';
+import { compareKeys, KeyedRows, sortOrder, STATUS_RANK } from './keyedRows.js';
+import type { SortKey } from './keyedRows.js';
 
 export interface RunTableQuery {
   sort: { column: DashboardColumn; direction: SortDirection } | null;
@@ -44,12 +46,6 @@ export const COLUMN_LABELS: Readonly<Record<DashboardColumn, string>> = {
   elapsed: 'Elapsed',
   cause: 'Cause / reason',
 };
-
-type SortKey = string | number | null;
-
-// Numeric collation sorts job2 before job10 and SLURM ids by value.
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-const STATUS_RANK: ReadonlyMap<JobStatus, number> = new Map(JOB_STATUSES.map((status, rank) => [status, rank]));
 
 export function statusLabel(status: JobStatus): string {
   return status.replace('_', ' ');
@@ -117,9 +113,10 @@ function time(iso: string | null): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
-function compareKeys(a: SortKey, b: SortKey): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return collator.compare(String(a), String(b));
+/** Whether two keys sort alike (a changed job whose key did not move needs no re-sort). */
+function compareSortKeys(a: SortKey, b: SortKey): number {
+  if (a === null || b === null) return a === b ? 0 : 1;
+  return compareKeys(a, b);
 }
 
 function searchText(job: DashboardJob): string {
@@ -148,21 +145,16 @@ export function diffJobs(before: readonly DashboardJob[], after: readonly Dashbo
 }
 
 export class RunTable {
-  private jobList: DashboardJob[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly rows = new KeyedRows<DashboardJob>();
   private haystacks: string[] = [];
-  /** Job indices on show, in display order. */
-  private order: number[] = [];
   private counts: StatusSummary = summarise([]);
   private currentQuery: RunTableQuery = DEFAULT_QUERY;
 
   /** Replaces every job (a snapshot). */
   setJobs(jobs: readonly DashboardJob[]): void {
-    this.jobList = [...jobs];
-    this.index.clear();
-    this.jobList.forEach((job, i) => this.index.set(job.key, i));
-    this.haystacks = this.jobList.map(searchText);
-    this.counts = summarise(this.jobList.map((job) => job.status));
+    this.rows.replace(jobs);
+    this.haystacks = this.rows.all().map(searchText);
+    this.counts = summarise(this.rows.all().map((job) => job.status));
     this.recompute();
   }
 
@@ -181,17 +173,17 @@ export class RunTable {
     let resort = false;
     const sort = this.currentQuery.sort;
     for (const job of jobs) {
-      const i = this.index.get(job.key);
+      const i = this.rows.indexOf(job.key);
       if (i === undefined) continue;
-      const before = this.jobList[i]!;
+      const before = this.rows.all()[i]!;
       if (sameDashboardJob(before, job)) continue;
       const haystack = searchText(job);
       if (!resort) {
         resort =
           this.matches(before, this.haystacks[i]!) !== this.matches(job, haystack) ||
-          (sort !== null && compareKeys(sortKey(before, sort.column), sortKey(job, sort.column)) !== 0);
+          (sort !== null && compareSortKeys(sortKey(before, sort.column), sortKey(job, sort.column)) !== 0);
       }
-      this.jobList[i] = job;
+      this.rows.set(i, job);
       this.haystacks[i] = haystack;
       if (before.status !== job.status) {
         this.counts[before.status]--;
@@ -205,30 +197,27 @@ export class RunTable {
 
   /** Rows on show. */
   get length(): number {
-    return this.order.length;
+    return this.rows.shown;
   }
 
   /** The job shown at `position` (0-based) of the rows on show. */
   rowAt(position: number): DashboardJob | undefined {
-    const i = this.order[position];
-    return i === undefined ? undefined : this.jobList[i];
+    return this.rows.rowAt(position);
   }
 
   /** Where a job is among the rows on show; -1 when filtered out or unknown. */
   positionOf(key: string): number {
-    const i = this.index.get(key);
-    return i === undefined ? -1 : this.order.indexOf(i);
+    return this.rows.positionOf(key);
   }
 
   /** A job by its key. */
   job(key: string): DashboardJob | undefined {
-    const i = this.index.get(key);
-    return i === undefined ? undefined : this.jobList[i];
+    return this.rows.byKey(key);
   }
 
   /** Every job in batchfile order. */
   jobs(): readonly DashboardJob[] {
-    return this.jobList;
+    return this.rows.all();
   }
 
   /** Counts over every job, whatever is on show. */
@@ -244,20 +233,11 @@ export class RunTable {
   }
 
   private recompute(): void {
+    const all = this.rows.all();
     const order: number[] = [];
-    for (let i = 0; i < this.jobList.length; i++) if (this.matches(this.jobList[i]!, this.haystacks[i]!)) order.push(i);
+    for (let i = 0; i < all.length; i++) if (this.matches(all[i]!, this.haystacks[i]!)) order.push(i);
     const sort = this.currentQuery.sort;
-    if (sort !== null) {
-      const keys: SortKey[] = new Array<SortKey>(this.jobList.length);
-      for (const i of order) keys[i] = sortKey(this.jobList[i]!, sort.column);
-      const sign = sort.direction === 'asc' ? 1 : -1;
-      order.sort((a, b) => {
-        const ka = keys[a] as SortKey;
-        const kb = keys[b] as SortKey;
-        if (ka === null || kb === null) return ka === kb ? a - b : ka === null ? 1 : -1;
-        return sign * compareKeys(ka, kb) || a - b;
-      });
-    }
-    this.order = order;
+    if (sort !== null) sortOrder(order, all, (job) => sortKey(job, sort.column), sort.direction);
+    this.rows.show(order);
   }
 }
