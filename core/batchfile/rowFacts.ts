@@ -116,7 +116,7 @@ function deriveFacts(row: JobRow, base: string, columns: ColumnIndices): RowFact
     basename: row.valueText(columns.basename),
     directory,
     programName,
-    program: programById(programName),
+    program: programOf(programName),
     path,
     links: links === NO_LINKS ? links : links.slice(),
     commandIndices,
@@ -126,6 +126,17 @@ function deriveFacts(row: JobRow, base: string, columns: ColumnIndices): RowFact
     inputPath: undefined,
     optionalCellsValid: undefined,
   };
+}
+
+/** Programs by the cell's text: a batch names a handful of programs over thousands of rows (the catalog is fixed). */
+const programsByName = new Map<string, ProgramInfo | undefined>();
+
+function programOf(name: string): ProgramInfo | undefined {
+  if (programsByName.has(name)) return programsByName.get(name);
+  const program = programById(name);
+  // Cell texts are user text: a file of ever-new misspellings must not grow the map without bound.
+  if (programsByName.size < 64) programsByName.set(name, program);
+  return program;
 }
 
 /** `posix.join(folder, basename + input extension)` for a job with a known program, computed once per row. */

@@ -98,7 +98,10 @@ const MAX_SKIPPED_SHOWN = 10;
 /** Rows that cannot be jobs (no name, no known program, the same job again) are said on stderr, not guessed at. */
 function reportSkippedRows(loaded: LoadedBatchfile, output: CliOutput): void {
   const { model } = loaded;
-  const jobs = new Set(runnableJobs(model));
+  const runnable = runnableJobs(model);
+  // Nearly always every row is a job: then nothing is skipped, without a set of 10,000 jobs to find that out.
+  if (runnable.length === model.jobs.length) return;
+  const jobs = new Set(runnable);
   const skipped = model.jobs.filter((job) => !jobs.has(job));
   for (const job of skipped.slice(0, MAX_SKIPPED_SHOWN)) {
     output.err(`${loaded.file}:${job.row.line + 1}: skipped: ${whyNotAJob(job)}`);

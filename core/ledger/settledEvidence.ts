@@ -11,7 +11,7 @@ import type { FileStamp } from './fileStamps.js';
 import type { VerdictQuery } from './folderEvidence.js';
 import type { RunInfo } from './runInfo.js';
 
-const VERSION = 3;
+const VERSION = 4;
 /**
  * A file written this recently may still change without its stamp changing: kernels stamp with a coarse clock
  * (milliseconds apart), FAT keeps 2 s, NFS servers keep their own clock. Such evidence is read again next time, as
@@ -35,9 +35,11 @@ export interface SettledEntry {
 
 /**
  * On disk the store is one array of flat arrays, one per job: key, program, job id, status, run_info.json's size and
- * mtime, the output's size and mtime (null for a missing file), run_info.json, the newest slurm id, the query (job
- * id, exit code, SLURM end state) and the outcome (status, cause, evidence). Version 2 kept an object keyed by job
- * with nested arrays: 10,000 property names and 50,000 small arrays more to parse and decode on every `status`.
+ * mtime, the output's size and mtime (null for a missing file), the newest slurm id, the query (job id, exit code,
+ * SLURM end state), the outcome (status, cause, evidence), then run_info.json flattened (see RUN_INFO_FIELDS), or
+ * nothing when there was none. Version 2 kept an object keyed by job with nested arrays: 10,000 property names and
+ * 50,000 small arrays more to parse and decode on every `status`. Version 3 kept run_info.json as an object: its
+ * key names and the job's folder and name again were half of a 5 MB file for 10,000 jobs.
  */
 interface SettledFile {
   version: number;
@@ -141,8 +143,8 @@ export function settledEvidencePath(rootPath: string, ledgerPath: string): strin
 }
 
 function encodeEntry(key: string, entry: SettledEntry): unknown[] {
-  const { query, outcome, runInfoStamp, outputStamp } = entry;
-  return [
+  const { query, outcome, runInfoStamp, outputStamp, runInfo } = entry;
+  const fields: unknown[] = [
     key,
     entry.program,
     entry.jobId,
@@ -151,7 +153,6 @@ function encodeEntry(key: string, entry: SettledEntry): unknown[] {
     runInfoStamp?.mtimeMs ?? null,
     outputStamp?.size ?? null,
     outputStamp?.mtimeMs ?? null,
-    entry.runInfo,
     entry.newestSlurmId,
     query.jobId ?? null,
     query.exitCode ?? null,
@@ -160,19 +161,63 @@ function encodeEntry(key: string, entry: SettledEntry): unknown[] {
     outcome.cause ?? null,
     outcome.evidence ?? null,
   ];
+  if (runInfo) encodeRunInfo(fields, key, runInfo);
+  return fields;
 }
 
-const FIELDS = 16;
+/** Fields before run_info.json's. */
+const FIELDS = 15;
+/**
+ * run_info.json's fields in the order parseRunInfo builds them: the folder and name (null when they are the key's),
+ * status, job id, restart, the optional ones (null when absent) and the fields Batchman does not know (null: none).
+ */
+const OPTIONAL_RUN_INFO_FIELDS = ['program', 'submittedAt', 'startedAt', 'endedAt', 'exitCode', 'cause', 'restarts', 'slurmState'] as const;
+const RUN_INFO_FIELDS = 5 + OPTIONAL_RUN_INFO_FIELDS.length + 1;
+
+function encodeRunInfo(fields: unknown[], key: string, info: RunInfo): void {
+  const bar = key.lastIndexOf('|');
+  fields.push(info.directory === key.slice(0, bar) ? null : info.directory, info.jobName === key.slice(bar + 1) ? null : info.jobName, info.status, info.jobId, info.restart);
+  for (const name of OPTIONAL_RUN_INFO_FIELDS) fields.push(info[name] ?? null);
+  fields.push(info.extra ?? null);
+}
+
+/** run_info.json from its flattened fields (at FIELDS); undefined when malformed. */
+function decodeRunInfo(fields: readonly unknown[], key: string): RunInfo | undefined {
+  const directory = fields[FIELDS];
+  const jobName = fields[FIELDS + 1];
+  const status = fields[FIELDS + 2];
+  const jobId = fields[FIELDS + 3];
+  const restart = fields[FIELDS + 4];
+  if (!(directory === null || typeof directory === 'string') || !(jobName === null || typeof jobName === 'string')) return undefined;
+  if (typeof status !== 'string' || typeof jobId !== 'number' || typeof restart !== 'boolean') return undefined;
+  const bar = key.lastIndexOf('|');
+  const info: RunInfo = { directory: directory ?? key.slice(0, bar), jobName: jobName ?? key.slice(bar + 1), status: status as JobStatus, jobId, restart };
+  const optional = info as unknown as Record<string, unknown>;
+  for (let i = 0; i < OPTIONAL_RUN_INFO_FIELDS.length; i++) {
+    const value = fields[FIELDS + 5 + i];
+    if (value === null) continue;
+    const name = OPTIONAL_RUN_INFO_FIELDS[i]!;
+    if (typeof value !== (name === 'exitCode' || name === 'restarts' ? 'number' : 'string')) return undefined;
+    optional[name] = value;
+  }
+  const extra = fields[FIELDS + RUN_INFO_FIELDS - 1];
+  if (extra !== null) {
+    if (typeof extra !== 'object' || Array.isArray(extra)) return undefined;
+    info.extra = extra as Record<string, unknown>;
+  }
+  return info;
+}
 
 /** An entry read back; undefined when it is not one this version wrote. */
 function decodeEntry(fields: readonly unknown[]): SettledEntry | undefined {
-  if (fields.length !== FIELDS) return undefined;
-  const [key, program, jobId, status, runInfoSize, runInfoMtime, outputSize, outputMtime, runInfo, newestSlurmId, queryJobId, exitCode, slurmEndState, outcomeStatus, cause, evidence] = fields;
+  if (fields.length !== FIELDS && fields.length !== FIELDS + RUN_INFO_FIELDS) return undefined;
+  const [key, program, jobId, status, runInfoSize, runInfoMtime, outputSize, outputMtime, newestSlurmId, queryJobId, exitCode, slurmEndState, outcomeStatus, cause, evidence] = fields;
   if (typeof key !== 'string' || typeof program !== 'string' || typeof jobId !== 'number' || typeof status !== 'string' || !isFinal(status as JobStatus)) return undefined;
   const runInfoStamp = decodeStamp(runInfoSize, runInfoMtime);
   const outputStamp = decodeStamp(outputSize, outputMtime);
   if (runInfoStamp === undefined || outputStamp === undefined) return undefined;
-  if (!(runInfo === null || (typeof runInfo === 'object' && !Array.isArray(runInfo)))) return undefined;
+  const runInfo = fields.length === FIELDS ? null : decodeRunInfo(fields, key);
+  if (runInfo === undefined) return undefined;
   if (!(newestSlurmId === null || typeof newestSlurmId === 'number') || typeof outcomeStatus !== 'string') return undefined;
   const query: { jobId?: number; exitCode?: number; slurmEndState?: string } = {};
   if (typeof queryJobId === 'number') query.jobId = queryJobId;
@@ -181,7 +226,7 @@ function decodeEntry(fields: readonly unknown[]): SettledEntry | undefined {
   const outcome: { status: Outcome['status']; cause?: string; evidence?: string } = { status: outcomeStatus as Outcome['status'] };
   if (typeof cause === 'string') outcome.cause = cause;
   if (typeof evidence === 'string') outcome.evidence = evidence;
-  return { program, jobId, status: status as JobStatus, runInfoStamp, outputStamp, runInfo: runInfo as RunInfo | null, newestSlurmId, query, outcome };
+  return { program, jobId, status: status as JobStatus, runInfoStamp, outputStamp, runInfo, newestSlurmId, query, outcome };
 }
 
 /** A stamp from its size and mtime: null for a file that was missing (both null), undefined when malformed. */
