@@ -1,23 +1,49 @@
 // Atomic file writes: readers (the extension, `batchman status`, CCBatchMan) never see a half-written file.
-import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
- * Writes `data` to `path` atomically: a temporary file in the same folder (same file system, so the
- * rename is atomic), fsync, rename over the target, then fsync of the folder so the rename itself
- * survives a crash. The existing file's permission bits are kept.
+ * How much of a write must survive a power loss (a process crash never tears a renamed file, whatever the level):
+ * - `durable` (default): the file's data is fsynced before the rename and the folder after it, so once the write
+ *   returns, the new content is what any later reader sees. For what crash-ordering rests on: the ledger, the
+ *   submit intent written before sbatch.
+ * - `data`: the data is fsynced, the folder is not: after a power loss the file holds the new content or, when the
+ *   rename was lost, the old one, never an empty file. For a write whose old content is a safe fallback (run_info.json
+ *   after sbatch still holds the durable intent, which finds the job again).
+ * - `rebuildable`: nothing is fsynced, and the write is made with synchronous calls (a fifth of the CPU of the
+ *   asynchronous ones; a small file on a local disk costs the event loop well under a millisecond). Only for records
+ *   the runner's resume rebuilds from the outputs and the ledger (an ended job's run_info.json, {basename}.json).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const dir = dirname(path);
+export type Durability = 'durable' | 'data' | 'rebuildable';
+
+export interface AtomicWriteOptions {
+  readonly durability?: Durability;
+}
+
+// Unique within this process; the pid in the name and the exclusive create keep two processes apart.
+let tempCounter = 0;
+
+function tempPathFor(path: string): string {
   // A dot-prefixed name keeps globs like `__ledger__.csv` or `*.json` watchers from seeing the temp file.
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${(tempCounter++).toString(36)}.tmp`);
+}
+
+/**
+ * Writes `data` to `path` atomically: a temporary file in the same folder (same file system, so the rename is
+ * atomic), written whole, renamed over the target; fsyncs as `durability` asks. The existing file's permission bits
+ * are kept.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const durability = options.durability ?? 'durable';
+  if (durability === 'rebuildable') return writeFileAtomicNow(path, data);
+  const temp = tempPathFor(path);
   const mode = await existingMode(path);
   const handle = await open(temp, 'wx', mode ?? 0o644);
   try {
     try {
       await handle.writeFile(data);
-      if (mode !== undefined) await handle.chmod(mode); // the umask may have narrowed it
+      if (needsChmod(mode)) await handle.chmod(mode!); // the umask narrowed it
       await handle.sync();
     } finally {
       await handle.close();
@@ -27,20 +53,54 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await unlink(temp).catch(() => undefined);
     throw error;
   }
-  await syncDirectory(dir);
+  if (durability === 'durable') await syncDirectory(dirname(path));
+}
+
+/** The `rebuildable` write: synchronous, no fsync. */
+function writeFileAtomicNow(path: string, data: string | Uint8Array): void {
+  const temp = tempPathFor(path);
+  let mode: number | undefined;
+  try {
+    mode = statSync(path).mode & 0o7777;
+  } catch {
+    mode = undefined;
+  }
+  try {
+    const fd = openSync(temp, 'wx', mode ?? 0o644);
+    try {
+      writeAll(fd, data);
+    } finally {
+      closeSync(fd);
+    }
+    if (needsChmod(mode)) chmodSync(temp, mode!);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created
+    }
+    throw error;
+  }
+}
+
+function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }
 
 /**
  * Writes atomically only when the file's current content differs; returns true when it wrote.
  * Skipping identical writes keeps file watchers (the extension follows the ledger) quiet.
  */
-export async function writeFileAtomicIfChanged(path: string, data: string): Promise<boolean> {
+export async function writeFileAtomicIfChanged(path: string, data: string, options: AtomicWriteOptions = {}): Promise<boolean> {
   const current = await readFile(path, 'utf8').catch((error: unknown) => {
     if (isErrno(error, 'ENOENT')) return undefined;
     throw error;
   });
   if (current === data) return false;
-  await writeFileAtomic(path, data);
+  await writeFileAtomic(path, data, options);
   return true;
 }
 
@@ -55,6 +115,16 @@ async function existingMode(path: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+// The process's umask, read once (reading it sets it twice; nothing in this process changes it afterwards).
+let umaskBits: number | undefined;
+
+/** A file created with `mode` lost bits to the umask, so it needs an explicit chmod to keep the old file's bits. */
+function needsChmod(mode: number | undefined): boolean {
+  if (mode === undefined) return false;
+  umaskBits ??= process.umask();
+  return (mode & umaskBits) !== 0 || (mode & 0o7000) !== 0;
 }
 
 // Some file systems (and all of Windows) refuse to open or fsync a directory; the rename is then as

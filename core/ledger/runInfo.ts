@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isErrno, writeFileAtomicIfChanged } from '../fsAtomic.js';
+import type { AtomicWriteOptions } from '../fsAtomic.js';
 import type { JobStatus } from '../status.js';
 import { RunInfoCorruptError } from './errors.js';
 import { parseJobIdText, parseStatusText } from './statusText.js';
@@ -62,9 +63,9 @@ export async function readRunInfo(jobDirectory: string): Promise<RunInfo | undef
   return parseRunInfo(text, path);
 }
 
-/** Writes run_info.json atomically when its content changed; returns true when it wrote. */
-export async function writeRunInfo(jobDirectory: string, info: RunInfo): Promise<boolean> {
-  return writeFileAtomicIfChanged(runInfoPath(jobDirectory), serializeRunInfo(info));
+/** Writes run_info.json atomically when its content changed; returns true when it wrote. Durable unless `options` say less. */
+export async function writeRunInfo(jobDirectory: string, info: RunInfo, options?: AtomicWriteOptions): Promise<boolean> {
+  return writeFileAtomicIfChanged(runInfoPath(jobDirectory), serializeRunInfo(info), options);
 }
 
 /** Parses run_info.json text; tolerates Python's `NaN`/`Infinity` (json.dump writes them). */

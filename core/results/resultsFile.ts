@@ -62,10 +62,13 @@ export async function readResultsFile(directory: string, basename: string): Prom
   }
 }
 
-/** Writes the file atomically; compact, as it may hold a long geometry and the optimisation's steps. */
+/**
+ * Writes the file atomically; compact, as it may hold a long geometry and the optimisation's steps. Not fsynced
+ * (ARCHITECTURE, decisions): it is a parse of the output, made again whenever it is missing or stale.
+ */
 export async function writeResultsFile(directory: string, basename: string, object: Record<string, unknown>): Promise<string> {
   const path = join(directory, resultsFileName(basename));
-  await writeFileAtomic(path, `${JSON.stringify(object, null, '')}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(object, null, '')}\n`, { durability: 'rebuildable' });
   return path;
 }
 

@@ -17,9 +17,12 @@ export function readyJobs(model: BatchModel, jobs: readonly ResolvedJob[], rows:
   });
 }
 
-export function activeCount(rows: Iterable<LedgerRow>): number {
+/** Jobs submitted and not ended; the runner's BatchRows answer from their kept counts instead of looking at every row. */
+export function activeCount(rows: Iterable<LedgerRow> | ReadonlyMap<string, LedgerRow>): number {
+  if (rows instanceof BatchRows && rows.tracking) return rows.active;
+  const each: Iterable<LedgerRow> = rows instanceof Map ? rows.values() : (rows as Iterable<LedgerRow>);
   let active = 0;
-  for (const row of rows) if (row.status === 'pending' || row.status === 'running') active++;
+  for (const row of each) if (row.status === 'pending' || row.status === 'running') active++;
   return active;
 }
 

@@ -1,6 +1,6 @@
 // Writes how an attempt ended into its run_info.json, so the folder tells its own story after the ledger moves on
 // (a restart archives the folder with it as `<dir>_history_N`, and the dashboard reads every attempt's history).
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../fsAtomic.js';
 import type { LedgerRow } from '../ledger/ledger.js';
 import { newRunInfo, parseRunInfo, runInfoPath, serializeRunInfo } from '../ledger/runInfo.js';
@@ -8,8 +8,9 @@ import type { RunInfo } from '../ledger/runInfo.js';
 
 export async function recordAttemptEnd(directory: string, basename: string, program: string, row: LedgerRow): Promise<void> {
   // Read once: the text just read says whether anything changed (every ended job passes here, 100 a tick in a big batch).
+  // Synchronous read and write: a small file, and the asynchronous calls cost several times the CPU.
   const path = runInfoPath(directory);
-  const text = await readFile(path, 'utf8').catch(() => undefined);
+  const text = readOrUndefined(path);
   const info: RunInfo = (text !== undefined ? parsedOrUndefined(text, path) : undefined) ?? newRunInfo(directory, basename, program);
   const next = serializeRunInfo({
     ...info,
@@ -22,7 +23,16 @@ export async function recordAttemptEnd(directory: string, basename: string, prog
     ...(row.cause !== undefined ? { cause: row.cause } : {}),
     ...(row.slurmState !== undefined ? { slurmState: row.slurmState } : {}),
   });
-  if (next !== text) await writeFileAtomic(path, next);
+  // Not fsynced (ARCHITECTURE, decisions): how the attempt ended is the ledger's and the outputs' to tell again.
+  if (next !== text) await writeFileAtomic(path, next, { durability: 'rebuildable' });
+}
+
+function readOrUndefined(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** A damaged run_info.json is written afresh rather than failing the job's end. */

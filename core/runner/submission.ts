@@ -5,6 +5,7 @@ import { realpathSync } from 'node:fs';
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
 import { keyOfModelJob } from '../ledger/jobKey.js';
 import type { LedgerRow } from '../ledger/ledger.js';
+import type { RunInfo } from '../ledger/runInfo.js';
 import type { Clock } from '../slurm/clock.js';
 import type { SbatchRefusal } from '../slurm/sbatchAnswers.js';
 import type { Scheduler } from '../slurm/scheduler.js';
@@ -54,6 +55,8 @@ interface Staged {
   readonly key: string;
   readonly row: LedgerRow;
   readonly prepared: PreparedSubmission | { readonly failedCause: string };
+  /** The run_info.json the intent wrote. */
+  readonly intent?: RunInfo;
 }
 
 interface InDoubt {
@@ -234,7 +237,7 @@ export class Submissions {
           this.log(`${job.basename}: sbatch's answer was lost (${refusal.message}); the job may exist: the queue decides in ${Math.round(this.graceMs / 1000)} s`);
           break;
         }
-        await this.accepted(job, row, Number(jobId), at, records);
+        await this.accepted(job, row, Number(jobId), at, records, current.intent);
         ids.push(jobId);
         slots--;
       }
@@ -255,8 +258,8 @@ export class Submissions {
     const key = keyOfModelJob(job);
     const row = this.options.rows.get(key)!;
     const prepared = await this.options.prepare(job, row);
-    if ('scriptPath' in prepared) await writeSubmitIntent(job.path, job.basename, job.programName, at);
-    return { job, key, row, prepared };
+    const intent = 'scriptPath' in prepared ? await writeSubmitIntent(job.path, job.basename, job.programName, at) : undefined;
+    return { job, key, row, prepared, ...(intent ? { intent } : {}) };
   }
 
   /**
@@ -272,14 +275,14 @@ export class Submissions {
   }
 
   /** The job is the scheduler's now; its run_info.json is written, or with `records` left writing there. */
-  private async accepted(job: ResolvedJob, row: LedgerRow, id: number, at: string, records?: Promise<void>[]): Promise<void> {
+  private async accepted(job: ResolvedJob, row: LedgerRow, id: number, at: string, records?: Promise<void>[], intent?: RunInfo): Promise<void> {
     this.backoff.accepted();
     this.noteId(id);
     row.jobId = id;
     row.submittedAt = at;
     for (const key of ['startedAt', 'endedAt', 'exitCode', 'cause', 'slurmState'] as const) delete row[key];
     row.status = 'pending';
-    const record = recordSubmission(job.path, job.basename, job.programName, id, at, row.restarts ?? 0);
+    const record = recordSubmission(job.path, job.basename, job.programName, id, at, row.restarts ?? 0, intent);
     if (records) {
       record.catch(() => undefined);
       records.push(record);
@@ -295,7 +298,7 @@ export class Submissions {
     const now = this.options.clock.now();
     const retryAt = this.backoff.refused(now);
     if (refusal.reason === 'submit limit') {
-      const took = Math.max(1, activeCount(this.options.rows.values()) + this.inDoubt.size);
+      const took = Math.max(1, activeCount(this.options.rows) + this.inDoubt.size);
       if (took < this.throttle) {
         this.throttle = took;
         this.log(`sbatch: ${refusal.message}; the cluster takes ${took} of this batch's jobs at a time: at most ${took} from now on`);
@@ -321,7 +324,7 @@ export class Submissions {
   }
 
   private freeSlots(): number {
-    return this.throttle - activeCount(this.options.rows.values()) - this.inDoubt.size;
+    return this.throttle - activeCount(this.options.rows) - this.inDoubt.size;
   }
 
   private ready(jobs: readonly ResolvedJob[]): ResolvedJob[] {

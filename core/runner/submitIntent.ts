@@ -1,15 +1,20 @@
 // Crash safety around submission: an intent is written before sbatch, so a runner killed between
 // sbatch and the ledger write can find its job again instead of submitting it twice.
-import { readRunInfo, newRunInfo, writeRunInfo } from '../ledger/runInfo.js';
+import { writeFileAtomic, writeFileAtomicIfChanged } from '../fsAtomic.js';
+import { readRunInfo, newRunInfo, runInfoPath, serializeRunInfo, writeRunInfo } from '../ledger/runInfo.js';
 import type { RunInfo } from '../ledger/runInfo.js';
 import { listSlurmOutputIds } from '../programs/files.js';
 import type { QueueEntry } from '../slurm/squeue.js';
 
 const INTENT_KEY = 'submitting_since';
 
-export async function writeSubmitIntent(directory: string, basename: string, program: string, at: string): Promise<void> {
+/** Writes the intent, durable (file and folder fsynced) before it returns; returns the run_info.json it wrote. */
+export async function writeSubmitIntent(directory: string, basename: string, program: string, at: string): Promise<RunInfo> {
   const info = (await readRunInfo(directory).catch(() => undefined)) ?? newRunInfo(directory, basename, program);
-  await writeRunInfo(directory, { ...info, extra: { ...(info.extra ?? {}), [INTENT_KEY]: at } });
+  const written: RunInfo = { ...info, extra: { ...(info.extra ?? {}), [INTENT_KEY]: at } };
+  // Written without comparing first: the intent's time is new, so the content always differs.
+  await writeFileAtomic(runInfoPath(directory), serializeRunInfo(written));
+  return written;
 }
 
 export async function readSubmitIntent(directory: string): Promise<string | undefined> {
@@ -28,22 +33,23 @@ export async function clearSubmitIntent(directory: string): Promise<void> {
   if (info?.extra?.[INTENT_KEY] === undefined) return;
   const extra = { ...info.extra };
   delete extra[INTENT_KEY];
-  await writeRunInfo(directory, { ...info, extra });
+  // If the rename is lost, the intent is back and the job looked for (and not found) once more: its data is enough.
+  await writeRunInfo(directory, { ...info, extra }, { durability: 'data' });
 }
 
-/** Records the submitted attempt in run_info.json and clears the intent. */
-export async function recordSubmission(directory: string, basename: string, program: string, jobId: number, at: string, restarts: number): Promise<void> {
-  const info: RunInfo = (await readRunInfo(directory).catch(() => undefined)) ?? newRunInfo(directory, basename, program);
+/**
+ * Records the submitted attempt in run_info.json and clears the intent. `withIntent` is the run_info.json the intent
+ * wrote (the runner writes nothing else there between), which spares reading it again.
+ */
+export async function recordSubmission(directory: string, basename: string, program: string, jobId: number, at: string, restarts: number, withIntent?: RunInfo): Promise<void> {
+  const info: RunInfo = withIntent ?? (await readRunInfo(directory).catch(() => undefined)) ?? newRunInfo(directory, basename, program);
   const extra = { ...(info.extra ?? {}) };
   delete extra[INTENT_KEY];
-  await writeRunInfo(directory, {
-    ...info,
-    jobId,
-    status: 'pending',
-    submittedAt: at,
-    restarts,
-    extra,
-  });
+  const next = serializeRunInfo({ ...info, jobId, status: 'pending', submittedAt: at, restarts, extra });
+  // Data fsynced, folder not: a lost rename leaves the durable intent, which finds the job again (ARCHITECTURE, decisions).
+  // After the intent, the content differs for sure; otherwise (a resumed runner recording an adopted job) it may not.
+  if (withIntent !== undefined) await writeFileAtomic(runInfoPath(directory), next, { durability: 'data' });
+  else await writeFileAtomicIfChanged(runInfoPath(directory), next, { durability: 'data' });
 }
 
 /**

@@ -22,16 +22,16 @@ export function squeueArgs(): string[] {
 
 export interface QueueEntry {
   /** `123`, `123_4` for an array task, `123_[5-9]` for array tasks not yet started. */
-  id: string;
+  readonly id: string;
   /** squeue's long state: PENDING, RUNNING, COMPLETING, COMPLETED, FAILED… */
-  state: string;
+  readonly state: string;
   /** Why it is pending or ended (`None`, `Priority`, `Dependency`, `DependencyNeverSatisfied`…). */
-  reason: string;
+  readonly reason: string;
   /** As squeue prints it (`1:07`). */
-  elapsed: string;
-  elapsedSeconds: number | undefined;
-  workDir: string;
-  name: string;
+  readonly elapsed: string;
+  readonly elapsedSeconds: number | undefined;
+  readonly workDir: string;
+  readonly name: string;
 }
 
 export class SqueueParseError extends Error {
@@ -61,10 +61,34 @@ function durationSeconds(value: string): number | undefined {
 }
 
 /**
+ * The records of the last parse by their raw text, and the ones of this parse: a poll of 10,000 jobs repeats most
+ * records of the one before word for word (a pending job's line does not change), and an unchanged line is not split
+ * again. Two generations only, so the memory is bounded by two polls. The entries are shared: nobody mutates them.
+ */
+let lastRecords = new Map<string, QueueEntry>();
+let theseRecords = new Map<string, QueueEntry>();
+
+function recordEntry(record: string): QueueEntry {
+  let entry = lastRecords.get(record) ?? theseRecords.get(record);
+  if (entry === undefined) entry = parseRecord(record);
+  theseRecords.set(record, entry);
+  return entry;
+}
+
+/**
  * Parses the output of `squeue` run with squeueArgs(). Throws SqueueParseError on anything that is
  * not exactly that format (a garbled answer must never be read as "these jobs are gone").
  */
 export function parseSqueue(stdout: string): QueueEntry[] {
+  theseRecords = new Map();
+  const entries = parseRecords(stdout);
+  // Only a good answer replaces the last one's records (a garbled one threw above).
+  lastRecords = theseRecords;
+  theseRecords = new Map();
+  return entries;
+}
+
+function parseRecords(stdout: string): QueueEntry[] {
   const entries: QueueEntry[] = [];
   if (stdout.length === 0) return entries;
   let at = 0;
@@ -74,13 +98,13 @@ export function parseSqueue(stdout: string): QueueEntry[] {
     if (end === -1) {
       // tolerate a missing final newline only (the output may have been trimmed)
       if (stdout.endsWith(RECORD_TERMINATOR) && length - 1 >= at) {
-        entries.push(parseRecord(stdout.slice(at, length - 1)));
+        entries.push(recordEntry(stdout.slice(at, length - 1)));
         return entries;
       }
       if (stdout.slice(at).trim() === '') return entries;
       throw new SqueueParseError(`squeue output ends with an unterminated record: ${preview(stdout.slice(at))}`);
     }
-    entries.push(parseRecord(stdout.slice(at, end)));
+    entries.push(recordEntry(stdout.slice(at, end)));
     at = end + RECORD_END.length;
   }
   return entries;
