@@ -66,13 +66,10 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
   const ledger = rebuilt.ledger;
   // The rebuilt ledger holds the batch's jobs first, in order, then rows of jobs no longer in the batch. Keys are
   // made once and the maps filled by loops: on a 10,000-job batch every spread copy and per-row closure shows.
+  // Job keys are unique (one runnable job per key), so the map holds job i's row i-th, and the rest reads by index.
   const keys = jobs.map(keyOf);
   const rows = new Map<string, LedgerRow>();
-  const recovered = new Map<string, RecoveredJob>();
-  for (let index = 0; index < keys.length; index++) {
-    rows.set(keys[index]!, ledger.rows[index]!);
-    recovered.set(keys[index]!, rebuilt.recovered[index]!);
-  }
+  for (let index = 0; index < keys.length; index++) rows.set(keys[index]!, ledger.rows[index]!);
   const live = new Map<string, LiveState>();
   const calls = { squeueCalls: 0, sacctCalls: 0 };
   let stale: string | undefined;
@@ -81,10 +78,11 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
   // too, in the same calls: SLURM's end state and exit code belong in the ledger and may overrule.
   const settledNow = new Set<string>();
   const active: LedgerRow[] = [];
-  for (const [key, row] of rows) {
+  for (let index = 0; index < keys.length; index++) {
+    const row = ledger.rows[index]!;
     const final = isFinal(row.status);
-    const justSettled = final && !isFinal(recovered.get(key)!.ledgerStatus ?? 'not_started');
-    if (justSettled) settledNow.add(key);
+    const justSettled = final && !isFinal(rebuilt.recovered[index]!.ledgerStatus ?? 'not_started');
+    if (justSettled) settledNow.add(keys[index]!);
     if (row.jobId !== NO_JOB_ID && (!final || justSettled)) active.push(row);
   }
   if (options.scheduler && active.length > 0) {
@@ -121,7 +119,10 @@ export async function readBatchTruth(options: TruthOptions): Promise<BatchTruth>
   if (options.write !== false) await writeLedger(options.ledgerPath, ledger);
 
   const truths: JobTruth[] = [];
-  for (const [key, row] of rows) truths.push(toTruth(row, live.size === 0 ? undefined : live.get(String(row.jobId)), recovered.get(key)));
+  for (let index = 0; index < keys.length; index++) {
+    const row = ledger.rows[index]!;
+    truths.push(toTruth(row, live.size === 0 ? undefined : live.get(String(row.jobId)), rebuilt.recovered[index]));
+  }
   return {
     ledgerPath: options.ledgerPath,
     ledger,
