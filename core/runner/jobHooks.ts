@@ -3,7 +3,7 @@
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
 import { keyOfModelJob } from '../ledger/jobKey.js';
 import type { LedgerRow } from '../ledger/ledger.js';
-import { newRunInfo, readRunInfo, writeRunInfo } from '../ledger/runInfo.js';
+import { newRunInfo, readRunInfo, readRunInfoNow, writeRunInfo } from '../ledger/runInfo.js';
 import { ensureUpstreamFinalGeometries, writeFinalGeometry } from '../programs/finalGeometry.js';
 import { applyPipes } from '../programs/pipeTransfer.js';
 import { readJobResults } from '../results/jobResults.js';
@@ -44,7 +44,7 @@ export function createJobHooks(options: JobHookOptions): Pick<RunnerHooks, 'prep
       await ensureUpstreamFinalGeometries(model, job);
       const piped = await applyPipes(model, job);
       if (!piped.ok) return { failedCause: piped.cause };
-      const info = await readRunInfo(job.path).catch(() => undefined);
+      const info = readRunInfoNow(job.path);
       const walltime = info?.extra?.[WALLTIME_KEY];
       const memory = info?.extra?.[MEMORY_KEY];
       try {

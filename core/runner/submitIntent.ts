@@ -1,7 +1,7 @@
 // Crash safety around submission: an intent is written before sbatch, so a runner killed between
 // sbatch and the ledger write can find its job again instead of submitting it twice.
 import { writeFileAtomic, writeFileAtomicIfChanged } from '../fsAtomic.js';
-import { readRunInfo, newRunInfo, runInfoPath, serializeRunInfo, writeRunInfo } from '../ledger/runInfo.js';
+import { readRunInfo, readRunInfoNow, newRunInfo, runInfoPath, serializeRunInfo, writeRunInfo } from '../ledger/runInfo.js';
 import type { RunInfo } from '../ledger/runInfo.js';
 import { listSlurmOutputIds } from '../programs/files.js';
 import type { QueueEntry } from '../slurm/squeue.js';
@@ -10,10 +10,10 @@ const INTENT_KEY = 'submitting_since';
 
 /** Writes the intent, durable (file and folder fsynced) before it returns; returns the run_info.json it wrote. */
 export async function writeSubmitIntent(directory: string, basename: string, program: string, at: string): Promise<RunInfo> {
-  const info = (await readRunInfo(directory).catch(() => undefined)) ?? newRunInfo(directory, basename, program);
+  const info = readRunInfoNow(directory) ?? newRunInfo(directory, basename, program);
   const written: RunInfo = { ...info, extra: { ...(info.extra ?? {}), [INTENT_KEY]: at } };
   // Written without comparing first: the intent's time is new, so the content always differs.
-  await writeFileAtomic(runInfoPath(directory), serializeRunInfo(written));
+  await writeFileAtomic(runInfoPath(directory), serializeRunInfo(written), { blocking: true });
   return written;
 }
 
@@ -34,7 +34,7 @@ export async function clearSubmitIntent(directory: string): Promise<void> {
   const extra = { ...info.extra };
   delete extra[INTENT_KEY];
   // If the rename is lost, the intent is back and the job looked for (and not found) once more: its data is enough.
-  await writeRunInfo(directory, { ...info, extra }, { durability: 'data' });
+  await writeRunInfo(directory, { ...info, extra }, { durability: 'data', blocking: true });
 }
 
 /**
@@ -42,14 +42,14 @@ export async function clearSubmitIntent(directory: string): Promise<void> {
  * wrote (the runner writes nothing else there between), which spares reading it again.
  */
 export async function recordSubmission(directory: string, basename: string, program: string, jobId: number, at: string, restarts: number, withIntent?: RunInfo): Promise<void> {
-  const info: RunInfo = withIntent ?? (await readRunInfo(directory).catch(() => undefined)) ?? newRunInfo(directory, basename, program);
+  const info: RunInfo = withIntent ?? readRunInfoNow(directory) ?? newRunInfo(directory, basename, program);
   const extra = { ...(info.extra ?? {}) };
   delete extra[INTENT_KEY];
   const next = serializeRunInfo({ ...info, jobId, status: 'pending', submittedAt: at, restarts, extra });
   // Data fsynced, folder not: a lost rename leaves the durable intent, which finds the job again (ARCHITECTURE, decisions).
   // After the intent, the content differs for sure; otherwise (a resumed runner recording an adopted job) it may not.
-  if (withIntent !== undefined) await writeFileAtomic(runInfoPath(directory), next, { durability: 'data' });
-  else await writeFileAtomicIfChanged(runInfoPath(directory), next, { durability: 'data' });
+  if (withIntent !== undefined) await writeFileAtomic(runInfoPath(directory), next, { durability: 'data', blocking: true });
+  else await writeFileAtomicIfChanged(runInfoPath(directory), next, { durability: 'data', blocking: true });
 }
 
 /**
