@@ -1,5 +1,6 @@
 // Pipe transfer before a job is submitted: copy the upstream geometry or orbitals in, rewrite the input.
 import { randomBytes } from 'node:crypto';
+import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename as pathBasename, dirname, join } from 'node:path';
 import { isErrno, writeFileAtomic } from '../fsAtomic.js';
@@ -169,6 +170,7 @@ async function fileKind(path: string): Promise<'file' | 'missing' | 'other'> {
  */
 export async function copyFileAtomic(from: string, to: string): Promise<void> {
   const temp = join(dirname(to), `.${pathBasename(to)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  if (smallFile(from)) return copySmallFileAtomic(from, temp, to);
   try {
     await copyFile(from, temp);
     const handle = await open(temp, 'r+');
@@ -180,6 +182,41 @@ export async function copyFileAtomic(from: string, to: string): Promise<void> {
     await rename(temp, to);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Below this size a copy is made with synchronous calls (see copySmallFileAtomic). */
+const SMALL_COPY_BYTES = 1 << 20;
+
+function smallFile(path: string): boolean {
+  try {
+    return statSync(path).size < SMALL_COPY_BYTES;
+  } catch {
+    return false; // the asynchronous path reports the error
+  }
+}
+
+/**
+ * The same copy with synchronous calls, for a small file (a piped geometry, an output of a few kB): the runner waits
+ * for it anyway, and the asynchronous calls cost several times the CPU (one submission after another in a big batch).
+ */
+function copySmallFileAtomic(from: string, temp: string, to: string): void {
+  try {
+    copyFileSync(from, temp);
+    const fd = openSync(temp, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, to);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created
+    }
     throw error;
   }
 }
