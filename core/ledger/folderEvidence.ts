@@ -28,6 +28,8 @@ export interface FolderEvidence {
   readonly newestSlurmId: number | undefined;
   /** The program's verdict (readOutcome) for this query; the job's program must be known. */
   outcome(query: VerdictQuery): Promise<Outcome>;
+  /** The verdict for this query when it is known without reading anything (kept evidence); else undefined. */
+  known?(query: VerdictQuery): Outcome | undefined;
 }
 
 interface EvidenceJob {
