@@ -27,13 +27,40 @@ export interface JobTransition {
 
 /** What the last printed pass showed. */
 export interface ProgressState {
-  /** By job key (`keyOf`). */
-  readonly statuses: ReadonlyMap<string, JobStatus>;
+  /** Each row's status as printed. */
+  readonly statuses: PrintedStatuses;
   readonly stale: string | undefined;
   /** The wait line shown (`waiting — submit limit 3 reached`), while submissions wait. */
   readonly waiting?: string;
   /** Local day (`YYYY-MM-DD`) of the last printed summary: the first line of a new day carries its date. */
   readonly day: string;
+}
+
+/**
+ * The statuses printed, by position: the runner hands the same list of the same row objects every pass (each row
+ * changed in place), so a pass compares each row with its own status, without a key per row or a map of every job.
+ * A row not at its position then (another list) is looked up by job key.
+ */
+export class PrintedStatuses {
+  private readonly rows: readonly LedgerRow[];
+  private readonly statuses: readonly JobStatus[];
+  private byKey: Map<string, JobStatus> | undefined;
+
+  constructor(rows: readonly LedgerRow[]) {
+    this.rows = rows.slice();
+    this.statuses = rows.map((row) => row.status);
+  }
+
+  /** The status printed for the job of this key. */
+  get(key: string): JobStatus | undefined {
+    this.byKey ??= new Map(this.rows.map((row, index) => [keyOf(row), this.statuses[index]!]));
+    return this.byKey.get(key);
+  }
+
+  /** The status printed for `row`, at `index` of the list now. */
+  of(row: LedgerRow, index: number): JobStatus | undefined {
+    return this.rows[index] === row ? this.statuses[index] : this.get(keyOf(row));
+  }
 }
 
 export interface PassReport {
@@ -106,15 +133,16 @@ export function reportPass(previous: ProgressState | undefined, update: RunnerUp
   if (staleChanged) lines.push(update.stale ? `  stale: ${printable(update.stale)}` : '  the scheduler answers again');
   if (waitingChanged && (waiting !== undefined || previous !== undefined)) lines.push(waiting !== undefined ? `  ${waiting}` : '  submitting again');
   lines.push(...transitionLines(transitions, cap));
-  return { text: lines.join('\n'), state: { statuses: new Map(update.rows.map((row) => [keyOf(row), row.status])), stale: update.stale, ...(waiting !== undefined ? { waiting } : {}), day } };
+  return { text: lines.join('\n'), state: { statuses: new PrintedStatuses(update.rows), stale: update.stale, ...(waiting !== undefined ? { waiting } : {}), day } };
 }
 
 /** The jobs whose status differs from `previous`, in the rows' order; a job not seen before counts as not started. */
-export function jobTransitions(previous: ReadonlyMap<string, JobStatus>, rows: readonly LedgerRow[], rootPath?: string): JobTransition[] {
+export function jobTransitions(previous: PrintedStatuses | ReadonlyMap<string, JobStatus>, rows: readonly LedgerRow[], rootPath?: string): JobTransition[] {
   const transitions: JobTransition[] = [];
   let labels: string[] | undefined;
-  for (const [index, row] of rows.entries()) {
-    const from = previous.get(keyOf(row)) ?? 'not_started';
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index]!;
+    const from = (previous instanceof PrintedStatuses ? previous.of(row, index) : previous.get(keyOf(row))) ?? 'not_started';
     if (from === row.status) continue;
     const detail = detailOf(row);
     labels ??= jobLabels(rows, rootPath);

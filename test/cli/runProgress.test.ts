@@ -74,6 +74,20 @@ describe('run progress: one pass', () => {
     assert.equal(last.text, '2026-01-03 00:00:01 3/3 ended · 1 succeeded · 1 failed · 1 broken dependency\n  sp  pending → succeeded');
   });
 
+  it("the runner's own list, its rows changed in place, shows what changed since the last print, even a row moved", () => {
+    const rows = [row('opt', { status: 'pending', jobId: 11 }), row('freq', { status: 'not_started' }), row('sp', { status: 'not_started' })];
+    const { state } = reportPass(undefined, update(rows), AT);
+    Object.assign(rows[0]!, { status: 'succeeded', exitCode: 0 });
+    rows[2]!.status = 'broken_dependency';
+    assert.deepEqual(jobTransitions(state.statuses, rows), [
+      { basename: 'opt', from: 'pending', to: 'succeeded' },
+      { basename: 'sp', from: 'not_started', to: 'broken_dependency' },
+    ]);
+    // the same rows in another order: found by key, so the freq row moved to the front is no change
+    assert.deepEqual(jobTransitions(state.statuses, [rows[1]!, rows[0]!]), [{ basename: 'opt', from: 'pending', to: 'succeeded' }]);
+    assert.equal(reportPass(state, update(rows), LATER).text.split('\n').length, 3);
+  });
+
   it('a failure without a cause says its exit code; a job not seen before counts as not started', () => {
     const transitions = jobTransitions(new Map([[jobKey('/calc/a', 'a'), 'running']]), [row('a', { status: 'failed', exitCode: 137 }), row('b', { status: 'running' }), row('c', { status: 'not_started' })]);
     assert.deepEqual(transitions, [
