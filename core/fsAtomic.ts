@@ -1,5 +1,5 @@
 // Atomic file writes: readers (the extension, `batchman status`, CCBatchMan) never see a half-written file.
-import { chmodSync, closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -115,13 +115,23 @@ function writeAll(fd: number, data: string | Uint8Array): void {
  * Skipping identical writes keeps file watchers (the extension follows the ledger) quiet.
  */
 export async function writeFileAtomicIfChanged(path: string, data: string, options: AtomicWriteOptions = {}): Promise<boolean> {
-  const current = await readFile(path, 'utf8').catch((error: unknown) => {
-    if (isErrno(error, 'ENOENT')) return undefined;
-    throw error;
-  });
+  const current = options.blocking === true || options.durability === 'rebuildable' ? readNow(path) : await readFile(path, 'utf8').catch(absentOnly);
   if (current === data) return false;
   await writeFileAtomic(path, data, options);
   return true;
+}
+
+function absentOnly(error: unknown): undefined {
+  if (isErrno(error, 'ENOENT')) return undefined;
+  throw error;
+}
+
+function readNow(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    return absentOnly(error);
+  }
 }
 
 /** True when `error` is a Node system error with the given code (ENOENT, EACCES…). */

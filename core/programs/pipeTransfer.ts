@@ -1,7 +1,7 @@
 // Pipe transfer before a job is submitted: copy the upstream geometry or orbitals in, rewrite the input.
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { copyFile, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { copyFile, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename as pathBasename, dirname, join } from 'node:path';
 import { isErrno, writeFileAtomic } from '../fsAtomic.js';
 import type { BatchModel, PipeLink, ResolvedJob } from '../batchfile/model.js';
@@ -98,11 +98,11 @@ export async function writeInputChange(directory: string, inputName: string, cha
     written.push(copy.to);
   }
   for (const write of change.writes ?? []) {
-    await writeFileAtomic(join(directory, write.to), write.text);
+    await writeFileAtomic(join(directory, write.to), write.text, { blocking: true });
     written.push(write.to);
   }
   if (change.input !== undefined) {
-    await writeFileAtomic(join(directory, inputName), change.input);
+    await writeFileAtomic(join(directory, inputName), change.input, { blocking: true });
     written.push(inputName);
   }
   return written;
@@ -156,7 +156,7 @@ function orbitalsPrograms(): string {
 
 async function fileKind(path: string): Promise<'file' | 'missing' | 'other'> {
   try {
-    return (await stat(path)).isFile() ? 'file' : 'other';
+    return statSync(path).isFile() ? 'file' : 'other';
   } catch (error) {
     if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return 'missing';
     throw error;

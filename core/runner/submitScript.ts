@@ -1,5 +1,5 @@
 // The submit script of a job: the user's own `{basename}.sh` as is, or one generated from the program's template.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { valueOf } from '../batchfile/document.js';
 import type { BatchModel, ResolvedJob } from '../batchfile/model.js';
@@ -91,7 +91,7 @@ export async function prepareSubmitScript(
   const jobSettings = { ...settingsForJob(settings, program, job.basename), ...(await ownScriptConfig(job)) };
   const options = mergeSlurm(mergeSlurm(jobSettings.slurm, rowOptions), restartOptions);
   const text = generateScript(program, job, jobSettings, options, plan.restarts);
-  await writeFileAtomicIfChanged(scriptPath, text);
+  await writeFileAtomicIfChanged(scriptPath, text, { blocking: true }); // durable: an empty script must never be taken for the user's
   return {
     scriptPath,
     generated: true,
@@ -253,9 +253,10 @@ export function scriptSetsOption(script: string, names: readonly string[]): bool
   return false;
 }
 
+// Synchronous: a small file, read before each submission (the asynchronous read costs several times the CPU).
 async function readOptional(path: string): Promise<string | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return undefined;
     throw error;
