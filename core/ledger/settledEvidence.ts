@@ -192,20 +192,37 @@ function decodeRunInfo(fields: readonly unknown[], key: string): RunInfo | undef
   if (typeof status !== 'string' || typeof jobId !== 'number' || typeof restart !== 'boolean') return undefined;
   const bar = key.lastIndexOf('|');
   const info: RunInfo = { directory: directory ?? key.slice(0, bar), jobName: jobName ?? key.slice(bar + 1), status: status as JobStatus, jobId, restart };
-  const optional = info as unknown as Record<string, unknown>;
-  for (let i = 0; i < OPTIONAL_RUN_INFO_FIELDS.length; i++) {
-    const value = fields[FIELDS + 5 + i];
-    if (value === null) continue;
-    const name = OPTIONAL_RUN_INFO_FIELDS[i]!;
-    if (typeof value !== (name === 'exitCode' || name === 'restarts' ? 'number' : 'string')) return undefined;
-    optional[name] = value;
-  }
+  // Field by field (not by name in a loop): every decoded run_info.json gets the shape parseRunInfo gives it, cheaply.
+  const at = FIELDS + 5;
+  const program = fields[at];
+  const submittedAt = fields[at + 1];
+  const startedAt = fields[at + 2];
+  const endedAt = fields[at + 3];
+  const exitCode = fields[at + 4];
+  const cause = fields[at + 5];
+  const restarts = fields[at + 6];
+  const slurmState = fields[at + 7];
+  if (!optionalOf(program, 'string') || !optionalOf(submittedAt, 'string') || !optionalOf(startedAt, 'string') || !optionalOf(endedAt, 'string')) return undefined;
+  if (!optionalOf(exitCode, 'number') || !optionalOf(cause, 'string') || !optionalOf(restarts, 'number') || !optionalOf(slurmState, 'string')) return undefined;
+  if (program !== null) info.program = program as string;
+  if (submittedAt !== null) info.submittedAt = submittedAt as string;
+  if (startedAt !== null) info.startedAt = startedAt as string;
+  if (endedAt !== null) info.endedAt = endedAt as string;
+  if (exitCode !== null) info.exitCode = exitCode as number;
+  if (cause !== null) info.cause = cause as string;
+  if (restarts !== null) info.restarts = restarts as number;
+  if (slurmState !== null) info.slurmState = slurmState as string;
   const extra = fields[FIELDS + RUN_INFO_FIELDS - 1];
   if (extra !== null) {
     if (typeof extra !== 'object' || Array.isArray(extra)) return undefined;
     info.extra = extra as Record<string, unknown>;
   }
   return info;
+}
+
+/** An optional field as encoded: null (absent) or a value of this type. */
+function optionalOf(value: unknown, type: 'string' | 'number'): boolean {
+  return value === null || typeof value === type;
 }
 
 /** An entry read back; undefined when it is not one this version wrote. */
