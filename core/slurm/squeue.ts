@@ -70,9 +70,15 @@ let theseRecords = new Map<string, QueueEntry>();
 
 function recordEntry(record: string): QueueEntry {
   let entry = lastRecords.get(record) ?? theseRecords.get(record);
-  if (entry === undefined) entry = parseRecord(record);
+  // Parsed from a copy: fields sliced from the whole answer would keep it alive as long as the entry is reused.
+  if (entry === undefined) entry = parseRecord(ownCopy(record));
   theseRecords.set(record, entry);
   return entry;
+}
+
+/** A string of its own (V8 keeps a long substring as a view of the string it was cut from). */
+function ownCopy(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /**
