@@ -330,6 +330,7 @@ function attemptOf(job: RebuildJob, old: LedgerRow | undefined, evidence: Folder
 /** The rest of recoverJob once the program's verdict is in (undefined: the program is unknown). */
 function decideJob(job: RebuildJob, old: LedgerRow | undefined, attempt: Attempt, verdict: RecoveredResult['verdict']): RecoveredResult {
   const { runInfo, jobId, sources } = attempt;
+  let verdictStatus: JobStatus | undefined;
   let status: JobStatus;
   let cause: string | undefined;
   if (verdict) {
@@ -338,8 +339,8 @@ function decideJob(job: RebuildJob, old: LedgerRow | undefined, attempt: Attempt
     if (outcome.status !== 'succeeded' && (recordedFinal === 'cancelled' || recordedFinal === 'broken_dependency')) {
       // A user's cancel or a failed upstream job is a status the output cannot tell.
       ({ status, cause } = recordedStatus(old, runInfo, jobId, outcome.status === 'unfinished', sources));
-    } else if (statusOfVerdict(outcome) !== undefined) {
-      status = statusOfVerdict(outcome)!;
+    } else if ((verdictStatus = statusOfVerdict(outcome)) !== undefined) {
+      status = verdictStatus;
       cause = outcome.cause;
       sources.push(`status from ${outcome.evidence ?? 'output'}`);
     } else {
@@ -368,12 +369,10 @@ function decideJob(job: RebuildJob, old: LedgerRow | undefined, attempt: Attempt
     slurmState: old?.slurmState ?? runInfo?.slurmState,
     cause,
   });
-  return {
-    row,
-    report: { basename: job.basename, directory: job.directory, jobId, status, ...(cause === undefined ? {} : { cause }), sources },
-    runInfo,
-    ...(verdict ? { verdict } : {}),
-  };
+  // Literals of either shape rather than spreads: one of these per job.
+  const { basename, directory } = job;
+  const report: RecoveredJob = cause === undefined ? { basename, directory, jobId, status, sources } : { basename, directory, jobId, status, cause, sources };
+  return verdict ? { row, report, runInfo, verdict } : { row, report, runInfo };
 }
 
 // When the output proves nothing, what was recorded stands; the poller corrects live jobs later.
