@@ -5,6 +5,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { execa } from 'execa';
 import { buildBatchModel, parseBatchfile } from '../core/batchfile/index.js';
 import { createJobHooks } from '../core/runner/jobHooks.js';
 import { readBatchSettings } from '../core/runner/batchSettings.js';
@@ -167,6 +168,9 @@ async function startScenario(jobs: number, options: { piped: boolean; maxActive:
   await writeFile(batchfile, text);
   if (options.submitted) await writeFile(join(dir, '__ledger__.csv'), `${ledger.join('\n')}\n`);
   slurm.render();
+  // The batch's files on disk before the runner starts, as a resumed runner finds them: the kernel writing back
+  // 20,000 files just created would otherwise be charged to the ticks' own file creations.
+  await execa('sync', []);
 
   const startedAt = performance.now();
   const model = buildBatchModel(parseBatchfile(text), batchfile);
