@@ -1,14 +1,11 @@
 // The dashboard webview in Chromium (the production bundle, a stub host, as test/webview does): first render of a
 // 10,000-job batch (snapshot posted → rows painted) over fresh page loads, applying 100 changed jobs, and the size of
 // the bundle the panel loads.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { execa } from 'execa';
 import { JobsChangedMessage, SnapshotMessage, message } from '../core/dashboard/protocol.js';
 import type { DashboardJob, DashboardLink } from '../core/dashboard/protocol.js';
 import type { JobStatus } from '../core/status.js';
-import { REPO_ROOT, openDashboard, webviewSkip } from '../test/webview/harness.js';
+import { openDashboard } from '../test/webview/harness.js';
+import { median, preparePageBench } from './pageBench.js';
 import { scratchBatch } from '../test/webview/batchFixture.js';
 
 const JOBS = 10_000;
@@ -46,19 +43,8 @@ interface PageTest {
   sendAndTime(message: unknown, doneSelector: string, doneText?: string): Promise<number>;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 export async function runDashboardBench(): Promise<void> {
-  await execa(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, timeout: 120_000 });
-  for (const file of ['dist/webview.js', 'dist/webview.css']) {
-    const bytes = readFileSync(join(REPO_ROOT, file));
-    console.log(`bundle ${file} (production): ${(bytes.length / 1024).toFixed(0)} KB (${(gzipSync(bytes).length / 1024).toFixed(0)} KB gzipped)`);
-  }
-  const skip = webviewSkip();
-  if (skip) {
-    console.log(`skipped the Chromium figures: ${skip}`);
-    return;
-  }
+  if (!(await preparePageBench(['dist/webview.js', 'dist/webview.css']))) return;
   const jobs = Array.from({ length: JOBS }, (_, i) => job(i));
   const links: DashboardLink[] = [];
   for (let i = 0; i + 2 < JOBS; i += 3) {

@@ -2,15 +2,12 @@
 // with a 200-atom molecule and its 50-frame optimisation posted → the viewer's model holds every atom and is drawn.
 // Cold: a fresh page each time, so the 3D library (dist/webview-3d.js) is fetched and started too; warm: another job
 // shown in the same page. Also the size of the bundles the panel loads.
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { execa } from 'execa';
 import type { DashboardJobResults } from '../core/dashboard/jobResultsMessage.js';
 import { JobDetailMessage, RevealJobMessage, SnapshotMessage, message } from '../core/dashboard/protocol.js';
 import type { DashboardJob, DashboardJobDetail } from '../core/dashboard/protocol.js';
-import { REPO_ROOT, openDashboard, webviewSkip } from '../test/webview/harness.js';
+import { openDashboard } from '../test/webview/harness.js';
+import { median, preparePageBench } from './pageBench.js';
 import { scratchBatch } from '../test/webview/batchFixture.js';
 
 const ATOMS = 200;
@@ -69,19 +66,8 @@ interface PageTest {
   sendAndTime(message: unknown, doneSelector: string, doneText?: string): Promise<number>;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 export async function runMolecule3dBench(): Promise<void> {
-  await execa(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, timeout: 120_000 });
-  for (const file of ['dist/webview.js', 'dist/webview-3d.js']) {
-    const bytes = readFileSync(join(REPO_ROOT, file));
-    console.log(`bundle ${file} (production): ${(bytes.length / 1024).toFixed(0)} KB (${(gzipSync(bytes).length / 1024).toFixed(0)} KB gzipped)`);
-  }
-  const skip = webviewSkip();
-  if (skip) {
-    console.log(`skipped the Chromium figures: ${skip}`);
-    return;
-  }
+  if (!(await preparePageBench(['dist/webview.js', 'dist/webview-3d.js']))) return;
   const jobs = [job('alkane_a'), job('alkane_b')];
   const snapshot = message(SnapshotMessage, { batch: scratchBatch(), jobs, links: [], history: [], at: new Date().toISOString() });
   const drawn = `[data-testid="molecule-3d"][data-atom-count="${ATOMS}"]`;

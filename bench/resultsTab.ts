@@ -1,12 +1,12 @@
 // The dashboard's Results tab in Chromium (the production bundle, the stub host, as test/webview does): first render of
 // 10,000 jobs' results (results message posted → rows painted) over fresh page loads with the tab shown and painted, then sorting
 // them by energy and switching the unit (click → painted).
-import { execa } from 'execa';
 import { ResultsMessage, message } from '../core/dashboard/protocol.js';
 import type { DashboardResultRow } from '../core/dashboard/protocol.js';
 import { resultColumnsOf } from '../core/dashboard/resultColumns.js';
 import type { JobStatus } from '../core/status.js';
-import { REPO_ROOT, openDashboard, webviewSkip } from '../test/webview/harness.js';
+import { openDashboard } from '../test/webview/harness.js';
+import { median, preparePageBench } from './pageBench.js';
 
 const JOBS = 10_000;
 const LOADS = 5;
@@ -44,15 +44,8 @@ interface PageTest {
   frame(): Promise<void>;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 export async function runResultsTabBench(): Promise<void> {
-  await execa(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, timeout: 120_000 });
-  const skip = webviewSkip();
-  if (skip) {
-    console.log(`skipped the Chromium figures: ${skip}`);
-    return;
-  }
+  if (!(await preparePageBench())) return;
   const results = message(ResultsMessage, { columns: resultColumnsOf(Array.from({ length: JOBS }, (_, i) => row(i))), at: new Date().toISOString() });
   console.log(`results message: ${(JSON.stringify(results).length / 1024 / 1024).toFixed(1)} MB of JSON for ${JOBS} jobs`);
   const dashboard = await openDashboard();
