@@ -1,7 +1,7 @@
 // `batchman history` as users run it: the built CLI over real batch records, its table, its JSON and exit codes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { execa } from 'execa';
@@ -9,6 +9,7 @@ import { batchRecordPath, batchRecordsDir, closeBatchRecord, createBatchRecord, 
 import type { BatchRecord } from '../../core/runner/records.js';
 import { summarise } from '../../core/truth/summary.js';
 import { REPO_ROOT, ensureBuilt } from '../support/build.js';
+import { tempDirs } from '../support/tempDir.js';
 
 const BIN = join(REPO_ROOT, 'bin/batchman');
 const run = (...args: string[]) => execa(BIN, args, { reject: false, cwd: REPO_ROOT, timeout: 30_000 });
@@ -21,15 +22,16 @@ describe('batchman history', () => {
   let batchfile: string;
   let empty: string;
   const created: BatchRecord[] = [];
+  const tempDir = tempDirs();
 
   before(async () => {
     await ensureBuilt();
-    root = mkdtempSync(join(tmpdir(), 'batchman-history-'));
+    root = tempDir('batchman-history-');
     batchfile = join(root, 'batchfile.csv');
     writeFileSync(batchfile, 'root_directory=.\njob_basename|job_directory|program|pipe\nopt|opt|shell|\n');
     const other = join(root, 'other.batchfile');
     writeFileSync(other, 'root_directory=.\njob_basename|job_directory|program|pipe\n');
-    empty = join(mkdtempSync(join(tmpdir(), 'batchman-history-empty-')), 'batchfile.csv');
+    empty = join(tempDir('batchman-history-empty-'), 'batchfile.csv');
     writeFileSync(empty, 'root_directory=.\njob_basename|job_directory|program|pipe\n');
 
     const start = Date.now() - 5 * HOUR;

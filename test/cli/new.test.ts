@@ -1,12 +1,12 @@
 // `batchman new` as users run it: the built CLI's plan (--dry-run writes nothing), a sweep from batchman.json, the
 // files it writes for each program, refusals (exit 1, nothing written) and bad usage (exit 2).
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { REPO_ROOT, ensureBuilt } from '../support/build.js';
+import { tempDirs } from '../support/tempDir.js';
 
 const BIN = join(REPO_ROOT, 'bin/batchman');
 
@@ -17,11 +17,12 @@ async function tree(dir: string): Promise<string[]> {
 
 describe('batchman new', () => {
   let dir: string;
+  const tempDir = tempDirs();
   const run = (...args: string[]) => execa(BIN, ['new', ...args], { reject: false, cwd: dir, timeout: 30_000 });
 
   before(async () => {
     await ensureBuilt();
-    dir = await mkdtemp(join(tmpdir(), 'batchman-new-cli-'));
+    dir = tempDir('batchman-new-cli-');
     await cp(join(REPO_ROOT, 'examples', 'new-from-structures'), dir, { recursive: true });
   });
 

@@ -1,11 +1,11 @@
 // `batchman validate` as users run it: the built CLI, its text and JSON output, and its exit codes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { REPO_ROOT, ensureBuilt } from '../support/build.js';
+import { tempDirs } from '../support/tempDir.js';
 
 const BIN = join(REPO_ROOT, 'bin/batchman');
 const DISK_CODES = ['root-not-found', 'job-folder-missing', 'input-missing', 'pipe-upstream-outside-batch'];
@@ -13,9 +13,10 @@ const run = (...args: string[]) => execa(BIN, args, { reject: false, cwd: REPO_R
 
 describe('batchman validate', () => {
   let broken: string;
+  const tempDir = tempDirs();
   before(async () => {
     await ensureBuilt();
-    const dir = mkdtempSync(join(tmpdir(), 'batchman-validate-'));
+    const dir = tempDir('batchman-validate-');
     broken = join(dir, 'batchfile.csv');
     writeFileSync(broken, 'root_directory=.\njob_basename|job_directory|program|pipe\nopt|opt|xtbb|\nfreq|freq|xtb|coords{../opt,xtbopt.xyz\n');
   });

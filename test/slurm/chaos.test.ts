@@ -16,9 +16,12 @@ const cluster = await prepareCluster();
 const skip = cluster.skip || (process.getuid?.() !== 0 && 'restarting the controller needs root');
 const roots: string[] = [];
 after(async () => {
-  await startController();
-  for (const root of roots) await cancelLeftovers(root);
-  await removeTempDirs();
+  try {
+    await startController();
+    for (const root of roots) await cancelLeftovers(root);
+  } finally {
+    await removeTempDirs();
+  }
 });
 
 const CHAINS = 10;

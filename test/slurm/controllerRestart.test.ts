@@ -14,10 +14,13 @@ const cluster = await prepareCluster();
 const skip = cluster.skip || (process.getuid?.() !== 0 && 'restarting the controller needs root');
 const roots: string[] = [];
 after(async () => {
-  // whatever happened, the next test file finds the controller up
-  await startController();
-  for (const root of roots) await cancelLeftovers(root);
-  await removeTempDirs();
+  try {
+    // whatever happened, the next test file finds the controller up
+    await startController();
+    for (const root of roots) await cancelLeftovers(root);
+  } finally {
+    await removeTempDirs();
+  }
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

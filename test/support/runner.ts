@@ -188,9 +188,14 @@ export function trackRunner(pid: number | undefined): void {
  */
 export async function cleanupSandboxes(): Promise<void> {
   for (const pid of runnerPids) {
-    if (await processAlive(pid)) process.kill(pid, 'SIGKILL');
+    try {
+      if (await processAlive(pid)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // it ended between the check and the kill
+    }
   }
   runnerPids.clear();
+  const failures: unknown[] = [];
   for (const box of sandboxes.splice(0)) {
     for (const job of await localJobs(box).catch(() => [] as LocalJob[])) {
       const run = job.facts.run;
@@ -203,8 +208,10 @@ export async function cleanupSandboxes(): Promise<void> {
         }
       }
     }
-    await rm(box.root, { recursive: true, force: true });
+    // Retries: a process just killed may still be finishing a write there. Every sandbox is tried even if one fails.
+    await rm(box.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch((error: unknown) => failures.push(error));
   }
+  if (failures.length > 0) throw failures[0];
 }
 
 /**

@@ -1,7 +1,6 @@
 // The language features as pure functions over a parsed batch: completion, hover, navigation, formatting, fixes.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Position } from '../../core/batchfile/index.js';
@@ -20,6 +19,7 @@ import {
   validateBatchfile,
   valueOf,
 } from '../../core/batchfile/index.js';
+import { tempDir } from '../support/tempDir.js';
 import { applyEdits } from '../support/textEdits.js';
 
 const BATCH = `root_directory=/calcs
@@ -76,8 +76,8 @@ describe('completion', () => {
     assert.equal(items.find((i) => i.label === '../opt')!.detail, 'opt · xtb');
   });
 
-  it('suggests FILEs: the upstream program\'s known output and the folder\'s .xyz files on disk', () => {
-    const root = mkdtempSync(join(tmpdir(), 'batchman-complete-'));
+  it('suggests FILEs: the upstream program\'s known output and the folder\'s .xyz files on disk', (t) => {
+    const root = tempDir(t, 'batchman-complete-');
     mkdirSync(join(root, 'mol1/opt'), { recursive: true });
     writeFileSync(join(root, 'mol1/opt/conformer.xyz'), '1\n\nH 0 0 0\n');
     writeFileSync(join(root, 'mol1/opt/opt.out'), '');

@@ -1,12 +1,12 @@
 // Git facts of a batchfile's folder, read from real repositories made in a temp folder with the real git.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { readGitInfo } from '../../core/runner/gitInfo.js';
 import { findOnPath } from '../../core/slurm/detect.js';
+import { tempDir, tempDirs } from '../support/tempDir.js';
 
 const hasGit = findOnPath('git') !== undefined;
 const skip = hasGit || process.env.CI === 'true' ? false : 'git is not installed';
@@ -19,8 +19,9 @@ async function git(dir: string, ...args: string[]): Promise<string> {
 describe('readGitInfo', { skip }, () => {
   let repo: string;
   let commit: string;
+  const suiteDir = tempDirs();
   before(async () => {
-    repo = realpathSync(mkdtempSync(join(tmpdir(), 'batchman-git-')));
+    repo = realpathSync(suiteDir('batchman-git-'));
     await git(repo, 'init', '--quiet', '--initial-branch=main');
     mkdirSync(join(repo, 'calcs', 'mol1'), { recursive: true });
     writeFileSync(join(repo, 'calcs', 'batchfile.csv'), 'root_directory=.\n');
@@ -51,21 +52,21 @@ describe('readGitInfo', { skip }, () => {
     await git(repo, 'checkout', '--quiet', 'main');
   });
 
-  it('a repository without commits: the branch, no commit', async () => {
-    const fresh = realpathSync(mkdtempSync(join(tmpdir(), 'batchman-git-empty-')));
+  it('a repository without commits: the branch, no commit', async (t) => {
+    const fresh = realpathSync(tempDir(t, 'batchman-git-empty-'));
     await git(fresh, 'init', '--quiet', '--initial-branch=trunk');
     assert.deepEqual(await readGitInfo(fresh), { repository: fresh, remote: null, branch: 'trunk', commit: null, dirty: false });
   });
 
-  it('null outside a repository, for a missing folder, and when git is missing', async () => {
-    const plain = mkdtempSync(join(tmpdir(), 'batchman-nogit-'));
+  it('null outside a repository, for a missing folder, and when git is missing', async (t) => {
+    const plain = tempDir(t, 'batchman-nogit-');
     assert.equal(await readGitInfo(plain), null);
     assert.equal(await readGitInfo(join(plain, 'nope')), null);
     assert.equal(await readGitInfo(repo, { git: join(plain, 'no-such-git') }), null);
   });
 
-  it('a git that hangs is cut off by the timeout', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'batchman-hang-'));
+  it('a git that hangs is cut off by the timeout', async (t) => {
+    const dir = tempDir(t, 'batchman-hang-');
     const fake = join(dir, 'git');
     writeFileSync(fake, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
     const started = Date.now();

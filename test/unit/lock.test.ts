@@ -1,7 +1,7 @@
 // The runner lock in one process: taking, refusing, taking over stale holders, heartbeat, release, leftovers.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { execa } from 'execa';
@@ -18,11 +18,13 @@ import {
 } from '../../core/runner/lock.js';
 import type { LockInfo } from '../../core/runner/lock.js';
 import { FakeClock } from '../support/slurm/fakeClock.js';
+import { tempDirs } from '../support/tempDir.js';
 
 const T0 = Date.parse('2025-03-01T10:00:00.000Z');
+const tempDir = tempDirs();
 
 function tempBatch(): { root: string; batchfile: string } {
-  const root = mkdtempSync(join(tmpdir(), 'batchman-lock-'));
+  const root = tempDir('batchman-lock-');
   const batchfile = join(root, 'batchfile.csv');
   writeFileSync(batchfile, 'root_directory=.\n');
   return { root, batchfile };

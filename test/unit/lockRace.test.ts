@@ -1,8 +1,8 @@
 // Real processes racing for one runner lock (fresh, and stale in each way): exactly one wins, the others are refused.
 // Run with BATCHMAN_LOCK_RACE_CHILD set, this file is the racing child instead of the test.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import type { ResultPromise } from 'execa';
 import { LockHeldError, STALE_AFTER_MS, acquireRunnerLock, isPidAlive, lockPathFor } from '../../core/runner/lock.js';
 import type { LockInfo } from '../../core/runner/lock.js';
+import { tempDirs } from '../support/tempDir.js';
 
 interface ChildReport {
   result: 'won' | 'refused' | 'error';
@@ -49,6 +50,7 @@ async function runChild(batchfile: string): Promise<void> {
 function defineTests(): void {
   const RACERS = 5;
   const self = fileURLToPath(import.meta.url);
+  const tempDir = tempDirs();
 
   async function race(batchfile: string): Promise<ChildReport[]> {
     const children: ResultPromise[] = [];
@@ -94,7 +96,7 @@ function defineTests(): void {
   }
 
   function setup(existing?: Partial<LockInfo>): { batchfile: string; lockPath: string } {
-    const root = mkdtempSync(join(tmpdir(), 'batchman-lockrace-'));
+    const root = tempDir('batchman-lockrace-');
     const batchfile = join(root, 'batchfile.csv');
     writeFileSync(batchfile, 'root_directory=.\n');
     const lockPath = lockPathFor(root, batchfile);

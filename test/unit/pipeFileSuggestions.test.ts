@@ -1,12 +1,12 @@
 // Completion and hover on a pipe's FILE know what each upstream program leaves behind: {basename}.xyz after a
 // Gaussian or ORCA optimisation, xtbopt.xyz, crest_best.xyz and crest_conformers.xyz, ORCA's {basename}.gbw.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Position } from '../../core/batchfile/index.js';
 import { buildBatchModel, complete, createNodeDiskView, hover, parseBatchfile } from '../../core/batchfile/index.js';
+import { tempDir } from '../support/tempDir.js';
 
 const model = (text: string) => buildBatchModel(parseBatchfile(text), '/calcs/batchfile.csv');
 
@@ -53,8 +53,8 @@ describe('FILE completion from what the upstream program leaves behind', () => {
     assert.deepEqual(item!.textEdit!.newText, 'up.xyz');
   });
 
-  it('adds the .xyz files already in the upstream folder, keeping what a known one is', () => {
-    const root = mkdtempSync(join(tmpdir(), 'batchman-leftbehind-'));
+  it('adds the .xyz files already in the upstream folder, keeping what a known one is', (t) => {
+    const root = tempDir(t, 'batchman-leftbehind-');
     mkdirSync(join(root, 'mol1/up'), { recursive: true });
     writeFileSync(join(root, 'mol1/up/xtbopt.xyz'), '1\n\nH 0 0 0\n');
     writeFileSync(join(root, 'mol1/up/start.xyz'), '1\n\nH 0 0 0\n');

@@ -1,7 +1,7 @@
 // Batch records on disk: creation, updates, heartbeat, close, listing (newest first, damaged files), `lost`.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BATCH_NAME_COUNT, generateBatchName } from '../../core/runner/batchNames.js';
@@ -24,11 +24,13 @@ import {
 } from '../../core/runner/records.js';
 import type { CreateBatchRecordOptions } from '../../core/runner/records.js';
 import { summarise } from '../../core/truth/summary.js';
+import { tempDirs } from '../support/tempDir.js';
 
 const T0 = Date.parse('2025-03-01T10:00:00.000Z');
+const tempDir = tempDirs();
 
 function tempRoot(): { root: string; batchfile: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'batchman-records-'));
+  const dir = tempDir('batchman-records-');
   const batchfile = join(dir, 'batchfile.csv');
   writeFileSync(batchfile, 'root_directory=.\njob_basename|job_directory|program|pipe\n');
   return { root: dir, batchfile };
@@ -135,7 +137,7 @@ describe('batch records', () => {
 
   it('matches a batchfile reached through a symlinked folder', async () => {
     const { root, batchfile } = tempRoot();
-    const link = join(mkdtempSync(join(tmpdir(), 'batchman-link-')), 'calcs');
+    const link = join(tempDir('batchman-link-'), 'calcs');
     symlinkSync(root, link);
     const record = await createBatchRecord(options(root, batchfile));
     assert.deepEqual((await listBatchRecords(link, join(link, 'batchfile.csv'))).map((r) => r.id), [record.id]);

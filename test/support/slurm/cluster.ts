@@ -116,7 +116,10 @@ const createdDirs: string[] = [];
 /** Removes every folder tempDirFor() and sharedDir() made (call it from a file's `after`). */
 export async function removeTempDirs(): Promise<void> {
   const dirs = createdDirs.splice(0);
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  // Retries: a job just cancelled may still be writing its output there. Every folder is tried even if one fails.
+  const results = await Promise.allSettled(dirs.map((dir) => rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 })));
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** A fresh folder under /tmp owned by `user` (the job writes slurm-{id}.out there). */
