@@ -45,6 +45,8 @@ export class Batches implements vscode.Disposable {
   private monitorSubscriptions: vscode.Disposable[] = [];
   /** The batch the status bar shows: the last one selected, edited or changed. */
   private focused: string | undefined;
+  /** Counts reveal() calls: one still waiting for the view to draw gives way to a newer one. */
+  private reveals = 0;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.settingValues = readSettingValues();
@@ -189,6 +191,7 @@ export class Batches implements vscode.Disposable {
    * scrolled to the node without taking the keyboard from the editor.
    */
   async reveal(batchId = this.focused, jobKey?: string, options: { keepFocus?: boolean } = {}): Promise<void> {
+    const generation = ++this.reveals;
     const wasVisible = this.view.visible;
     if (options.keepFocus && wasVisible && batchId !== undefined && this.tree.node(batchNodeId(batchId))) {
       try {
@@ -198,10 +201,15 @@ export class Batches implements vscode.Disposable {
       }
       return;
     }
+    // A view that was just opened loads its roots first; revealing before that fails. The view often asks for them
+    // before the focus command returns, so the wait listens from before the command (else it waited out its deadline).
+    const drawn = wasVisible ? undefined : this.firstRender();
     await vscode.commands.executeCommand(`${VIEWS.batches}.focus`);
     if (batchId === undefined || !this.tree.batch(batchId)) return;
-    // A view that was just opened loads its roots first; revealing before that fails.
-    if (!wasVisible) await this.firstRender();
+    if (drawn) await drawn;
+    // A newer reveal (a launch's) came while this one waited: selecting this one's batch now would move the selection
+    // away from it, and scroll it out of view.
+    if (generation !== this.reveals) return;
     const target = jobKey !== undefined ? jobNodeId(batchId, jobKey) : batchNodeId(batchId);
     try {
       await this.view.reveal(this.tree.node(target) ? target : batchNodeId(batchId), { select: true, focus: false, expand: true });
