@@ -92,7 +92,8 @@ function writeFileAtomicNow(path: string, data: string | Uint8Array, durability:
   if (durability === 'durable') syncDirectoryNow(dirname(path));
 }
 
-function syncDirectoryNow(dir: string): void {
+/** Fsyncs a folder (its entries: a file created or renamed there), where the platform allows it. */
+export function syncDirectoryNow(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');
@@ -104,7 +105,8 @@ function syncDirectoryNow(dir: string): void {
   }
 }
 
-function writeAll(fd: number, data: string | Uint8Array): void {
+/** Writes all of `data` at the descriptor's position (a write may take less than it is given). */
+export function writeAll(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let offset = 0;
   while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);

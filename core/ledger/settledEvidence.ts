@@ -1,9 +1,9 @@
 // The evidence of settled jobs kept between reads of a batch (`<root>/.batchman/settled-<hash>.json`): a finished job's
 // folder is read once, then only stamped (run_info.json's and the output's size and mtime) while nothing changes.
-import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../fsAtomic.js';
+import { ledgerSidecarPath } from './ledgerSidecar.js';
 import type { Outcome } from '../programs/outcome.js';
 import { isFinal } from '../status.js';
 import type { JobStatus } from '../status.js';
@@ -138,8 +138,7 @@ export class SettledEvidence {
 
 /** `<root>/.batchman/settled-<hash>.json`: the hash of the ledger's path keeps two ledgers of one root apart. */
 export function settledEvidencePath(rootPath: string, ledgerPath: string): string {
-  const hash = createHash('sha256').update(resolve(ledgerPath)).digest('hex').slice(0, 10);
-  return join(resolve(rootPath), '.batchman', `settled-${hash}.json`);
+  return ledgerSidecarPath(rootPath, ledgerPath, 'settled', 'json');
 }
 
 function encodeEntry(key: string, entry: SettledEntry): unknown[] {

@@ -1,6 +1,7 @@
 // The batch runner's loop: poll, decide, submit what is ready within the throttle, write the ledger,
 // sleep until the poller's next answer. Crash-safe: every step can be redone from the truth on disk.
 import { realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
 import { keyOf, keyOfModelJob } from '../ledger/jobKey.js';
 import { NO_JOB_ID, writeLedger } from '../ledger/ledger.js';
@@ -31,6 +32,8 @@ import type { PreparedSubmission } from './submission.js';
 import { SubmitBackoff } from './submitBackoff.js';
 import type { SubmitBackoffOptions } from './submitBackoff.js';
 import { findSubmitted, recordSubmission, submitIntentOf } from './submitIntent.js';
+import { SubmitJournal } from './submitJournal.js';
+import type { SubmitIntent } from './submitJournal.js';
 import type { BatchWaiting } from './waiting.js';
 
 export type { PreparedSubmission } from './submission.js';
@@ -128,6 +131,7 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
     ledger.rows.filter((row) => jobByKey.has(keyOf(row))).map((row) => [keyOf(row), row] as const),
   );
   const log = (line: string) => options.onLog?.(line);
+  const journal = SubmitJournal.forLedger(model.rootPath ?? dirname(options.ledgerPath), options.ledgerPath);
   submissions = new Submissions({
     model,
     rows,
@@ -141,9 +145,11 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
     ...(options.submitBackoff ? { backoff: options.submitBackoff } : {}),
     ...(options.inDoubtGraceMs !== undefined ? { inDoubtGraceMs: options.inDoubtGraceMs } : {}),
     knownIds: [highestQueuedId],
+    journal,
   });
   // A dead runner's submission the queue could not settle now stays in doubt: never submitted again unseen.
-  for (const unsettled of await adoptInterruptedSubmissions(jobs, rows, truth.runInfos, scheduler, now())) submissions.markInDoubt(unsettled.key, unsettled.afterId, now());
+  const intents = journal.read();
+  for (const unsettled of await adoptInterruptedSubmissions(jobs, rows, truth.runInfos, intents, scheduler, now())) submissions.markInDoubt(unsettled.key, unsettled.afterId, unsettled.at);
   await restartEarlierFailures(model, jobs, rows, hooks, now());
   // A rerun job whose own upstream is broken is blocked again at once. The reset is written before anything is
   // submitted, so a runner killed after that resumes the rerun as it resumes any launch.
@@ -301,6 +307,8 @@ export async function runBatch(options: RunnerOptions): Promise<RunnerResult> {
     ledgerWriter.update(rowsOf(unwritten));
     unwritten.clear();
     await ledgerWriter.write();
+    // Only now, with every submission in the ledger, can their intents go.
+    await submissions.ledgerWritten();
     const summary = rows.summary();
     await hooks.heartbeat?.(summary);
     const waiting = submissions.waiting;
@@ -467,29 +475,31 @@ async function afterFailure(job: ResolvedJob, row: LedgerRow, hooks: RunnerHooks
 }
 
 /**
- * Jobs a dead runner left half-done, put right from what their folders say:
+ * Jobs a dead runner left half-done, put right from what their folders and the journal say:
  * - a restart that was planned (the fresh folder's run_info.json counts more restarts than the ledger
  *   row) makes the row that new attempt: submitted if run_info names its id, else not started;
- * - a submission interrupted between sbatch and the ledger (an intent in run_info.json) is found in the
- *   queue by its folder — only a job newer than any earlier attempt's id — and adopted; when the queue
- *   has none, the job is submitted again;
- * - an id the truth already found on disk (slurm-<id>.out) is written where the intent was.
+ * - a submission interrupted between sbatch and the ledger (an intent in the journal, or in run_info.json
+ *   from an older Batchman) is found in the queue by its folder — only a job newer than the intent's
+ *   bound and any earlier attempt's id — and adopted; when the queue has none, the job is submitted again;
+ * - a submission the ledger already holds is written to run_info.json (its record may not have reached the disk).
  * When the queue does not answer, the submissions it should settle are returned, to stay in doubt until it does.
  */
 async function adoptInterruptedSubmissions(
   jobs: readonly ResolvedJob[],
   rows: Map<string, LedgerRow>,
   runInfos: ReadonlyMap<string, RunInfo | undefined>,
+  intents: ReadonlyMap<string, SubmitIntent>,
   scheduler: Scheduler,
   at: string,
-): Promise<{ key: string; afterId: number }[]> {
+): Promise<{ key: string; afterId: number; at: string }[]> {
   let entries: QueueEntry[] | undefined;
   let queueFailed = false;
-  const unsettled: { key: string; afterId: number }[] = [];
+  const unsettled: { key: string; afterId: number; at: string }[] = [];
   for (const job of jobs) {
     const key = keyOfModelJob(job);
     const row = rows.get(key);
     if (!row) continue;
+    const journaled = intents.get(job.path);
     // The truth just read every job's run_info.json (or knew it unchanged): read again only what it did not see.
     const info = runInfos.has(key) ? runInfos.get(key) : await readRunInfo(job.path).catch(() => undefined);
     const attemptRestarts = info?.restarts ?? 0;
@@ -502,25 +512,27 @@ async function adoptInterruptedSubmissions(
       row.status = row.jobId === NO_JOB_ID ? 'not_started' : 'pending';
       if (info?.submittedAt) row.submittedAt = info.submittedAt;
     }
-    if (submitIntentOf(info) === undefined) continue;
+    if (journaled === undefined && submitIntentOf(info) === undefined) continue;
     if (row.jobId !== NO_JOB_ID && row.jobId > earlierAttemptId) {
       row.submittedAt ??= at;
       await recordSubmission(job.path, job.basename, job.programName, row.jobId, row.submittedAt, row.restarts ?? 0);
       continue;
     }
     if (row.status !== 'not_started') continue;
+    const afterId = Math.max(earlierAttemptId, journaled?.afterId ?? Number.NEGATIVE_INFINITY);
+    const submittedAt = journaled?.at || at;
     if (entries === undefined && !queueFailed) entries = await scheduler.queue().then((snapshot) => snapshot.entries, () => undefined);
     queueFailed = entries === undefined;
     if (entries === undefined) {
-      unsettled.push({ key: keyOfModelJob(job), afterId: earlierAttemptId });
+      unsettled.push({ key, afterId, at: submittedAt });
       continue;
     }
-    const found = findSubmitted(entries, job.path, job.basename, earlierAttemptId) ?? findSubmitted(entries, realPath(job.path), job.basename, earlierAttemptId);
+    const found = findSubmitted(entries, job.path, job.basename, afterId) ?? findSubmitted(entries, realPath(job.path), job.basename, afterId);
     if (found) {
       row.jobId = Number(found.id);
       row.status = 'pending';
-      row.submittedAt = at;
-      await recordSubmission(job.path, job.basename, job.programName, row.jobId, at, row.restarts ?? 0);
+      row.submittedAt = submittedAt;
+      await recordSubmission(job.path, job.basename, job.programName, row.jobId, submittedAt, row.restarts ?? 0);
     }
   }
   return unsettled;

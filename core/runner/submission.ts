@@ -5,7 +5,6 @@ import { realpathSync } from 'node:fs';
 import type { BatchModel, ResolvedJob } from '../batchfile/index.js';
 import { keyOfModelJob } from '../ledger/jobKey.js';
 import type { LedgerRow } from '../ledger/ledger.js';
-import type { RunInfo } from '../ledger/runInfo.js';
 import type { Clock } from '../slurm/clock.js';
 import type { SbatchRefusal } from '../slurm/sbatchAnswers.js';
 import type { Scheduler } from '../slurm/scheduler.js';
@@ -14,7 +13,8 @@ import { recordTransition } from '../truth/transition.js';
 import { activeCount, readyJobs } from './readiness.js';
 import { SubmitBackoff } from './submitBackoff.js';
 import type { SubmitBackoffOptions } from './submitBackoff.js';
-import { clearSubmitIntent, findOutputId, findSubmitted, recordSubmission, writeSubmitIntent } from './submitIntent.js';
+import { findOutputId, findSubmitted, recordSubmission } from './submitIntent.js';
+import type { SubmitJournal } from './submitJournal.js';
 import type { BatchWaiting } from './waiting.js';
 
 export interface PreparedSubmission {
@@ -47,6 +47,8 @@ export interface SubmissionsOptions {
   readonly inDoubtGraceMs?: number;
   /** Every job id known before this runner submits anything: a job in doubt can only be newer. */
   readonly knownIds?: Iterable<number>;
+  /** Where each submission's intent is made durable before its sbatch. */
+  readonly journal: SubmitJournal;
 }
 
 /** A ready job made ready to submit: its pipes and script, and its intent written unless it failed. */
@@ -55,8 +57,6 @@ interface Staged {
   readonly key: string;
   readonly row: LedgerRow;
   readonly prepared: PreparedSubmission | { readonly failedCause: string };
-  /** The run_info.json the intent wrote. */
-  readonly intent?: RunInfo;
 }
 
 interface InDoubt {
@@ -155,12 +155,12 @@ export class Submissions {
       if (row.status === 'cancelled') {
         // cancelled while in doubt: a job that was created after all is cancelled too
         if (found) await this.options.scheduler.cancel([found.id]);
-        await clearSubmitIntent(job.path);
+        this.options.journal.clear(job.path);
         continue;
       }
       if (row.status !== 'not_started') continue;
       if (id === undefined) {
-        await clearSubmitIntent(job.path);
+        this.options.journal.clear(job.path);
         this.log(`${job.basename}: the submission in doubt created no job; submitting it again`);
         continue;
       }
@@ -216,18 +216,18 @@ export class Submissions {
           const refusal = refusalOf(error);
           if (refusal === undefined) {
             // sbatch did not even run: nothing was submitted, and this is the runner's trouble, not the job's
-            await clearSubmitIntent(job.path);
+            this.options.journal.clear(job.path);
             throw error;
           }
           if (refusal.kind === 'for-good') {
-            await clearSubmitIntent(job.path);
+            this.options.journal.clear(job.path);
             recordTransition(row, { status: 'failed', cause: `submission refused: ${refusal.message}` }, undefined, at);
             await this.options.afterFailure(job, row);
             staged ??= stageNext();
             continue;
           }
           if (refusal.kind === 'for-now') {
-            await clearSubmitIntent(job.path);
+            this.options.journal.clear(job.path);
             await this.refusedForNow(refusal, at);
             break;
           }
@@ -237,14 +237,14 @@ export class Submissions {
           this.log(`${job.basename}: sbatch's answer was lost (${refusal.message}); the job may exist: the queue decides in ${Math.round(this.graceMs / 1000)} s`);
           break;
         }
-        await this.accepted(job, row, Number(jobId), at, records, current.intent);
+        await this.accepted(job, row, Number(jobId), at, records);
         ids.push(jobId);
         slots--;
       }
     } finally {
       // A job made ready but not submitted (the pass stopped at a refusal) keeps no intent: nobody looks for it.
       const unsent = staged ? await staged.catch(() => undefined) : undefined;
-      if (unsent && 'scriptPath' in unsent.prepared) await clearSubmitIntent(unsent.job.path);
+      if (unsent && 'scriptPath' in unsent.prepared) this.options.journal.clear(unsent.job.path);
       // Every run_info.json write ends before the pass does; a failed one is thrown below, unless the pass threw first.
       recordFailure = (await Promise.allSettled(records)).find((result) => result.status === 'rejected');
     }
@@ -253,13 +253,29 @@ export class Submissions {
     return ids;
   }
 
-  /** A ready job's pipes and script, then its intent (durable before its sbatch). */
+  /**
+   * A ready job's pipes and script, then its intent (durable before its sbatch), bounded by every id known now: the job
+   * sbatch may create is newer (the bound may be low, as an earlier job's sbatch may still run; never high).
+   */
   private async stage(job: ResolvedJob, at: string): Promise<Staged> {
     const key = keyOfModelJob(job);
     const row = this.options.rows.get(key)!;
     const prepared = await this.options.prepare(job, row);
-    const intent = 'scriptPath' in prepared ? await writeSubmitIntent(job.path, job.basename, job.programName, at) : undefined;
-    return { job, key, row, prepared, ...(intent ? { intent } : {}) };
+    if ('scriptPath' in prepared) this.options.journal.record({ directory: job.path, at, afterId: this.highestKnownId });
+    return { job, key, row, prepared };
+  }
+
+  /**
+   * The ledger, written durably, now holds every submission so far: the journal keeps only the intents of jobs still in
+   * doubt (the queue has not yet said whether they exist).
+   */
+  async ledgerWritten(): Promise<void> {
+    const inDoubtFolders = new Set<string>();
+    for (const key of this.inDoubt.keys()) {
+      const job = this.jobByKey(key);
+      if (job) inDoubtFolders.add(job.path);
+    }
+    await this.options.journal.keepOnly(inDoubtFolders);
   }
 
   /**
@@ -275,14 +291,14 @@ export class Submissions {
   }
 
   /** The job is the scheduler's now; its run_info.json is written, or with `records` left writing there. */
-  private async accepted(job: ResolvedJob, row: LedgerRow, id: number, at: string, records?: Promise<void>[], intent?: RunInfo): Promise<void> {
+  private async accepted(job: ResolvedJob, row: LedgerRow, id: number, at: string, records?: Promise<void>[]): Promise<void> {
     this.backoff.accepted();
     this.noteId(id);
     row.jobId = id;
     row.submittedAt = at;
     for (const key of ['startedAt', 'endedAt', 'exitCode', 'cause', 'slurmState'] as const) delete row[key];
     row.status = 'pending';
-    const record = recordSubmission(job.path, job.basename, job.programName, id, at, row.restarts ?? 0, intent);
+    const record = recordSubmission(job.path, job.basename, job.programName, id, at, row.restarts ?? 0);
     if (records) {
       record.catch(() => undefined);
       records.push(record);

@@ -1,55 +1,31 @@
-// Crash safety around submission: an intent is written before sbatch, so a runner killed between
-// sbatch and the ledger write can find its job again instead of submitting it twice.
-import { writeFileAtomic, writeFileAtomicIfChanged } from '../fsAtomic.js';
-import { readRunInfo, readRunInfoNow, newRunInfo, runInfoPath, serializeRunInfo, writeRunInfo } from '../ledger/runInfo.js';
+// A submission's record in its folder, and finding a job a submission may have created (by its folder in the queue, or
+// by the slurm-<id>.out it left): what the batch's journal of intents (submitJournal.ts) is settled with.
+import { writeFileAtomicIfChanged } from '../fsAtomic.js';
+import { readRunInfoNow, newRunInfo, runInfoPath, serializeRunInfo } from '../ledger/runInfo.js';
 import type { RunInfo } from '../ledger/runInfo.js';
 import { listSlurmOutputIds } from '../programs/files.js';
 import type { QueueEntry } from '../slurm/squeue.js';
 
-const INTENT_KEY = 'submitting_since';
+// The key an older Batchman wrote its intent under, in run_info.json itself (now the batch's journal holds intents).
+const LEGACY_INTENT_KEY = 'submitting_since';
 
-/** Writes the intent, durable (file and folder fsynced) before it returns; returns the run_info.json it wrote. */
-export async function writeSubmitIntent(directory: string, basename: string, program: string, at: string): Promise<RunInfo> {
-  const info = readRunInfoNow(directory) ?? newRunInfo(directory, basename, program);
-  const written: RunInfo = { ...info, extra: { ...(info.extra ?? {}), [INTENT_KEY]: at } };
-  // Written without comparing first: the intent's time is new, so the content always differs.
-  await writeFileAtomic(runInfoPath(directory), serializeRunInfo(written), { blocking: true });
-  return written;
-}
-
-export async function readSubmitIntent(directory: string): Promise<string | undefined> {
-  return submitIntentOf(await readRunInfo(directory).catch(() => undefined));
-}
-
-/** The intent a run_info.json already read holds, if any. */
+/** The intent an older Batchman left in a run_info.json already read, if any. */
 export function submitIntentOf(info: RunInfo | undefined): string | undefined {
-  const value = info?.extra?.[INTENT_KEY];
+  const value = info?.extra?.[LEGACY_INTENT_KEY];
   return typeof value === 'string' ? value : undefined;
 }
 
-/** sbatch certainly did not create the job (it refused it): the intent goes, so nobody looks for the job. */
-export async function clearSubmitIntent(directory: string): Promise<void> {
-  const info = await readRunInfo(directory).catch(() => undefined);
-  if (info?.extra?.[INTENT_KEY] === undefined) return;
-  const extra = { ...info.extra };
-  delete extra[INTENT_KEY];
-  // If the rename is lost, the intent is back and the job looked for (and not found) once more: its data is enough.
-  await writeRunInfo(directory, { ...info, extra }, { durability: 'data', blocking: true });
-}
-
 /**
- * Records the submitted attempt in run_info.json and clears the intent. `withIntent` is the run_info.json the intent
- * wrote (the runner writes nothing else there between), which spares reading it again.
+ * Records the submitted attempt in run_info.json (where CCBatchMan looks for the job id), dropping any intent an older
+ * Batchman left there. Not fsynced (ARCHITECTURE, decisions): until the ledger holds the id durably, the journal's
+ * intent finds the job again.
  */
-export async function recordSubmission(directory: string, basename: string, program: string, jobId: number, at: string, restarts: number, withIntent?: RunInfo): Promise<void> {
-  const info: RunInfo = withIntent ?? readRunInfoNow(directory) ?? newRunInfo(directory, basename, program);
+export async function recordSubmission(directory: string, basename: string, program: string, jobId: number, at: string, restarts: number): Promise<void> {
+  const info: RunInfo = readRunInfoNow(directory) ?? newRunInfo(directory, basename, program);
   const extra = { ...(info.extra ?? {}) };
-  delete extra[INTENT_KEY];
+  delete extra[LEGACY_INTENT_KEY];
   const next = serializeRunInfo({ ...info, jobId, status: 'pending', submittedAt: at, restarts, extra });
-  // Data fsynced, folder not: a lost rename leaves the durable intent, which finds the job again (ARCHITECTURE, decisions).
-  // After the intent, the content differs for sure; otherwise (a resumed runner recording an adopted job) it may not.
-  if (withIntent !== undefined) await writeFileAtomic(runInfoPath(directory), next, { durability: 'data', blocking: true });
-  else await writeFileAtomicIfChanged(runInfoPath(directory), next, { durability: 'data', blocking: true });
+  await writeFileAtomicIfChanged(runInfoPath(directory), next, { durability: 'rebuildable' });
 }
 
 /**

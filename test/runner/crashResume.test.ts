@@ -2,7 +2,7 @@
 // submission, before it could record it; in the middle of the batch; while a job runs), then `run` again
 // must finish the batch with every job submitted exactly once, resuming the SAME batch record.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CRASH_AFTER_SUBMIT_ENV } from '../../core/runner/crashHook.js';
@@ -20,6 +20,18 @@ const FINAL_STATUSES = {
 const SUBMITTED = ['build', 'relax', 'freq', 'charges', 'broken'];
 
 after(cleanupSandboxes);
+
+/** The lines of the batch's journal of submit intents (`.batchman/submitting-*.jsonl`), parsed as JSON. */
+async function journalLines(box: Sandbox): Promise<Record<string, unknown>[]> {
+  const names = (await readdir(join(box.dir, '.batchman')).catch(() => [] as string[])).filter((name) => /^submitting-.*\.jsonl$/.test(name));
+  assert.ok(names.length <= 1, `one journal for the one ledger: ${names.join(', ')}`);
+  if (names.length === 0) return [];
+  const text = await readFile(join(box.dir, '.batchman', names[0]!), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
 
 /** The killed launch's record reads `lost` (runner gone, record never closed). */
 async function assertLost(box: Sandbox, pid: number | undefined): Promise<string> {
@@ -46,6 +58,7 @@ async function resumeAndCheck(box: Sandbox, recordId: string): Promise<void> {
     assert.equal(info['job_id'], byFolder.get(folder)![0], `${name}: run_info.json names the one submission`);
     assert.equal(info['submitting_since'], undefined, `${name}: no submit intent left behind`);
   }
+  assert.deepEqual(await journalLines(box), [], 'the journal holds no intent once the batch is done');
   assert.equal(byFolder.has(join(box.dir, 'water', 'report')), false, 'report never submitted');
   assert.equal(byFolder.size, SUBMITTED.length);
 
@@ -69,9 +82,16 @@ describe('kill -9 of the runner, then run again', () => {
     // the window itself: the job exists, but neither the ledger nor run_info.json has its id
     const ledger = await readFile(box.ledger, 'utf8').catch(() => '');
     assert.doesNotMatch(ledger, /^1\|build\|/m, 'the ledger does not know the submission');
-    const info = JSON.parse(await readFile(join(box.dir, 'water/build/run_info.json'), 'utf8')) as Record<string, unknown>;
-    assert.equal(info['job_id'], null, 'null on disk: not submitted as far as run_info.json knows');
-    assert.equal(typeof info['submitting_since'], 'string', 'the intent was written before the submission');
+    const infoText = await readFile(join(box.dir, 'water/build/run_info.json'), 'utf8').catch(() => undefined);
+    const info = infoText === undefined ? {} : (JSON.parse(infoText) as Record<string, unknown>);
+    assert.ok(info['job_id'] === undefined || info['job_id'] === null, `not submitted as far as run_info.json knows: ${infoText}`);
+    const intents = await journalLines(box);
+    assert.deepEqual(
+      intents.map((line) => line['dir']),
+      [join(box.dir, 'water', 'build')],
+      'the intent was in the batch journal before the submission',
+    );
+    assert.equal(typeof intents[0]!['at'], 'string');
     const recordId = await assertLost(box, undefined);
     await resumeAndCheck(box, recordId);
   });
