@@ -1,5 +1,6 @@
 // The runner's own cost on a 10,000-job batch: CPU per tick (the poll's parse and diff, the pass over
 // what changed, the ledger write) and memory, against a scripted in-memory SLURM and a manual clock.
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,8 @@ class ScriptedSlurm {
 
 interface TickFigures {
   cpuMs: number[];
+  /** The part of cpuMs spent in the kernel (system time: file creations, fsyncs, reads). */
+  systemCpuMs: number[];
   /** The part of cpuMs spent in the runner's pass (after the poll woke it up). */
   passCpuMs: number[];
   /** The part spent in the hooks that record each ended job in its folder (run_info.json, written atomically). */
@@ -144,8 +147,8 @@ interface Scenario {
  * A batch of `jobs` shell jobs on disk: `u{i}` independent, and when `piped`, as many `d{i}` taking
  * `u{i}.xyz` through a coords pipe (the upstream file is already there, as if u{i} had written it).
  */
-async function startScenario(jobs: number, options: { piped: boolean; maxActive: number; submitted: boolean }): Promise<Scenario> {
-  const dir = await mkdtemp(join(tmpdir(), 'batchman-tick-bench-'));
+async function startScenario(base: string, jobs: number, options: { piped: boolean; maxActive: number; submitted: boolean }): Promise<Scenario> {
+  const dir = await mkdtemp(join(base, 'batchman-tick-bench-'));
   const half = options.piped ? jobs / 2 : jobs;
   const lines: string[] = [];
   const slurm = new ScriptedSlurm();
@@ -233,6 +236,7 @@ async function startScenario(jobs: number, options: { piped: boolean; maxActive:
 
 async function measureTicks(scenario: Scenario, ticks: number, perTick: number): Promise<TickFigures> {
   const cpuMs: number[] = [];
+  const systemCpuMs: number[] = [];
   const passCpuMs: number[] = [];
   const endedCpuMs: number[] = [];
   const prepareCpuMs: number[] = [];
@@ -250,12 +254,13 @@ async function measureTicks(scenario: Scenario, ticks: number, perTick: number):
     await update;
     const used = process.cpuUsage(cpu);
     cpuMs.push(ms(used));
+    systemCpuMs.push(used.system / 1000);
     passCpuMs.push(ms(process.cpuUsage(scenario.passStartCpu())));
     endedCpuMs.push(scenario.hookCpu.ended - hooksBefore.ended);
     prepareCpuMs.push(scenario.hookCpu.prepare - hooksBefore.prepare);
     wallMs.push(performance.now() - wall);
   }
-  return { cpuMs, passCpuMs, endedCpuMs, prepareCpuMs, wallMs, changedPerTick: perTick * 2, submittedPerTick: (active() - before) / ticks };
+  return { cpuMs, systemCpuMs, passCpuMs, endedCpuMs, prepareCpuMs, wallMs, changedPerTick: perTick * 2, submittedPerTick: (active() - before) / ticks };
 }
 
 /** The first tick sees every watched job for the first time: measured apart from the steady ones. */
@@ -269,7 +274,11 @@ async function firstTick(scenario: Scenario): Promise<{ cpuMs: number; wallMs: n
   return { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - wall, jobs: scenario.slurm.jobs.size };
 }
 
-/** Cancels the batch through the runner (one scancel), lets it see every job end, removes the folder. */
+/**
+ * Cancels the batch through the runner (one scancel) and lets it see every job end. The folder is removed at the end of
+ * the bench, not here: deleting 20,000 files makes the next scenario's file creations dearer for a while (see
+ * createCostMs), which is the bench's cost, not the runner's.
+ */
 async function finish(scenario: Scenario): Promise<void> {
   scenario.stop();
   let done = false;
@@ -280,7 +289,19 @@ async function finish(scenario: Scenario): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await scenario.run;
-  await rm(scenario.dir, { recursive: true, force: true });
+}
+
+/**
+ * CPU (ms) to create one empty file in `count` of the batch's job folders, as the runner creates its records there.
+ * Almost all of it is the kernel's: on an ext4 disk without a journal, each new inode is searched for past every inode
+ * deleted in the last ~30 s in that part of the disk, so the cost swings with the disk's recent deletions (an atomic
+ * rewrite deletes the old file; test suites and earlier benches delete thousands), from ~0.03 ms to over 0.5 ms.
+ */
+function createCostMs(dir: string, folders: readonly string[], count = 200): number {
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < count; i++) closeSync(openSync(join(dir, folders[i % folders.length]!, `.create-probe-${i}`), 'wx'));
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / 1000 / count;
 }
 
 const stats = (values: readonly number[]) => {
@@ -296,13 +317,37 @@ function collectGarbage(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
+/**
+ * The runner's ticks on a batch in the OS temp folder (a disk here), then in a memory file system when there is one
+ * (/dev/shm): the second shows the runner's own cost without the disk's cost of creating files, which on this machine
+ * swings by more than ten times with the disk's recent deletions (createCostMs).
+ */
 export async function runRunnerTickBench(jobs = 10_000, perTick = 100, ticks = 30, withSubmissions = true): Promise<void> {
+  const places = [{ base: process.env['BATCHMAN_BENCH_DIR'] ?? tmpdir(), label: 'in the OS temp folder' }];
+  if (existsSync('/dev/shm') && process.env['BATCHMAN_BENCH_DIR'] === undefined) places.push({ base: '/dev/shm', label: 'in a memory file system (/dev/shm)' });
+  for (const place of places) {
+    console.log(`\n### the batch ${place.label}`);
+    await tickBench(place.base, jobs, perTick, ticks, withSubmissions);
+  }
+}
+
+async function tickBench(base: string, jobs: number, perTick: number, ticks: number, withSubmissions: boolean): Promise<void> {
+  const dirs: string[] = [];
+  try {
+    await tickScenarios(base, dirs, jobs, perTick, ticks, withSubmissions);
+  } finally {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function tickScenarios(base: string, dirs: string[], jobs: number, perTick: number, ticks: number, withSubmissions: boolean): Promise<void> {
   const gc = collectGarbage();
   gc();
-  const base = process.memoryUsage();
+  const base0 = process.memoryUsage();
 
   // 1. Every job already submitted (a resumed runner): each tick, 100 jobs end and 100 start.
-  const resumed = await startScenario(jobs, { piped: false, maxActive: jobs, submitted: true });
+  const resumed = await startScenario(base, jobs, { piped: false, maxActive: jobs, submitted: true });
+  dirs.push(resumed.dir);
   await resumed.nextUpdate();
   // From the runner's start, the batch's folders already written: what a resumed runner costs, not the bench's setup.
   console.log(
@@ -316,17 +361,20 @@ export async function runRunnerTickBench(jobs = 10_000, perTick = 100, ticks = 3
   gc();
   const afterTicks = process.memoryUsage();
   console.log(`CPU per tick, ${jobs}-job batch, ${bookkeeping.changedPerTick} job changes, no submission: ${stats(bookkeeping.cpuMs)} (goal ≤ 50 ms); wall ${stats(bookkeeping.wallMs)} — load average ${loadavg()[0]!.toFixed(2)}`);
+  console.log(`  of which in the kernel (system time): ${stats(bookkeeping.systemCpuMs)}`);
   console.log(`  of which the runner's pass after the poll (statuses, dependencies, readiness, ledger write): ${stats(bookkeeping.passCpuMs)}`);
   console.log(`  of which the ${perTick} ended jobs' records in their folders (run_info.json each, written atomically): ${stats(bookkeeping.endedCpuMs)}`);
+  console.log(`  creating a file in the batch's folders after the ticks: ${createCostMs(resumed.dir, Array.from({ length: 200 }, (_, i) => `u${i}`)).toFixed(3)} ms of CPU (the kernel's; the ticks create ~${perTick} files each)`);
   console.log(
-    `memory with the ${jobs}-job batch loaded: heapUsed +${mb(loaded.heapUsed - base.heapUsed)} (${mb(loaded.heapUsed)} total), RSS ${mb(loaded.rss)} (+${mb(loaded.rss - base.rss)}); after ${ticks} ticks heapUsed ${mb(afterTicks.heapUsed)}, RSS ${mb(afterTicks.rss)}`,
+    `memory with the ${jobs}-job batch loaded: heapUsed +${mb(loaded.heapUsed - base0.heapUsed)} (${mb(loaded.heapUsed)} total), RSS ${mb(loaded.rss)} (+${mb(loaded.rss - base0.rss)}); after ${ticks} ticks heapUsed ${mb(afterTicks.heapUsed)}, RSS ${mb(afterTicks.rss)}`,
   );
   await finish(resumed);
   if (!withSubmissions) return;
 
   // 2. A fresh batch with pipes, -j 1000: each tick 100 jobs end, 100 start, and the runner submits
-  // 100 more (pipe copies, submit scripts, crash-safe run_info intents: real disk writes).
-  const fresh = await startScenario(jobs, { piped: true, maxActive: 1000, submitted: false });
+  // 100 more (pipe copies, submit scripts, crash-safe intents: real disk writes).
+  const fresh = await startScenario(base, jobs, { piped: true, maxActive: 1000, submitted: false });
+  dirs.push(fresh.dir);
   await fresh.nextUpdate();
   console.log(`runner tick bench: ${jobs} jobs with pipes, first pass submitted 1000 in ${(performance.now() - fresh.startedAt).toFixed(0)} ms`);
   await firstTick(fresh);
@@ -334,7 +382,11 @@ export async function runRunnerTickBench(jobs = 10_000, perTick = 100, ticks = 3
   console.log(
     `CPU per tick, ${jobs}-job batch with pipes, ~${submitting.changedPerTick + perTick} job changes and ${submitting.submittedPerTick.toFixed(0)} submissions: ${stats(submitting.cpuMs)} (goal ≤ 100 ms); wall ${stats(submitting.wallMs)} — load average ${loadavg()[0]!.toFixed(2)}`,
   );
+  console.log(`  of which in the kernel (system time): ${stats(submitting.systemCpuMs)}`);
   console.log(`  of which the runner's pass after the poll: ${stats(submitting.passCpuMs)}`);
   console.log(`  of which the ended jobs' records in their folders: ${stats(submitting.endedCpuMs)}; preparing the submissions (pipes, submit scripts): ${stats(submitting.prepareCpuMs)}`);
+  console.log(
+    `  creating a file in the batch's folders after the ticks: ${createCostMs(fresh.dir, Array.from({ length: 200 }, (_, i) => `d${i}`)).toFixed(3)} ms of CPU (the kernel's; each tick creates ~${perTick * 3} files: a pipe copy and run_info.json per submission, run_info.json per ended job)`,
+  );
   await finish(fresh);
 }

@@ -155,12 +155,12 @@ export class Submissions {
       if (row.status === 'cancelled') {
         // cancelled while in doubt: a job that was created after all is cancelled too
         if (found) await this.options.scheduler.cancel([found.id]);
-        this.options.journal.clear(job.path);
+        this.options.journal.clearAll([job.path]);
         continue;
       }
       if (row.status !== 'not_started') continue;
       if (id === undefined) {
-        this.options.journal.clear(job.path);
+        this.options.journal.clearAll([job.path]);
         this.log(`${job.basename}: the submission in doubt created no job; submitting it again`);
         continue;
       }
@@ -173,9 +173,11 @@ export class Submissions {
 
   /**
    * Submits ready jobs within the throttle and the back-off; returns the new job ids. Each job keeps the crash-safe
-   * order (its intent durable, then sbatch, then run_info.json), but the next job's script and intent are written
-   * while this job's sbatch runs, and this job's run_info.json while the next one's does: the runner's own files cost
-   * no time beside the controller's answer. Every write has ended when this returns (the ledger is written after).
+   * order (its intent durable, then sbatch, then run_info.json), but the intents of as many jobs as there are slots
+   * are written together (one fsync), the next job's script is written while this job's sbatch runs, and this job's
+   * run_info.json while the next one's does: the runner's own files cost no time beside the controller's answer. Every
+   * write has ended when this returns (the ledger is written after); jobs given an intent but not submitted (a
+   * refusal, a failed preparation) have it cleared.
    */
   async submitReady(jobs: readonly ResolvedJob[], at: string): Promise<string[]> {
     const ids: string[] = [];
@@ -187,9 +189,19 @@ export class Submissions {
     const records: Promise<void>[] = [];
     let staged: Promise<Staged> | undefined;
     let recordFailure: PromiseRejectedResult | undefined;
+    // Folders given an intent in this pass whose job is neither submitted nor in doubt (yet).
+    const intended = new Set<string>();
+    let intendedUpTo = 0;
     const stageNext = (): Promise<Staged> | undefined => {
       if (nextIndex >= ready.length) return undefined;
-      const staging = this.stage(ready[nextIndex++]!, at);
+      if (nextIndex >= intendedUpTo) {
+        // Every id known now bounds these jobs' ids (low, as an earlier sbatch may still run; never high).
+        const group = ready.slice(nextIndex, nextIndex + Math.max(1, slots));
+        this.options.journal.recordAll(group.map((job) => ({ directory: job.path, at, afterId: this.highestKnownId })));
+        for (const job of group) intended.add(job.path);
+        intendedUpTo = nextIndex + group.length;
+      }
+      const staging = this.stage(ready[nextIndex++]!);
       // Awaited below on every path; this only keeps a failure from counting as unhandled meanwhile.
       staging.catch(() => undefined);
       return staging;
@@ -214,37 +226,35 @@ export class Submissions {
           ({ jobId } = await this.options.scheduler.submit(current.prepared.scriptPath, { cwd: job.path, jobName: job.basename, extraArgs: current.prepared.extraArgs }));
         } catch (error) {
           const refusal = refusalOf(error);
-          if (refusal === undefined) {
-            // sbatch did not even run: nothing was submitted, and this is the runner's trouble, not the job's
-            this.options.journal.clear(job.path);
-            throw error;
-          }
+          // sbatch did not even run: nothing was submitted, and this is the runner's trouble, not the job's
+          if (refusal === undefined) throw error;
           if (refusal.kind === 'for-good') {
-            this.options.journal.clear(job.path);
             recordTransition(row, { status: 'failed', cause: `submission refused: ${refusal.message}` }, undefined, at);
             await this.options.afterFailure(job, row);
             staged ??= stageNext();
             continue;
           }
           if (refusal.kind === 'for-now') {
-            this.options.journal.clear(job.path);
             await this.refusedForNow(refusal, at);
             break;
           }
           // In doubt: the intent stays (a runner killed now finds the job the same way); it holds its slot meanwhile.
+          intended.delete(job.path);
           this.inDoubt.set(key, { since: this.options.clock.now(), afterId, at });
           this.backoff.refused(this.options.clock.now());
           this.log(`${job.basename}: sbatch's answer was lost (${refusal.message}); the job may exist: the queue decides in ${Math.round(this.graceMs / 1000)} s`);
           break;
         }
+        intended.delete(job.path);
         await this.accepted(job, row, Number(jobId), at, records);
         ids.push(jobId);
         slots--;
       }
     } finally {
-      // A job made ready but not submitted (the pass stopped at a refusal) keeps no intent: nobody looks for it.
-      const unsent = staged ? await staged.catch(() => undefined) : undefined;
-      if (unsent && 'scriptPath' in unsent.prepared) this.options.journal.clear(unsent.job.path);
+      // A job given an intent but not submitted (refused, failed to prepare, or not reached) keeps none: nobody looks
+      // for it. The job being made ready beside the last sbatch is waited for first.
+      if (staged) await staged.catch(() => undefined);
+      this.options.journal.clearAll(intended);
       // Every run_info.json write ends before the pass does; a failed one is thrown below, unless the pass threw first.
       recordFailure = (await Promise.allSettled(records)).find((result) => result.status === 'rejected');
     }
@@ -253,15 +263,11 @@ export class Submissions {
     return ids;
   }
 
-  /**
-   * A ready job's pipes and script, then its intent (durable before its sbatch), bounded by every id known now: the job
-   * sbatch may create is newer (the bound may be low, as an earlier job's sbatch may still run; never high).
-   */
-  private async stage(job: ResolvedJob, at: string): Promise<Staged> {
+  /** A ready job's pipes and script (its intent is already durable). */
+  private async stage(job: ResolvedJob): Promise<Staged> {
     const key = keyOfModelJob(job);
     const row = this.options.rows.get(key)!;
     const prepared = await this.options.prepare(job, row);
-    if ('scriptPath' in prepared) this.options.journal.record({ directory: job.path, at, afterId: this.highestKnownId });
     return { job, key, row, prepared };
   }
 

@@ -63,21 +63,25 @@ export class SubmitJournal {
     return this.live;
   }
 
-  /** The intent is on disk, fsynced, when this returns: its sbatch may run. */
-  record(intent: SubmitIntent): void {
-    const line: IntentLine = { dir: intent.directory, at: intent.at, after: Number.isFinite(intent.afterId) ? intent.afterId : null };
-    this.append(`${JSON.stringify(line)}\n`, true);
-    this.live.set(intent.directory, intent);
+  /** The intents are on disk, fsynced, when this returns (one append, one fsync): their sbatch may run. */
+  recordAll(intents: readonly SubmitIntent[]): void {
+    if (intents.length === 0) return;
+    this.append(intents.map((intent) => `${JSON.stringify(lineOf(intent))}\n`).join(''), true);
+    for (const intent of intents) this.live.set(intent.directory, intent);
   }
 
   /**
-   * sbatch certainly created nothing (it refused, or never ran): nobody need look for the job. Not fsynced: a clearing
-   * lost to a power cut costs one look in the queue, which finds nothing and submits the job again.
+   * sbatch certainly created nothing for these folders (it refused, never ran, or was never asked): nobody need look
+   * for their jobs. Not fsynced: a clearing lost to a power cut costs one look in the queue, which finds nothing and
+   * submits the job again.
    */
-  clear(directory: string): void {
-    if (!this.live.has(directory)) return;
-    this.live.delete(directory);
-    this.append(`${JSON.stringify({ dir: directory, cleared: true } satisfies IntentLine)}\n`, false);
+  clearAll(directories: Iterable<string>): void {
+    const lines: string[] = [];
+    for (const directory of directories) {
+      if (!this.live.delete(directory)) continue;
+      lines.push(`${JSON.stringify({ dir: directory, cleared: true } satisfies IntentLine)}\n`);
+    }
+    if (lines.length > 0) this.append(lines.join(''), false);
   }
 
   /** The intent this runner holds for a folder, if any. */
@@ -104,7 +108,7 @@ export class SubmitJournal {
       this.dirty = false;
       return;
     }
-    const lines = [...this.live.values()].map((intent) => JSON.stringify({ dir: intent.directory, at: intent.at, after: Number.isFinite(intent.afterId) ? intent.afterId : null } satisfies IntentLine));
+    const lines = [...this.live.values()].map((intent) => JSON.stringify(lineOf(intent)));
     await writeFileAtomic(this.path, `${lines.join('\n')}\n`, { blocking: true });
   }
 
@@ -130,6 +134,10 @@ export class SubmitJournal {
     }
     this.dirty = true;
   }
+}
+
+function lineOf(intent: SubmitIntent): IntentLine {
+  return { dir: intent.directory, at: intent.at, after: Number.isFinite(intent.afterId) ? intent.afterId : null };
 }
 
 /** True when the file is empty or its last byte is a newline. */

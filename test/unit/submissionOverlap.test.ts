@@ -84,13 +84,16 @@ function withSubmit(local: LocalScheduler, submit: Scheduler['submit']): Schedul
 }
 
 describe('submissions overlapped with sbatch', () => {
-  test("each job's intent is on disk before its sbatch; the next job's intent is written while this sbatch runs", async () => {
+  test("each job's intent is on disk before its sbatch, the pass's intents written together; the next job is made ready while this sbatch runs", async () => {
     const names = ['a', 'b', 'c', 'd'];
     const b = await batch(names);
     const seenAtSubmit: { name: string; ownIntent: boolean; nextIntent: boolean }[] = [];
+    let intentsAtFirstSubmit = 0;
     const scheduler = withSubmit(b.local, async (script, options) => {
       const name = options.jobName!;
-      const own = (await intentsOnDisk(b)).get(join(b.root, name));
+      const onDisk = await intentsOnDisk(b);
+      if (name === 'a') intentsAtFirstSubmit = onDisk.size;
+      const own = onDisk.get(join(b.root, name));
       // sbatch takes tens of milliseconds: time for the runner to make the next job ready meanwhile
       await new Promise((resolve) => setTimeout(resolve, 150));
       const next = names[names.indexOf(name) + 1];
@@ -104,6 +107,7 @@ describe('submissions overlapped with sbatch', () => {
     assert.deepEqual(seenAtSubmit.map((seen) => seen.name), names, 'submitted in order, one at a time');
     assert.ok(seenAtSubmit.every((seen) => seen.ownIntent), `every intent durable before its sbatch: ${JSON.stringify(seenAtSubmit)}`);
     assert.deepEqual(seenAtSubmit.slice(0, 3).map((seen) => seen.nextIntent), [true, true, true], 'the next job was made ready during the sbatch');
+    assert.equal(intentsAtFirstSubmit, 4, 'the four intents (ten slots) were written together, before the first sbatch');
     for (const [i, name] of names.entries()) {
       const info = await runInfo(join(b.root, name));
       assert.equal(info?.['job_id'], Number(ids[i]), `${name}: run_info.json names its job once the pass returns`);
