@@ -33,6 +33,7 @@ const BENCHES: readonly [string, () => Promise<void>][] = [
   ['dashboard Results tab, 10,000 jobs', () => runResultsTabBench()],
   ['results: a 200 MB Gaussian log, batchman results over 1,000 jobs', () => runResultsBench()],
   ['results in the row hover and tree tooltips beside a 200 MB log', () => runHoverResultsBench()],
+  ['dashboard job detail of a running job beside a 200 MB log: first read, refreshes as the log grows', async () => (await import('./runningDetail.js')).runRunningDetailBench()],
   ['finished 10,000-job batch: batchman status and run', () => runFinishedBatchBench()],
   // The ledger bench is a script: importing it runs it.
   ['ledger', async () => void (await import('./ledgerBench.js'))],

@@ -1,8 +1,10 @@
 // The dashboard's job detail, read from the job's folder when a job is chosen: every attempt's status history
 // (earlier attempts from `<dir>_history_N`), run_info.json as it is on disk, the tail of the program's output, and
-// what the job computed (energies, optimisation, frequencies, geometry and trajectory) read from that output.
+// what the job computed (energies, optimisation, frequencies, geometry and trajectory) read from that output, kept
+// between reads by output file (detailResultsCache.ts): a running job's grown output is parsed again only so often.
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename as pathBasename, join } from 'node:path';
+import { DetailResultsCache } from './detailResultsCache.js';
 import type { DashboardJobResults } from './jobResultsMessage.js';
 import type { DashboardJobDetail, DashboardStatusEvent } from './protocol.js';
 import { isErrno } from '../fsAtomic.js';
@@ -27,7 +29,15 @@ const RUN_INFO_MAX_BYTES = 256 * 1024;
 export interface JobDetailOptions {
   /** ISO 8601 for `at`; defaults to now. */
   now?: () => string;
+  /** Where the results are kept between reads; defaults to the one every dashboard shares. */
+  results?: DetailResultsCache<DashboardJobResults | null>;
 }
+
+/**
+ * The results of the last few outputs read, shared by every dashboard: the chosen job's detail is read again on each
+ * refresh (a running job's row changes on every poll tick), and parsing a 200 MB log takes seconds.
+ */
+const sharedResults = new DetailResultsCache<DashboardJobResults | null>();
 
 export async function readJobDetail(job: JobView, options: JobDetailOptions = {}): Promise<DashboardJobDetail> {
   const [history, runInfo, outputTail, folder, results] = await Promise.all([
@@ -35,7 +45,7 @@ export async function readJobDetail(job: JobView, options: JobDetailOptions = {}
     readRunInfoText(job.directory),
     readOutputTail(job),
     isDirectory(job.directory),
-    readDetailResults(job),
+    keptDetailResults(job, options.results ?? sharedResults),
   ]);
   return {
     key: keyOf(job),
@@ -44,9 +54,18 @@ export async function readJobDetail(job: JobView, options: JobDetailOptions = {}
     runInfoError: runInfo.error,
     outputTail,
     files: { output: jobOutputFile(job).exists, input: jobInputFile(job).exists, folder },
-    results,
+    results: results.value,
+    ...(results.resultsAt !== undefined ? { resultsAt: results.resultsAt } : {}),
     at: options.now?.() ?? new Date().toISOString(),
   };
+}
+
+/** The results from the cache: a running job's may be an earlier read's, then with the time of that read. */
+async function keptDetailResults(job: JobView, cache: DetailResultsCache<DashboardJobResults | null>): Promise<{ value: DashboardJobResults | null; resultsAt?: string }> {
+  const program = programById(job.program);
+  if (!program?.results) return { value: null };
+  const kept = await cache.get(join(job.directory, `${job.basename}${program.outputExtension}`), job, () => readDetailResults(job));
+  return kept.current ? { value: kept.value } : { value: kept.value, resultsAt: new Date(kept.readAt).toISOString() };
 }
 
 /**

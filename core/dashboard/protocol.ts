@@ -104,6 +104,11 @@ export interface DashboardJobDetail {
   files: { output: boolean; input: boolean; folder: boolean };
   /** What the job computed, read from its output (absent from older hosts; null when there is nothing to read). */
   results?: DashboardJobResults | null;
+  /**
+   * ISO 8601: when `results` were read, present only when the output has grown since (a running job's output is
+   * parsed again at most every 10 s or so, its last results shown meanwhile). Absent: the results are current.
+   */
+  resultsAt?: string;
   /** ISO 8601: when the host read the folder. */
   at: string;
 }

@@ -144,4 +144,14 @@ describe('job detail results in Chromium', { skip }, () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
     await page().screenshot({ path: join(RESULTS_DIR, 'job-detail-results.png') });
   });
+
+  it('says when a running job\'s results were read when the output has grown since, as text, and nothing once they are current', async () => {
+    const age = page().locator('[data-testid="results-age"]');
+    assert.equal(await age.isHidden(), true, 'current results carry no age');
+    await send(message(JobDetailMessage, { detail: { ...detail, resultsAt: '2025-01-01T09:03:09.000Z' } }), '[data-testid="results-age"]:not([hidden])', 'As of');
+    assert.match((await age.textContent()) ?? '', /^As of \d{4}-\d{2}-\d{2} \d{2}:\d{2}:09: the output has grown since; it is read again as the job runs\.$/);
+    assert.equal(await age.locator('*').count(), 0, 'plain text, no markup');
+    await send(message(JobDetailMessage, { detail }), '[data-testid="results-age"][hidden]');
+    assert.equal(await age.isHidden(), true);
+  });
 });

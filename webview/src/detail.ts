@@ -138,7 +138,7 @@ export class JobDetailPane {
     setText(this.outputName, detail.outputTail ? `(${detail.outputTail.fileName}${detail.outputTail.truncated ? ', last lines' : ''})` : '');
     setText(this.output, detail.outputTail ? detail.outputTail.text : 'No output yet.');
     this.output.scrollTop = this.output.scrollHeight;
-    this.results.show(detail.results);
+    this.results.show(detail.results, detail.resultsAt);
     this.renderButtons();
   }
 
