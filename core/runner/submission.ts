@@ -51,7 +51,7 @@ export interface SubmissionsOptions {
   readonly journal: SubmitJournal;
 }
 
-/** A ready job made ready to submit: its pipes and script, and its intent written unless it failed. */
+/** A ready job made ready to submit: its pipes and script, or why it cannot be submitted. */
 interface Staged {
   readonly job: ResolvedJob;
   readonly key: string;
@@ -254,7 +254,11 @@ export class Submissions {
       // A job given an intent but not submitted (refused, failed to prepare, or not reached) keeps none: nobody looks
       // for it. The job being made ready beside the last sbatch is waited for first.
       if (staged) await staged.catch(() => undefined);
-      this.options.journal.clearAll(intended);
+      try {
+        this.options.journal.clearAll(intended);
+      } catch {
+        // A clearing that cannot be written costs a resumed runner one look in the queue, which finds nothing.
+      }
       // Every run_info.json write ends before the pass does; a failed one is thrown below, unless the pass threw first.
       recordFailure = (await Promise.allSettled(records)).find((result) => result.status === 'rejected');
     }
