@@ -62,7 +62,9 @@ describe('job detail results in Chromium', { skip }, () => {
     dashboard = await openDashboard();
     await page().goto(dashboard.url);
     await page().waitForFunction(() => (globalThis as unknown as TestGlobal).__test.posted.length > 0, undefined, { timeout: 20_000 });
-    await send(message(SnapshotMessage, { batch: scratchBatch(), jobs: [job], links: [], history: [], at: '2025-01-01T09:00:00.000Z' }), '[data-testid="shown-count"]');
+    // The run table shows the job in the batch's root (/scratch/calcs), as in README's picture; its files are in the temp folder.
+    const listed: DashboardJob = { ...job, directory: '/scratch/calcs/dvb/optfreq' };
+    await send(message(SnapshotMessage, { batch: scratchBatch(), jobs: [listed], links: [], history: [], at: '2025-01-01T09:00:00.000Z' }), '[data-testid="shown-count"]');
     await send(message(RevealJobMessage, { key: job.key }), '[data-testid="job-detail"] .detail-title', 'dvb');
     await send(message(JobDetailMessage, { detail }), '[data-testid="molecule-3d"][data-atom-count]');
   });
