@@ -84,11 +84,6 @@ export class SubmitJournal {
     if (lines.length > 0) this.append(lines.join(''), false);
   }
 
-  /** The intent this runner holds for a folder, if any. */
-  intentFor(directory: string): SubmitIntent | undefined {
-    return this.live.get(directory);
-  }
-
   /**
    * Called once the ledger, written durably, holds every submission so far: only the intents of `stillInDoubt` folders
    * are kept (usually none, and the file is emptied in place). Durable before it returns, so an intent whose job was
