@@ -1,5 +1,6 @@
-// The top of the dashboard, compact: one line with which launch this is (name, run number), the batch's state, the
-// executor, who started it and when, how long it has run; a second with the progress bar and the counts. The rest
+// The top of the dashboard, compact: one line with which launch this is (name, run number), the batch's state, how long
+// it has run, the executor, who started it and when; a second with the progress bar and the counts. On a narrow window
+// the first line's items wrap or are elided (each with its whole text as tooltip), the least important first. The rest
 // (message, batch id, tags, git, runner, the batch's files) folds away behind a toggle button (aria-expanded), folded
 // by default on short windows; the page remembers the reader's choice. Everything from the batch is inserted as text.
 import { OpenBatchFileMessage } from '../../core/dashboard/protocol.js';
@@ -25,7 +26,10 @@ export class BatchHeader {
     className: 'header-toggle',
     attrs: { type: 'button', 'aria-controls': 'run-details', 'data-testid': 'header-toggle' },
   });
-  private readonly title = el('h1', { className: 'title' });
+  private readonly titleLabel = el('span', { className: 'title-label' });
+  private readonly titleSeparator = el('span', { className: 'title-separator', text: ' · ' });
+  private readonly titleLaunch = el('span', { className: 'title-launch' });
+  private readonly title = el('h1', { className: 'title' }, this.titleLabel, this.titleSeparator, this.titleLaunch);
   private readonly state = el('span', { className: 'state-badge', attrs: { 'data-testid': 'batch-state' } });
   private readonly executor = el('span', { className: 'header-fact header-executor' });
   private readonly started = el('span', { className: 'header-fact header-started' });
@@ -38,7 +42,7 @@ export class BatchHeader {
   private readonly barSucceeded = el('div', { className: 'progress-succeeded' });
   private readonly barFailed = el('div', { className: 'progress-failed' });
   private readonly barOther = el('div', { className: 'progress-other' });
-  private readonly progressText = el('div', { className: 'progress-text', attrs: { 'data-testid': 'progress-text' } });
+  private readonly progressText = el('span', { className: 'progress-text', attrs: { 'data-testid': 'progress-text' } });
   private batch: DashboardBatch | null = null;
   private collapsed: boolean;
   /** Ticks the elapsed time of a launch still running; null while nothing grows. */
@@ -57,7 +61,8 @@ export class BatchHeader {
     this.element = el(
       'header',
       { className: 'batch-header' },
-      el('div', { className: 'title-line' }, this.toggle, this.title, this.state, this.executor, this.started, this.elapsed, this.failure),
+      // in the order they give way when the line runs out of room: the last wraps (or is elided) first (styles.css)
+      el('div', { className: 'title-line' }, this.toggle, this.title, this.state, this.elapsed, this.failure, this.executor, this.started),
       el('div', { className: 'progress-line' }, this.bar, this.progressText),
       this.banner,
       this.details,
@@ -83,13 +88,19 @@ export class BatchHeader {
   setBatch(batch: DashboardBatch): void {
     this.batch = batch;
     const record = batch.record;
-    setText(this.title, record ? `${batch.label} · ${record.name} (run ${record.runNumber})` : batch.label);
-    this.title.title = batch.batchfilePath;
+    setText(this.titleLabel, batch.label);
+    // the label is elided first; its tooltip says the whole label and where the batchfile is
+    this.titleLabel.title = batch.batchfilePath.endsWith(batch.label) ? batch.batchfilePath : `${batch.label} (${batch.batchfilePath})`;
+    // no launch, no separator: the heading's text stays exactly the label
+    setText(this.titleSeparator, record ? ' · ' : '');
+    setText(this.titleLaunch, record ? `${record.name} (run ${record.runNumber})` : '');
+    this.titleLaunch.title = this.titleLaunch.textContent ?? '';
     const notice =
       batch.error ?? (batch.stale !== null ? `Stale: ${batch.stale}. The last known states are shown.` : record?.waiting !== undefined ? `${record.waiting}: the runner submits the rest as the cluster takes them.` : null);
     this.banner.hidden = notice === null;
     setText(this.banner, notice ?? '');
     setText(this.executor, record?.executor ?? '');
+    this.executor.title = record?.executor ?? '';
     setText(this.failure, record?.error ?? '');
     this.failure.title = record?.error ?? '';
     this.tick();
@@ -118,6 +129,7 @@ export class BatchHeader {
     // the jobs' state and the launch's status as one phrase (never a red ERROR beside "completed")
     const state = batchStateWords(summary, this.batch?.record?.status ?? null);
     setText(this.state, state.text);
+    this.state.title = state.text;
     this.state.className = `state-badge tone-${state.tone}`;
     const progress = batchProgress(summary);
     const width = (n: number): string => (progress.total === 0 ? '0%' : `${(100 * n) / progress.total}%`);
@@ -128,6 +140,7 @@ export class BatchHeader {
     this.bar.setAttribute('aria-valuenow', String(progress.final));
     // the counts in the words the tree, the status bar and notifications use
     setText(this.progressText, `${progress.final}/${progress.total} ended · ${summaryText(summary)}`);
+    this.progressText.title = this.progressText.textContent ?? '';
   }
 
   /** Started and elapsed, now; a launch still running keeps a one-second clock going. */
@@ -136,6 +149,9 @@ export class BatchHeader {
     const line = record ? launchLine(record, Date.now()) : null;
     setText(this.started, line?.started ?? '');
     setText(this.elapsed, line?.elapsed ?? '');
+    // a narrow window elides these; the tooltip keeps the whole text
+    this.started.title = line?.started ?? '';
+    this.elapsed.title = line?.elapsed ?? '';
     if (line?.live && this.clock === null) this.clock = setInterval(() => this.tick(), 1000);
     else if (!line?.live && this.clock !== null) {
       clearInterval(this.clock);
