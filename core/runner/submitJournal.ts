@@ -93,7 +93,15 @@ export class SubmitJournal {
     for (const directory of [...this.live.keys()]) if (!stillInDoubt.has(directory)) this.live.delete(directory);
     if (!this.dirty) return;
     if (this.live.size === 0) {
-      const fd = openSync(this.path, 'r+');
+      let fd: number;
+      try {
+        fd = openSync(this.path, 'r+');
+      } catch (error) {
+        // Someone removed the file (a cleaned `.batchman/`): there is nothing left to empty.
+        if (!isErrno(error, 'ENOENT')) throw error;
+        this.dirty = false;
+        return;
+      }
       try {
         ftruncateSync(fd, 0);
         fdatasyncSync(fd);

@@ -1,7 +1,7 @@
 // The batch's journal of submit intents, read back as a runner started after a crash reads it: intents kept across
 // instances, a torn last line skipped, clearings honoured, and emptied in place once the ledger holds the submissions.
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SubmitJournal } from '../../core/runner/submitJournal.js';
@@ -67,6 +67,16 @@ describe('submit journal', () => {
     assert.equal(journal.read().size, 0);
     await journal.keepOnly(new Set());
     assert.equal(existsSync(journal.path), false);
+  });
+
+  test('a journal removed by someone while the runner runs: emptying it is no error, and the next intent makes it again', async (t) => {
+    const root = tempDir(t, 'batchman-journal-');
+    const journal = journalIn(root);
+    journal.recordAll([{ directory: join(root, 'a'), at: 'a', afterId: 1 }]);
+    rmSync(join(root, '.batchman'), { recursive: true });
+    await journal.keepOnly(new Set());
+    journal.recordAll([{ directory: join(root, 'b'), at: 'b', afterId: 2 }]);
+    assert.deepEqual([...journalIn(root).read().keys()], [join(root, 'b')]);
   });
 
   test('two ledgers of one root keep two journals', (t) => {
