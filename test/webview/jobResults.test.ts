@@ -30,6 +30,28 @@ interface PageDocument {
   createElement(tag: 'canvas'): PageCanvas;
 }
 
+interface PageScrollNode { scrollTop: number; scrollLeft: number; scrollHeight: number; clientHeight: number; parentElement: PageScrollNode | null }
+interface PageScrollDocument { scrollingElement: PageScrollNode; querySelector(selector: string): PageScrollNode | null }
+
+/** A unit quaternion (x, y, z, w) turning `angle` degrees about `axis`, as 3Dmol's getView() gives its rotation. */
+function axisAngle(axis: [number, number, number], angle: number): number[] {
+  const half = (angle * Math.PI) / 360;
+  return [...axis.map((c) => c * Math.sin(half)), Math.cos(half)];
+}
+
+/** The rotation `a` after `b` (Hamilton product a·b): `a` about the screen's axes, `b` the view's rotation. */
+function multiply(a: number[], b: number[]): number[] {
+  const [ax, ay, az, aw] = a as [number, number, number, number];
+  const [bx, by, bz, bw] = b as [number, number, number, number];
+  return [aw * bx + ax * bw + ay * bz - az * by, aw * by - ax * bz + ay * bw + az * bx, aw * bz + ax * by - ay * bx + az * bw, aw * bw - ax * bx - ay * by - az * bz];
+}
+
+/** Equal to the page's four decimals (a quaternion and its negation are one rotation: compared as given). */
+function assertClose(actual: number[], expected: number[], what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  assert.ok(actual.every((value, i) => Math.abs(value - expected[i]!) < 2e-3), `${what}: ${actual.map((n) => n.toFixed(4)).join(' ')} ≠ ${expected.map((n) => n.toFixed(4)).join(' ')}`);
+}
+
 const skip = webviewSkip();
 if (skip) console.log(`# webview suite skipped: ${skip}`);
 
@@ -128,6 +150,71 @@ describe('job detail results in Chromium', { skip }, () => {
     assert.ok(drawn.coloured > drawn.total * 0.01, `${drawn.coloured} of ${drawn.total} pixels show atoms or bonds`);
     assert.equal(await view.getAttribute('data-frame'), '0');
     assert.match((await page().locator('[data-testid="molecule-frame"]').textContent()) ?? '', new RegExp(`^step 1 of ${opt.geometries} · \\+\\d+\\.\\d\\d kcal/mol$`));
+  });
+
+  it('turns, zooms and resets the 3D view from the keyboard, about the screen\'s axes, without scrolling the page', async () => {
+    const view = page().locator('[data-testid="molecule-3d"]');
+    assert.equal(await view.getAttribute('tabindex'), '0');
+    assert.equal(await view.getAttribute('role'), 'application');
+    assert.equal(await view.getAttribute('aria-label'), `Geometry, ${opt.atoms} atoms: arrow keys rotate, + and − zoom, 0 resets; or drag to rotate, scroll to zoom`);
+    const readView = async () => ((await view.getAttribute('data-view')) ?? '').split(' ').map(Number);
+    const first = await readView();
+    assert.equal(first.length, 8, `the view is 3Dmol's eight numbers: ${first.join(' ')}`);
+    // The detail scrolls (a short window), with room left below: an arrow key the view let through would scroll it.
+    await page().setViewportSize({ width: 1000, height: 420 });
+    const scroll = () => page().evaluate(() => {
+      const doc = (globalThis as unknown as { document: PageScrollDocument }).document;
+      const scrollers = [doc.scrollingElement];
+      for (let node = doc.querySelector('[data-testid="molecule-3d"]')!.parentElement; node; node = node.parentElement) if (node.scrollHeight > node.clientHeight + 1) scrollers.push(node);
+      return scrollers.map((node) => ({ top: node.scrollTop, left: node.scrollLeft, room: node.scrollHeight - node.clientHeight - node.scrollTop }));
+    });
+    await page().evaluate(() => (globalThis as unknown as { document: PageDocument }).document.querySelector('[data-testid="molecule-3d"]')!.scrollIntoView({ block: 'center' }));
+    // Into the view by the keyboard: from the frame slider after it, Shift+Tab.
+    await page().locator('.molecule-slider').focus();
+    await page().keyboard.press('Shift+Tab');
+    await page().waitForTimeout(200);
+    // What became of each key once the page had it (a listener on the window sees it after the view's).
+    await page().evaluate(() => {
+      const win = globalThis as unknown as { __keys: string[]; addEventListener(type: 'keydown', listener: (event: { key: string; defaultPrevented: boolean }) => void): void };
+      win.__keys = [];
+      win.addEventListener('keydown', (event) => win.__keys.push(`${event.key}${event.defaultPrevented ? ' prevented' : ''}`));
+    });
+    const before = await scroll();
+    assert.ok(before.some((scroller) => scroller.room > 20), `something could scroll down: ${JSON.stringify(before)}`);
+    assert.equal(await page().evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid')), 'molecule-3d');
+    const outline = await view.evaluate((node) => { const style = (globalThis as unknown as { getComputedStyle(node: unknown): { outlineStyle: string; outlineColor: string } }).getComputedStyle(node); return `${style.outlineStyle} ${style.outlineColor}`; });
+    assert.equal(outline, 'solid rgb(0, 95, 184)', 'the light theme\'s focus border colour (#005fb8)');
+
+    await page().keyboard.press('ArrowRight');
+    const turned = await readView();
+    assert.notDeepEqual(turned.slice(4), first.slice(4), 'ArrowRight turned the molecule');
+    assert.deepEqual(turned.slice(0, 4), first.slice(0, 4), 'and neither moved nor zoomed it');
+    const expectedRight = multiply(axisAngle([0, 1, 0], 15), first.slice(4));
+    assertClose(turned.slice(4), expectedRight, 'ArrowRight: 15° about the screen\'s y axis');
+    await page().keyboard.press('ArrowDown');
+    await page().keyboard.press('ArrowDown');
+    // About the screen's x axis, after the turn about y: a turn about the model's x axis would give another rotation.
+    assertClose((await readView()).slice(4), multiply(axisAngle([1, 0, 0], 30), expectedRight), 'ArrowDown twice: 30° about the screen\'s x axis');
+    await page().waitForTimeout(300);
+    assert.deepEqual(await scroll(), before, 'the arrows did not scroll the page');
+
+    await page().keyboard.press('+');
+    const closer = await readView();
+    assert.ok(closer[3]! > first[3]!, `+ zoomed in (the camera's z ${first[3]} → ${closer[3]})`);
+    await page().keyboard.press('-');
+    await page().keyboard.press('-');
+    assert.ok((await readView())[3]! < closer[3]!, '- zoomed out');
+    await page().keyboard.press('0');
+    assertClose(await readView(), first, '0: the view first shown');
+    assert.equal(await view.getAttribute('data-frame'), '0', 'the keys leave the frame as it was');
+
+    // Other keys are the page's: Tab moves on to the slider.
+    await page().keyboard.press('Tab');
+    assert.equal(await page().evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } | null } }).document.activeElement?.className), 'molecule-slider');
+    assertClose(await readView(), first, 'Tab left the view alone');
+    assert.deepEqual(await page().evaluate(() => (globalThis as unknown as { __keys: string[] }).__keys),
+      ['ArrowRight prevented', 'ArrowDown prevented', 'ArrowDown prevented', '+ prevented', '- prevented', '- prevented', '0 prevented', 'Tab'],
+      'the view\'s keys are its own (no scrolling, no typing), Tab is the page\'s');
   });
 
   it('breaks no CSP rule and logs no error; screenshot', async () => {
