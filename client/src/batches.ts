@@ -1,6 +1,7 @@
 // The Batches surface: the tree view, the shared pollers, the monitor, discovery, the status bar, notifications,
 // Explorer decorations and the batchfile's code lens, all adapting core/view.
 import { basename } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import { changedBatches } from '../../core/dashboard/batchChanges.js';
 import { createScheduler, resolveExecutorKind } from '../../core/executors/chooseExecutor.js';
@@ -23,6 +24,11 @@ import type { ExtensionSettingValues, ViewSettings } from './config.js';
 import { WorkspaceBatches } from './discovery.js';
 import { vscodeFileWatchers } from './fileWatchers.js';
 import { LANGUAGE_ID } from './languageClient.js';
+
+/** How long a reveal waits for the view to draw its rows before it gives up selecting (the view is open anyway). */
+const REVEAL_DEADLINE_MS = 2000;
+/** How soon a reveal that found no row yet tries again (the view renders the roots it was given within ~0.1 s). */
+const REVEAL_RETRY_MS = 50;
 
 export class Batches implements vscode.Disposable {
   readonly tree: BatchTree;
@@ -201,26 +207,45 @@ export class Batches implements vscode.Disposable {
       }
       return;
     }
-    // A view that was just opened loads its roots first; revealing before that fails. The view often asks for them
-    // before the focus command returns, so the wait listens from before the command (else it waited out its deadline).
-    const drawn = wasVisible ? undefined : this.firstRender();
+    // A view opened for the first time loads its roots first; revealing before that fails. The view often asks for
+    // them before the focus command returns, so the wait listens from before the command (else it waited out its
+    // deadline). A view drawn before and shown again keeps its rows and is not asked for its roots again: no wait.
+    const deadline = Date.now() + REVEAL_DEADLINE_MS;
+    const drawn = wasVisible || this.provider.providedRoots ? undefined : this.firstRender(deadline);
     await vscode.commands.executeCommand(`${VIEWS.batches}.focus`);
     if (batchId === undefined || !this.tree.batch(batchId)) return;
     if (drawn) await drawn;
-    // A newer reveal (a launch's) came while this one waited: selecting this one's batch now would move the selection
-    // away from it, and scroll it out of view.
-    if (generation !== this.reveals) return;
-    const target = jobKey !== undefined ? jobNodeId(batchId, jobKey) : batchNodeId(batchId);
-    try {
-      await this.view.reveal(this.tree.node(target) ? target : batchNodeId(batchId), { select: true, focus: false, expand: true });
-    } catch (error) {
-      // Selecting is a courtesy: the view is open either way.
-      this.log.warn('could not select the batch in the Batches view', error);
+    await this.select(generation, batchId, jobKey, deadline);
+  }
+
+  /**
+   * Selects the batch's (or job's) row, retrying until the deadline: the view renders the roots it was given a moment
+   * after asking for them (until then its tree has no such node), and a view whose rows VS Code dropped asks again.
+   */
+  private async select(generation: number, batchId: string, jobKey: string | undefined, deadline: number): Promise<void> {
+    for (;;) {
+      // A newer reveal (a launch's) came while this one waited: selecting this one's batch now would move the
+      // selection away from it, and scroll it out of view.
+      if (generation !== this.reveals || !this.tree.node(batchNodeId(batchId))) return;
+      const target = jobKey !== undefined && this.tree.node(jobNodeId(batchId, jobKey)) ? jobNodeId(batchId, jobKey) : batchNodeId(batchId);
+      try {
+        await this.view.reveal(target, { select: true, focus: false, expand: true });
+        return;
+      } catch (error) {
+        if (Date.now() >= deadline) {
+          // Selecting is a courtesy: the view is open either way.
+          this.log.warn('could not select the batch in the Batches view', error);
+          return;
+        }
+        // The user hid the view meanwhile: another try would show it again.
+        if (!this.view.visible) return;
+      }
+      await delay(REVEAL_RETRY_MS);
     }
   }
 
-  /** Resolves once the view has asked for its roots (or after a deadline, when it never does). */
-  private firstRender(): Promise<void> {
+  /** Resolves once the view has asked for its roots (or at the deadline, when it never does). */
+  private firstRender(deadline: number): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -228,7 +253,7 @@ export class Batches implements vscode.Disposable {
         resolve();
       };
       const subscription = this.provider.onDidProvideRoots(done);
-      const timer = setTimeout(done, 2000);
+      const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
     });
   }
 

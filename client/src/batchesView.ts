@@ -15,8 +15,10 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<string>, vsc
   private readonly emitter = new vscode.EventEmitter<string | string[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly rootsEmitter = new vscode.EventEmitter<void>();
-  /** The view asked for its top-level items (it has been drawn, so reveal() can find nodes). */
+  /** The view asked for its top-level items (it draws them a moment later; until then reveal() finds no node). */
   readonly onDidProvideRoots = this.rootsEmitter.event;
+  /** The view has asked for its roots: it was drawn (VS Code keeps a hidden view's rows and does not ask again). */
+  private rootsAsked = false;
   private pending: { all: boolean; ids: Set<string> } = { all: false, ids: new Set() };
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -60,8 +62,16 @@ export class BatchesTreeProvider implements vscode.TreeDataProvider<string>, vsc
 
   getChildren(id?: string): string[] {
     const children = this.tree.children(id ?? null).map((node) => node.id);
-    if (id === undefined) queueMicrotask(() => this.rootsEmitter.fire());
+    if (id === undefined) {
+      this.rootsAsked = true;
+      queueMicrotask(() => this.rootsEmitter.fire());
+    }
     return children;
+  }
+
+  /** Whether the view has asked for its roots (been drawn) at least once. */
+  get providedRoots(): boolean {
+    return this.rootsAsked;
   }
 
   getParent(id: string): string | undefined {

@@ -88,9 +88,13 @@ describe('a launch is revealed in the Batches view', { skip: workbenchSkip(), ti
       await wb.page.setViewportSize({ width: 1280, height: 720 });
       // the status bar item appears once the extension is active (its commands are registered by then)
       await wb.statusBarItem(STATUS_ITEM_ID, '0/');
+      // Show Batches selects the focused batch (the first one found, unless an editor says): the big one, at the top
+      await wb.openFile(BIG);
+      await wb.statusBarItem(STATUS_ITEM_ID, 'a-big 0/');
       await wb.runCommand('Batchman: Show Batches');
       await wb.waitForTreeRow(new RegExp(`^${BIG} 0/${BIG_JOBS} succeeded$`), 120_000);
       await wb.waitForTreeRow(/^job01 not started$/);
+      await wb.page.waitForFunction(`[...document.querySelectorAll('.part.sidebar .monaco-list-row[aria-selected="true"]')].map((row) => row.querySelector('.label-name')?.textContent?.trim()).join() === ${JSON.stringify(BIG)}`);
       // the view shows the big batch's first jobs; the small batch lies below its 80 rows
       assert.equal(await rowInView(wb, SMALL), false, 'the small batch starts out of view');
     });
