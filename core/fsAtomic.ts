@@ -6,14 +6,13 @@ import { basename, dirname, join } from 'node:path';
 /**
  * How much of a write must survive a power loss (a process crash never tears a renamed file, whatever the level):
  * - `durable` (default): the file's data is fsynced before the rename and the folder after it, so once the write
- *   returns, the new content is what any later reader sees. For what crash-ordering rests on: the ledger, the
- *   submit intent written before sbatch.
+ *   returns, the new content is what any later reader sees. For what crash-ordering rests on: the ledger, generated
+ *   submit scripts.
  * - `data`: the data is fsynced, the folder is not: after a power loss the file holds the new content or, when the
- *   rename was lost, the old one, never an empty file. For a write whose old content is a safe fallback (run_info.json
- *   after sbatch still holds the durable intent, which finds the job again).
+ *   rename was lost, the old one, never an empty file. For a write whose old content is a safe fallback.
  * - `rebuildable`: nothing is fsynced, and the write is made with synchronous calls (a fifth of the CPU of the
  *   asynchronous ones; a small file on a local disk costs the event loop well under a millisecond). Only for records
- *   the runner's resume rebuilds from the outputs and the ledger (an ended job's run_info.json, {basename}.json).
+ *   the runner's resume rebuilds from the ledger, the submit journal and the outputs (run_info.json, {basename}.json).
  */
 export type Durability = 'durable' | 'data' | 'rebuildable';
 
@@ -21,7 +20,7 @@ export interface AtomicWriteOptions {
   readonly durability?: Durability;
   /**
    * Synchronous calls (always so for `rebuildable`): a fifth of the CPU of the asynchronous ones, but the event loop
-   * waits for the fsyncs. For the runner's own small files, written in a pass that waits for them anyway (the intent
+   * waits for the fsyncs. For the runner's own small files, written in a pass that waits for them anyway (a pipe copy
    * before sbatch, run_info.json after it; sbatch itself is a child process and goes on meanwhile). Never in an editor.
    */
   readonly blocking?: boolean;
@@ -43,10 +42,9 @@ function tempPathFor(path: string): string {
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const durability = options.durability ?? 'durable';
   if (durability === 'rebuildable' || options.blocking === true) return writeFileAtomicNow(path, data, durability);
-  const temp = tempPathFor(path);
   const mode = await existingMode(path);
-  const handle = await open(temp, 'wx', mode ?? 0o644);
-  try {
+  await replaceFile(path, async (temp) => {
+    const handle = await open(temp, 'wx', mode ?? 0o644);
     try {
       await handle.writeFile(data);
       if (needsChmod(mode)) await handle.chmod(mode!); // the umask narrowed it
@@ -54,24 +52,19 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  });
   if (durability === 'durable') await syncDirectory(dirname(path));
 }
 
 /** The synchronous write; fsyncs as `durability` asks. */
 function writeFileAtomicNow(path: string, data: string | Uint8Array, durability: Durability): void {
-  const temp = tempPathFor(path);
   let mode: number | undefined;
   try {
     mode = statSync(path).mode & 0o7777;
   } catch {
     mode = undefined;
   }
-  try {
+  replaceFileNow(path, (temp) => {
     const fd = openSync(temp, 'wx', mode ?? 0o644);
     try {
       writeAll(fd, data);
@@ -80,6 +73,30 @@ function writeFileAtomicNow(path: string, data: string | Uint8Array, durability:
     } finally {
       closeSync(fd);
     }
+  });
+  if (durability === 'durable') syncDirectoryNow(dirname(path));
+}
+
+/**
+ * Replaces `path` with the file `fill` makes at the temporary path it is given (beside `path`: the same file system,
+ * so the rename is atomic). The temporary file never outlives a failure.
+ */
+export async function replaceFile(path: string, fill: (temp: string) => Promise<void>): Promise<void> {
+  const temp = tempPathFor(path);
+  try {
+    await fill(temp);
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** replaceFile with synchronous calls, for the runner's small files (see AtomicWriteOptions.blocking). */
+export function replaceFileNow(path: string, fill: (temp: string) => void): void {
+  const temp = tempPathFor(path);
+  try {
+    fill(temp);
     renameSync(temp, path);
   } catch (error) {
     try {
@@ -89,7 +106,6 @@ function writeFileAtomicNow(path: string, data: string | Uint8Array, durability:
     }
     throw error;
   }
-  if (durability === 'durable') syncDirectoryNow(dirname(path));
 }
 
 /** Fsyncs a folder (its entries: a file created or renamed there), where the platform allows it. */

@@ -1,9 +1,8 @@
 // Pipe transfer before a job is submitted: copy the upstream geometry or orbitals in, rewrite the input.
-import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, fsyncSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
-import { copyFile, open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename as pathBasename, dirname, join } from 'node:path';
-import { isErrno, writeFileAtomic } from '../fsAtomic.js';
+import { closeSync, copyFileSync, fsyncSync, openSync, statSync } from 'node:fs';
+import { copyFile, open, readFile } from 'node:fs/promises';
+import { basename as pathBasename, join } from 'node:path';
+import { isErrno, replaceFile, replaceFileNow, writeFileAtomic } from '../fsAtomic.js';
 import type { BatchModel, PipeLink, ResolvedJob } from '../batchfile/model.js';
 import { PROGRAMS, PROGRAM_IDS } from './catalog.js';
 import type { Program, ProgramId } from './catalog.js';
@@ -166,12 +165,24 @@ async function fileKind(path: string): Promise<'file' | 'missing' | 'other'> {
 /**
  * Copies `from` to `to` so that `to` is never seen half-written: a temporary copy in the destination
  * folder, fsync, rename. Works for big binary files (`.gbw`) without reading them into memory, and
- * when `from` and `to` are the same file.
+ * when `from` and `to` are the same file. A small file (a piped geometry, an output of a few kB) is copied with
+ * synchronous calls: the runner waits for it anyway, and the asynchronous calls cost several times the CPU (one
+ * submission after another in a big batch).
  */
 export async function copyFileAtomic(from: string, to: string): Promise<void> {
-  const temp = join(dirname(to), `.${pathBasename(to)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  if (smallFile(from)) return copySmallFileAtomic(from, temp, to);
-  try {
+  if (smallFile(from)) {
+    replaceFileNow(to, (temp) => {
+      copyFileSync(from, temp);
+      const fd = openSync(temp, 'r+');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    });
+    return;
+  }
+  await replaceFile(to, async (temp) => {
     await copyFile(from, temp);
     const handle = await open(temp, 'r+');
     try {
@@ -179,14 +190,10 @@ export async function copyFileAtomic(from: string, to: string): Promise<void> {
     } finally {
       await handle.close();
     }
-    await rename(temp, to);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
-/** Below this size a copy is made with synchronous calls (see copySmallFileAtomic). */
+/** Below this size a copy is made with synchronous calls. */
 const SMALL_COPY_BYTES = 1 << 20;
 
 function smallFile(path: string): boolean {
@@ -197,26 +204,3 @@ function smallFile(path: string): boolean {
   }
 }
 
-/**
- * The same copy with synchronous calls, for a small file (a piped geometry, an output of a few kB): the runner waits
- * for it anyway, and the asynchronous calls cost several times the CPU (one submission after another in a big batch).
- */
-function copySmallFileAtomic(from: string, temp: string, to: string): void {
-  try {
-    copyFileSync(from, temp);
-    const fd = openSync(temp, 'r+');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, to);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // never created
-    }
-    throw error;
-  }
-}
