@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { isErrno, writeFileAtomicIfChanged } from '../fsAtomic.js';
+import { isErrno, writeFileAtomic, writeFileAtomicIfChanged } from '../fsAtomic.js';
 import type { AtomicWriteOptions } from '../fsAtomic.js';
 import type { JobStatus } from '../status.js';
 import { RunInfoCorruptError } from './errors.js';
@@ -75,6 +75,26 @@ export function readRunInfoNow(jobDirectory: string): RunInfo | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The runner's own record of a job (its submission, how an attempt ended): run_info.json read once, changed by
+ * `change` (from a fresh record when there is none or it is damaged: a record is never a reason to fail a job), and
+ * written back when its text differs, with synchronous calls and no fsync: the ledger, the submit journal and the outputs
+ * tell it again after a power loss (ARCHITECTURE, decisions).
+ */
+export async function updateRunInfo(jobDirectory: string, jobName: string, program: string, change: (info: RunInfo) => RunInfo): Promise<void> {
+  const path = runInfoPath(jobDirectory);
+  let text: string | undefined;
+  let info: RunInfo | undefined;
+  try {
+    text = readFileSync(path, 'utf8');
+    info = parseRunInfo(text, path);
+  } catch {
+    info = undefined;
+  }
+  const next = serializeRunInfo(change(info ?? newRunInfo(jobDirectory, jobName, program)));
+  if (next !== text) await writeFileAtomic(path, next, { durability: 'rebuildable' });
 }
 
 /** Writes run_info.json atomically when its content changed; returns true when it wrote. Durable unless `options` say less. */

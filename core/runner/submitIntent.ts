@@ -1,7 +1,6 @@
 // A submission's record in its folder, and finding a job a submission may have created (by its folder in the queue, or
 // by the slurm-<id>.out it left): what the batch's journal of intents (submitJournal.ts) is settled with.
-import { writeFileAtomicIfChanged } from '../fsAtomic.js';
-import { readRunInfoNow, newRunInfo, runInfoPath, serializeRunInfo } from '../ledger/runInfo.js';
+import { updateRunInfo } from '../ledger/runInfo.js';
 import type { RunInfo } from '../ledger/runInfo.js';
 import { listSlurmOutputIds } from '../programs/files.js';
 import type { QueueEntry } from '../slurm/squeue.js';
@@ -21,11 +20,11 @@ export function submitIntentOf(info: RunInfo | undefined): string | undefined {
  * intent finds the job again.
  */
 export async function recordSubmission(directory: string, basename: string, program: string, jobId: number, at: string, restarts: number): Promise<void> {
-  const info: RunInfo = readRunInfoNow(directory) ?? newRunInfo(directory, basename, program);
-  const extra = { ...(info.extra ?? {}) };
-  delete extra[LEGACY_INTENT_KEY];
-  const next = serializeRunInfo({ ...info, jobId, status: 'pending', submittedAt: at, restarts, extra });
-  await writeFileAtomicIfChanged(runInfoPath(directory), next, { durability: 'rebuildable' });
+  await updateRunInfo(directory, basename, program, (info) => {
+    const extra = { ...(info.extra ?? {}) };
+    delete extra[LEGACY_INTENT_KEY];
+    return { ...info, jobId, status: 'pending', submittedAt: at, restarts, extra };
+  });
 }
 
 /**
