@@ -1,12 +1,11 @@
 // The job detail's results kept per output file, so a chosen job's detail read again on every refresh does not parse a 200 MB log again each time.
 import { stat } from 'node:fs/promises';
+import type { FileStamp } from '../ledger/fileStamps.js';
 import { isFinal } from '../status.js';
 import type { JobStatus } from '../status.js';
 
 /** What identifies the output's content closely enough: a growing log changes size and mtime; a new file has another inode. */
-interface OutputStamp {
-  readonly size: number;
-  readonly mtimeMs: number;
+interface OutputStamp extends FileStamp {
   readonly ino: number;
   readonly dev: number;
 }
